@@ -1,0 +1,17 @@
+//! The generator behind `cargo xtask codegen`: OpenAPI 3.0 specs in, the `dbaas-clients`
+//! crate out.
+//!
+//! Three stages, each reading only the one before it:
+//! [`load`] (YAML into a typed document) → [`resolve`] (one intermediate model with every
+//! reference followed and every Rust name chosen) → [`emit`] (token streams, formatted).
+//! [`write`] renders a whole tree in memory and writes it only when every spec succeeded.
+
+pub mod emit;
+pub mod error;
+pub mod load;
+pub mod names;
+pub mod resolve;
+pub mod write;
+
+pub use error::{Error, Problem, SpecError, SpecErrors};
+pub use write::{CheckReport, Generator, RenderedTree, Summary};

@@ -1,0 +1,171 @@
+//! Resolve: turns a loaded [`Document`] into the intermediate [`Api`] model.
+//!
+//! Every `$ref` is followed, every Rust name is chosen and every collision is found here,
+//! once. Problems are collected rather than returned one by one, so a run reports all of them.
+
+mod analysis;
+pub mod model;
+mod operations;
+mod schemas;
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use crate::error::{Problem, SpecError};
+use crate::load::Document;
+use model::{Api, TypeDef};
+
+/// Resolves one loaded spec into the model of one module named `module`.
+pub fn resolve(file: &str, module: &str, doc: &Document) -> Result<Api, Vec<SpecError>> {
+    let mut resolver = Resolver {
+        doc,
+        file,
+        errors: Vec::new(),
+        types: IndexMap::new(),
+        type_origins: HashMap::new(),
+        component_types: IndexMap::new(),
+    };
+    resolver.name_components();
+    resolver.lower_components();
+    let servers = resolver.servers(doc.servers.as_slice(), "servers");
+    let auth = resolver.bearer_auth();
+    let (operations, error_body) = resolver.operations();
+    if resolver.errors.is_empty() {
+        let mut types = resolver.types;
+        analysis::mark_boxed_fields(&mut types);
+        analysis::mark_default_structs(&mut types);
+        let auth = auth.map(|mut auth| {
+            auth.required_by_all = !operations.is_empty() && operations.iter().all(|op| op.authenticated);
+            auth
+        });
+        Ok(Api {
+            spec_file: file.to_owned(),
+            module: module.to_owned(),
+            title: doc.info.title.clone(),
+            description: doc.info.description.clone(),
+            version: doc.info.version.clone(),
+            servers,
+            auth,
+            types,
+            operations,
+            error_body,
+        })
+    } else {
+        Err(resolver.errors)
+    }
+}
+
+/// The state of resolving one document.
+struct Resolver<'a> {
+    doc: &'a Document,
+    file: &'a str,
+    errors: Vec<SpecError>,
+    /// The named types made so far, by Rust name.
+    types: IndexMap<String, TypeDef>,
+    /// Where each Rust type name came from, for collision messages.
+    type_origins: HashMap<String, String>,
+    /// The Rust name of each component schema, by its name in the spec.
+    component_types: IndexMap<String, String>,
+}
+
+impl Resolver<'_> {
+    fn error(&mut self, place: impl Into<String>, problem: Problem) {
+        self.errors.push(SpecError { file: self.file.to_owned(), place: place.into(), position: None, problem });
+    }
+
+    fn invalid(&mut self, place: impl Into<String>, message: impl Into<String>) {
+        self.error(place, Problem::Invalid { message: message.into() });
+    }
+
+    fn unsupported(&mut self, place: impl Into<String>, construct: impl Into<String>) {
+        self.error(place, Problem::Unsupported { construct: construct.into() });
+    }
+
+    /// Claims a Rust type name for the spec item at `origin`; reports a collision when the
+    /// name is taken.
+    fn claim_type_name(&mut self, rust: &str, origin: &str) -> bool {
+        match self.type_origins.get(rust) {
+            Some(first) if first != origin => {
+                let first = first.clone();
+                self.error(
+                    origin,
+                    Problem::NameCollision { what: "type", first, second: origin.to_owned(), rust: rust.to_owned() },
+                );
+                false
+            }
+            Some(_) => true,
+            None => {
+                self.type_origins.insert(rust.to_owned(), origin.to_owned());
+                true
+            }
+        }
+    }
+
+    /// Follows `reference` into `components.<section>`, reporting where it points at nothing.
+    fn follow<'m, T>(
+        &mut self,
+        reference: &str,
+        section: &'static str,
+        entries: &'m IndexMap<String, T>,
+        place: &str,
+    ) -> Option<(&'m str, &'m T)> {
+        let place = format!("{place}.$ref");
+        if !reference.starts_with('#') {
+            self.unsupported(place, format!("a `$ref` to another document (`{reference}`); keep every definition in this file"));
+            return None;
+        }
+        let prefix = format!("#/components/{section}/");
+        let found = reference
+            .strip_prefix(&prefix)
+            .map(|name| name.replace("~1", "/").replace("~0", "~"))
+            .and_then(|name| entries.get_key_value(name.as_str()));
+        match found {
+            Some((name, entry)) => Some((name.as_str(), entry)),
+            None => {
+                let wanted = reference.rsplit('/').next().unwrap_or(reference);
+                let suggestion = nearest(wanted, entries.keys()).map(|name| format!("{prefix}{name}"));
+                self.error(place, Problem::UnresolvedRef { target: reference.to_owned(), section, suggestion });
+                None
+            }
+        }
+    }
+}
+
+/// The name among `candidates` closest to `wanted`, if it is close enough to be a typo.
+fn nearest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>) -> Option<&'c str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|candidate| (edit_distance(&wanted.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.as_str())
+}
+
+/// The Levenshtein distance between two strings, counted in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_suggested() {
+        let names = ["user_settings".to_owned(), "database_user".to_owned()];
+        assert_eq!(nearest("user_setings", names.iter()), Some("user_settings"));
+        assert_eq!(nearest("Database_User", names.iter()), Some("database_user"));
+        assert_eq!(nearest("completely_else", names.iter()), None);
+    }
+}

@@ -1,0 +1,313 @@
+//! The intermediate model: one API with every `$ref` resolved and every Rust name chosen.
+//!
+//! Emitting reads only this model, never the spec.
+
+use indexmap::IndexMap;
+
+/// One spec, ready to be emitted as one module of the generated crate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Api {
+    /// The spec file the module comes from, e.g. `specs/digitalocean.yaml`.
+    pub spec_file: String,
+    /// The Rust module name, e.g. `yandex_mongodb`.
+    pub module: String,
+    /// The API's title (`info.title`).
+    pub title: String,
+    /// The API's description (`info.description`).
+    pub description: Option<String>,
+    /// The API's version (`info.version`).
+    pub version: String,
+    /// The top-level servers; the first is the default.
+    pub servers: Vec<ServerUrl>,
+    /// The bearer authentication scheme, when the spec declares one.
+    pub auth: Option<BearerAuth>,
+    /// The named types, keyed by Rust name, in the order the spec introduces them.
+    pub types: IndexMap<String, TypeDef>,
+    /// The operations, in spec order.
+    pub operations: Vec<Operation>,
+    /// The body type of every error response of the API.
+    pub error_body: TypeRef,
+}
+
+/// A server URL with its description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerUrl {
+    /// The absolute base URL, without a trailing `/`.
+    pub url: String,
+    /// What the server is.
+    pub description: Option<String>,
+}
+
+/// A bearer-token security scheme.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BearerAuth {
+    /// The scheme's description.
+    pub description: Option<String>,
+    /// Whether every operation needs the token.
+    pub required_by_all: bool,
+}
+
+/// A named type of the `types` module.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum.
+    Enum(EnumDef),
+    /// Another name for a type (`pub type Name = ...;`).
+    Alias(AliasDef),
+}
+
+/// An object schema with properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructDef {
+    /// The Rust name.
+    pub name: String,
+    /// The documentation.
+    pub docs: Docs,
+    /// The properties, in spec order.
+    pub fields: Vec<Field>,
+    /// The type of additional properties, when the schema allows them.
+    pub additional: Option<TypeRef>,
+    /// Whether every field has a sensible default, so `Default` can be derived.
+    pub derives_default: bool,
+}
+
+/// How a field may be absent or `null` on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always present, never `null`: `T`.
+    Required,
+    /// May be absent, never `null`: `Option<T>`, left out when `None`.
+    Optional,
+    /// Always present, may be `null`: `Option<T>`, sent as `null` when `None`.
+    RequiredNullable,
+    /// May be absent or `null`: `Option<Option<T>>`.
+    OptionalNullable,
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name.
+    pub name: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The value type.
+    pub ty: TypeRef,
+    /// How the field may be absent or `null`.
+    pub presence: Presence,
+    /// Whether the type must be boxed because it contains the struct itself.
+    pub boxed: bool,
+    /// The documentation.
+    pub docs: Docs,
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumDef {
+    /// The Rust name.
+    pub name: String,
+    /// The documentation.
+    pub docs: Docs,
+    /// The known values, in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One known value of a string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// A type alias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasDef {
+    /// The Rust name.
+    pub name: String,
+    /// The documentation.
+    pub docs: Docs,
+    /// The aliased type.
+    pub ty: TypeRef,
+}
+
+/// The type of a value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// A string that must not be printed (`format: password`).
+    Secret,
+    /// `bool`.
+    Bool,
+    /// `i32`.
+    I32,
+    /// `i64`.
+    I64,
+    /// `f32`.
+    F32,
+    /// `f64`.
+    F64,
+    /// `uuid::Uuid`.
+    Uuid,
+    /// `chrono::DateTime<Utc>`.
+    DateTime,
+    /// Any JSON value.
+    Json,
+    /// Any JSON object.
+    JsonObject,
+    /// `Vec<T>`.
+    List(Box<TypeRef>),
+    /// A JSON object with values of one type.
+    Map(Box<TypeRef>),
+    /// A named type of the `types` module.
+    Named(String),
+}
+
+/// The documentation of an item, taken from the spec.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Docs {
+    /// The title, if any.
+    pub title: Option<String>,
+    /// The description, if any.
+    pub description: Option<String>,
+    /// An example value, as JSON.
+    pub example: Option<String>,
+    /// The default value, as JSON.
+    pub default: Option<String>,
+    /// The value's constraints.
+    pub constraints: Constraints,
+    /// Only the server sets it.
+    pub read_only: bool,
+    /// Only the client sends it.
+    pub write_only: bool,
+    /// The spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// The validation keywords of a schema, carried as they are.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minLength`.
+    pub min_length: Option<u64>,
+    /// `maxLength`.
+    pub max_length: Option<u64>,
+    /// `pattern`.
+    pub pattern: Option<String>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `minimum`.
+    pub minimum: Option<f64>,
+    /// `maximum`.
+    pub maximum: Option<f64>,
+}
+
+/// One HTTP operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The `operationId`.
+    pub operation_id: String,
+    /// The Rust method name.
+    pub fn_name: String,
+    /// The `UpperCamelCase` form of the operation name, for the types named after it.
+    pub type_prefix: String,
+    /// The HTTP method, upper case.
+    pub method: String,
+    /// The path template as written in the spec.
+    pub path_template: String,
+    /// The path, split into literal text and parameters.
+    pub path: Vec<PathPart>,
+    /// The server of this operation when it differs from the API's.
+    pub server: Option<ServerUrl>,
+    /// The parameters: path parameters in path order, then the others in spec order.
+    pub params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<Body>,
+    /// What a 2xx response carries.
+    pub success: Success,
+    /// Every documented response, for the docs.
+    pub responses: Vec<ResponseDoc>,
+    /// The summary.
+    pub summary: Option<String>,
+    /// The description.
+    pub description: Option<String>,
+    /// The spec marks it deprecated.
+    pub deprecated: bool,
+    /// Whether the operation sends the bearer token.
+    pub authenticated: bool,
+}
+
+/// A piece of a path template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathPart {
+    /// Literal text, sent as it is.
+    Literal(String),
+    /// The path parameter at this index of [`Operation::params`].
+    Param(usize),
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// A path segment.
+    Path,
+    /// A query string pair.
+    Query,
+    /// A request header.
+    Header,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The name on the wire.
+    pub wire_name: String,
+    /// The Rust name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// The value type.
+    pub ty: TypeRef,
+    /// The documentation.
+    pub docs: Docs,
+}
+
+/// The JSON request body of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The body type.
+    pub ty: TypeRef,
+    /// Whether the caller must give it.
+    pub required: bool,
+    /// The body's description.
+    pub description: Option<String>,
+    /// An example body, as JSON.
+    pub example: Option<String>,
+}
+
+/// What a successful (2xx) response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Success {
+    /// The JSON body type, when any 2xx response has a body.
+    pub ty: Option<TypeRef>,
+    /// Whether a 2xx response may come without a body.
+    pub may_be_empty: bool,
+}
+
+/// One documented response, for the docs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseDoc {
+    /// The status code, a range such as `4XX`, or `default`.
+    pub status: String,
+    /// The response's description.
+    pub description: String,
+    /// The documented response headers, with their descriptions.
+    pub headers: Vec<(String, Option<String>)>,
+}

@@ -1,0 +1,470 @@
+//! Paths into operations: parameters, request bodies, responses, servers and security.
+
+use std::collections::HashMap;
+
+use indexmap::IndexMap;
+
+use super::Resolver;
+use super::model::{
+    BearerAuth, Body, Docs, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeRef,
+};
+use super::schemas::to_json;
+use crate::error::Problem;
+use crate::load::{self, MediaType, Parameter, PathItem, Server};
+use crate::names;
+
+/// Rust names an operation's own parameters cannot take, because the method uses them.
+const RESERVED_PARAM_NAMES: &[&str] = &["body", "options"];
+
+/// Method names of the generated `Client` that no operation may take.
+const RESERVED_FN_NAMES: &[&str] = &["builder"];
+
+/// Headers the client sets itself; OpenAPI says to ignore parameters that name them.
+const RESERVED_HEADERS: &[&str] = &["accept", "authorization", "content-type"];
+
+type Requirements = Vec<IndexMap<String, Vec<String>>>;
+
+impl Resolver<'_> {
+    /// The servers of a `servers` list, each checked to be an absolute URL without variables.
+    pub(super) fn servers(&mut self, servers: &[Server], place: &str) -> Vec<ServerUrl> {
+        let mut resolved = Vec::new();
+        for (index, server) in servers.iter().enumerate() {
+            let place = format!("{place}[{index}].url");
+            let url = server.url.trim_end_matches('/');
+            if url.contains('{') {
+                self.unsupported(place, format!("server variables (`{}`); write the URL out in full", server.url));
+            } else if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() <= "https://".len() {
+                self.invalid(place, format!("expected an absolute `https://` or `http://` URL, found `{}`", server.url));
+            } else {
+                resolved.push(ServerUrl { url: url.to_owned(), description: server.description.clone() });
+            }
+        }
+        resolved
+    }
+
+    /// The bearer scheme of `components.securitySchemes`; any other kind of scheme is refused.
+    pub(super) fn bearer_auth(&mut self) -> Option<BearerAuth> {
+        let mut auth = None;
+        for (name, scheme) in &self.doc.components.security_schemes {
+            let place = format!("components.securitySchemes.{name}");
+            let is_bearer = scheme.kind == "http" && scheme.scheme.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+            if !is_bearer {
+                let found = format!("`type: {}`{}", scheme.kind, scheme.scheme.as_ref().map_or(String::new(), |s| format!(" with `scheme: {s}`")));
+                self.unsupported(place, format!("the security scheme {found} (only `type: http` with `scheme: bearer` is)"));
+                continue;
+            }
+            auth.get_or_insert(BearerAuth { description: scheme.description.clone(), required_by_all: false });
+        }
+        auth
+    }
+
+    /// Every operation of the document, and the one body type of all its error responses.
+    pub(super) fn operations(&mut self) -> (Vec<Operation>, TypeRef) {
+        let doc = self.doc;
+        let mut operations: Vec<Operation> = Vec::new();
+        let mut fn_names: HashMap<String, String> = HashMap::new();
+        let mut error_body: Option<(TypeRef, String)> = None;
+        if doc.paths.is_empty() {
+            self.invalid("paths", "the spec has no paths: there is nothing to generate");
+        }
+        for (template, item) in &doc.paths {
+            for (method, op) in item.operations() {
+                let place = format!("paths.{template}.{method}");
+                let Some(operation) = self.operation(template, item, method, op, &place, &mut error_body) else { continue };
+                if let Some(first) = fn_names.get(&operation.fn_name) {
+                    let problem = Problem::NameCollision {
+                        what: "operation",
+                        first: first.clone(),
+                        second: operation.operation_id.clone(),
+                        rust: operation.fn_name.clone(),
+                    };
+                    self.error(format!("{place}.operationId"), problem);
+                    continue;
+                }
+                fn_names.insert(operation.fn_name.clone(), operation.operation_id.clone());
+                operations.push(operation);
+            }
+        }
+        (operations, error_body.map_or(TypeRef::Json, |(ty, _)| ty))
+    }
+
+    fn operation(
+        &mut self,
+        template: &str,
+        item: &PathItem,
+        method: &str,
+        op: &load::Operation,
+        place: &str,
+        error_body: &mut Option<(TypeRef, String)>,
+    ) -> Option<Operation> {
+        let Some(operation_id) = &op.operation_id else {
+            self.invalid(place, "the operation has no `operationId`: add one, it names the client method");
+            return None;
+        };
+        let (fn_name, type_prefix) = match (names::snake(operation_id), names::camel(operation_id)) {
+            (Some(fn_name), Some(prefix)) => (fn_name, prefix),
+            _ => {
+                self.invalid(format!("{place}.operationId"), format!("no Rust method name can be made from `{operation_id}`"));
+                return None;
+            }
+        };
+        if RESERVED_FN_NAMES.contains(&fn_name.as_str()) {
+            self.invalid(format!("{place}.operationId"), format!("`{fn_name}` is a method every client has already; choose another operationId"));
+            return None;
+        }
+        let params = self.params(item, op, &type_prefix, place);
+        let (path, params) = self.path_parts(template, params, place)?;
+        let body = self.request_body(op, &type_prefix, place);
+        let (success, responses) = self.responses(op, &type_prefix, place, error_body)?;
+        let server = match op.servers.as_deref().or(item.servers.as_deref()) {
+            Some(servers) => {
+                let server_place = if op.servers.is_some() { format!("{place}.servers") } else { format!("paths.{template}.servers") };
+                self.servers(servers, &server_place).into_iter().next()
+            }
+            None => None,
+        };
+        let authenticated = self.authenticated(op.security.as_ref().or(self.doc.security.as_ref()), place);
+        Some(Operation {
+            operation_id: operation_id.clone(),
+            fn_name,
+            type_prefix,
+            method: method.to_uppercase(),
+            path_template: template.to_owned(),
+            path,
+            server,
+            params,
+            body,
+            success,
+            responses,
+            summary: op.summary.clone().or_else(|| item.summary.clone()),
+            description: op.description.clone().or_else(|| item.description.clone()),
+            deprecated: op.deprecated,
+            authenticated,
+        })
+    }
+
+    /// Whether the effective security requirements need the bearer token.
+    fn authenticated(&mut self, requirements: Option<&Requirements>, place: &str) -> bool {
+        let Some(requirements) = requirements else { return false };
+        let schemes = &self.doc.components.security_schemes;
+        let mut problems = Vec::new();
+        for requirement in requirements {
+            for (name, scopes) in requirement {
+                if !schemes.contains_key(name) {
+                    let suggestion = super::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+                    problems.push(format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
+                } else if !scopes.is_empty() {
+                    problems.push(format!(
+                        "`{name}` lists scopes, which OpenAPI 3.0 allows only for oauth2 and openIdConnect schemes; \
+                         name the scopes in the scheme's description instead"
+                    ));
+                }
+            }
+        }
+        for problem in problems {
+            self.invalid(format!("{place}.security"), problem);
+        }
+        !requirements.is_empty() && requirements.iter().all(|requirement| !requirement.is_empty())
+    }
+
+    /// The parameters of an operation, with the path item's own merged in.
+    fn params(&mut self, item: &PathItem, op: &load::Operation, prefix: &str, place: &str) -> Vec<Param> {
+        let doc = self.doc;
+        let mut merged: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
+        let sources = [(&item.parameters, place.rsplit_once('.').map_or(place, |(path, _)| path)), (&op.parameters, place)];
+        for (list, list_place) in sources {
+            for (index, parameter) in list.iter().enumerate() {
+                let mut param_place = format!("{list_place}.parameters[{index}]");
+                let parameter = match &parameter.reference {
+                    Some(reference) => {
+                        let Some((name, target)) = self.follow(reference, "parameters", &doc.components.parameters, &param_place) else {
+                            continue;
+                        };
+                        param_place = format!("components.parameters.{name}");
+                        target
+                    }
+                    None => parameter,
+                };
+                let (Some(name), Some(location)) = (&parameter.name, &parameter.location) else {
+                    self.invalid(param_place, "a parameter needs both `name` and `in`");
+                    continue;
+                };
+                merged.insert((name.clone(), location.clone()), (parameter, param_place));
+            }
+        }
+        let mut params: Vec<Param> = Vec::new();
+        let mut rust_names: HashMap<String, String> = HashMap::new();
+        for ((wire, location), (parameter, param_place)) in merged {
+            let Some(param) = self.param(&wire, &location, parameter, prefix, &param_place) else { continue };
+            let reserved = RESERVED_PARAM_NAMES.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
+            if let Some(first) = reserved.or_else(|| rust_names.get(&param.name).cloned()) {
+                let problem = Problem::NameCollision { what: "parameter", first, second: wire, rust: param.name };
+                self.error(param_place, problem);
+                continue;
+            }
+            rust_names.insert(param.name.clone(), wire);
+            params.push(param);
+        }
+        params
+    }
+
+    fn param(&mut self, wire: &str, location: &str, parameter: &Parameter, prefix: &str, place: &str) -> Option<Param> {
+        let location = match location {
+            "path" => ParamLocation::Path,
+            "query" => ParamLocation::Query,
+            "header" => ParamLocation::Header,
+            "cookie" => {
+                self.unsupported(format!("{place}.in"), "a cookie parameter");
+                return None;
+            }
+            other => {
+                self.invalid(format!("{place}.in"), format!("expected `path`, `query`, `header` or `cookie`, found `{other}`"));
+                return None;
+            }
+        };
+        if location == ParamLocation::Path && !parameter.required {
+            self.invalid(format!("{place}.required"), format!("path parameter `{wire}` must be `required: true`"));
+        }
+        if location == ParamLocation::Header && RESERVED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
+            self.invalid(place, format!("the client sets the `{wire}` header itself and OpenAPI ignores such parameters; remove it"));
+            return None;
+        }
+        if parameter.style.is_some() || parameter.explode.is_some() {
+            self.unsupported(place, "`style` and `explode` on parameters (the defaults are used)");
+            return None;
+        }
+        let Some(schema) = &parameter.schema else {
+            self.invalid(place, format!("parameter `{wire}` needs a `schema`"));
+            return None;
+        };
+        let Some(name) = names::snake(wire) else {
+            self.invalid(format!("{place}.name"), format!("no Rust argument name can be made from `{wire}`"));
+            return None;
+        };
+        let hint = format!("{prefix}{}", names::camel(wire).unwrap_or_default());
+        let ty = self.lower(schema, &hint, &format!("{place}.schema"))?;
+        let scalar = |ty: &TypeRef| !matches!(ty, TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_));
+        let supported = match &ty {
+            TypeRef::List(item) => location == ParamLocation::Query && scalar(item) && !self.is_struct(item),
+            other => scalar(other) && !self.is_struct(other),
+        };
+        if !supported {
+            self.unsupported(format!("{place}.schema"), format!("this type of {location:?} parameter (only strings, numbers, booleans, string enums and, in a query, arrays of them are)").to_lowercase());
+            return None;
+        }
+        let mut docs = self.docs(schema);
+        docs.description = parameter.description.clone().or(docs.description);
+        docs.example = parameter.example.as_ref().map(to_json).or(docs.example);
+        docs.deprecated |= parameter.deprecated;
+        Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs })
+    }
+
+    fn is_struct(&self, ty: &TypeRef) -> bool {
+        matches!(ty, TypeRef::Named(name) if !matches!(self.types.get(name), Some(super::model::TypeDef::Enum(_))))
+    }
+
+    /// Splits a path template into literal text and parameters, and orders the path
+    /// parameters as the template does.
+    fn path_parts(&mut self, template: &str, params: Vec<Param>, place: &str) -> Option<(Vec<PathPart>, Vec<Param>)> {
+        let path_place = place.rsplit_once('.').map_or(place, |(path, _)| path);
+        if !template.starts_with('/') {
+            self.invalid(path_place, format!("a path must start with `/`, found `{template}`"));
+            return None;
+        }
+        let (mut path_params, others): (Vec<Param>, Vec<Param>) = params.into_iter().partition(|p| p.location == ParamLocation::Path);
+        let mut ordered: Vec<Param> = Vec::new();
+        let mut parts = Vec::new();
+        let mut rest = template;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|i| open + i) else {
+                self.invalid(path_place, format!("`{{` without a closing `}}` in `{template}`"));
+                return None;
+            };
+            if open > 0 {
+                parts.push(PathPart::Literal(rest[..open].to_owned()));
+            }
+            let name = &rest[open + 1..close];
+            match path_params.iter().position(|p| p.wire_name == name) {
+                Some(index) => {
+                    ordered.push(path_params.remove(index));
+                    parts.push(PathPart::Param(ordered.len() - 1));
+                }
+                None if ordered.iter().any(|p| p.wire_name == name) => {
+                    self.invalid(path_place, format!("`{{{name}}}` appears twice in the path"));
+                }
+                None => self.invalid(
+                    place,
+                    format!("the path has `{{{name}}}` but the operation has no path parameter named `{name}`: add it under `parameters`"),
+                ),
+            }
+            rest = &rest[close + 1..];
+        }
+        if rest.contains('}') {
+            self.invalid(path_place, format!("`}}` without an opening `{{` in `{template}`"));
+        }
+        if !rest.is_empty() {
+            parts.push(PathPart::Literal(rest.to_owned()));
+        }
+        for param in &path_params {
+            self.invalid(place, format!("path parameter `{}` does not appear in the path `{template}`", param.wire_name));
+        }
+        ordered.extend(others);
+        Some((parts, ordered))
+    }
+
+    fn request_body(&mut self, op: &load::Operation, prefix: &str, place: &str) -> Option<Body> {
+        let doc = self.doc;
+        let body = op.request_body.as_ref()?;
+        let mut body_place = format!("{place}.requestBody");
+        let body = match &body.reference {
+            Some(reference) => {
+                let (name, target) = self.follow(reference, "requestBodies", &doc.components.request_bodies, &body_place)?;
+                body_place = format!("components.requestBodies.{name}");
+                target
+            }
+            None => body,
+        };
+        let (media, media_place) = self.json_media(&body.content, &body_place)?;
+        let Some(media) = media else {
+            self.invalid(body_place, "a request body needs `content` with `application/json`");
+            return None;
+        };
+        let Some(schema) = &media.schema else {
+            self.invalid(media_place, "the request body needs a `schema`");
+            return None;
+        };
+        let ty = self.lower(schema, &format!("{prefix}Request"), &format!("{media_place}.schema"))?;
+        let example = media.example.as_ref().or(schema.example.as_ref()).map(to_json);
+        Some(Body { ty, required: body.required, description: body.description.clone(), example })
+    }
+
+    /// The JSON media type of a `content` map; any other media type is refused.
+    fn json_media<'m>(&mut self, content: &'m IndexMap<String, MediaType>, place: &str) -> Option<(Option<&'m MediaType>, String)> {
+        let mut json = None;
+        let mut ok = true;
+        for (media_type, media) in content {
+            let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            if essence == "application/json" || essence.ends_with("+json") {
+                json.get_or_insert((media, format!("{place}.content.{media_type}")));
+            } else {
+                self.unsupported(format!("{place}.content.{media_type}"), format!("the media type `{media_type}` (only JSON is)"));
+                ok = false;
+            }
+        }
+        ok.then(|| match json {
+            Some((media, media_place)) => (Some(media), media_place),
+            None => (None, format!("{place}.content")),
+        })
+    }
+
+    fn responses(
+        &mut self,
+        op: &load::Operation,
+        prefix: &str,
+        place: &str,
+        error_body: &mut Option<(TypeRef, String)>,
+    ) -> Option<(Success, Vec<ResponseDoc>)> {
+        let doc = self.doc;
+        let mut may_be_empty = false;
+        let mut success_body: Option<(TypeRef, String)> = None;
+        let mut any_success = false;
+        let mut docs = Vec::new();
+        for (status, response) in &op.responses {
+            let mut response_place = format!("{place}.responses.{status}");
+            let is_success = match status_class(status) {
+                Some(class) => class == 2,
+                None => {
+                    self.invalid(response_place, format!("expected a status code such as `200`, a range such as `4XX`, or `default`, found `{status}`"));
+                    continue;
+                }
+            };
+            let response = match &response.reference {
+                Some(reference) => {
+                    let Some((name, target)) = self.follow(reference, "responses", &doc.components.responses, &response_place) else { continue };
+                    response_place = format!("components.responses.{name}");
+                    target
+                }
+                None => response,
+            };
+            let Some(description) = &response.description else {
+                self.invalid(response_place, "a response needs a `description`");
+                continue;
+            };
+            let headers = self.response_headers(response, prefix, &response_place);
+            docs.push(ResponseDoc { status: status.clone(), description: description.clone(), headers });
+            let Some((media, media_place)) = self.json_media(&response.content, &response_place) else { continue };
+            any_success |= is_success;
+            let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {
+                may_be_empty |= is_success;
+                continue;
+            };
+            let hint = if is_success { format!("{prefix}Response") } else { format!("{prefix}Error") };
+            let Some(ty) = self.lower(schema, &hint, &format!("{media_place}.schema")) else { continue };
+            if is_success {
+                self.same_body(&mut success_body, ty, &media_place, "2xx responses of one operation");
+            } else {
+                self.same_body(error_body, ty, &media_place, "error responses of one spec");
+            }
+        }
+        if !any_success {
+            self.invalid(format!("{place}.responses"), "the operation documents no 2xx response: add the success response");
+            return None;
+        }
+        Some((Success { ty: success_body.map(|(ty, _)| ty), may_be_empty }, docs))
+    }
+
+    /// Records `ty` as the one body type of a group of responses, or reports that the group
+    /// has bodies of different types.
+    fn same_body(&mut self, slot: &mut Option<(TypeRef, String)>, ty: TypeRef, place: &str, what: &str) {
+        match slot {
+            Some((existing, first_place)) if *existing != ty => {
+                let message = format!(
+                    "{what} with different bodies (this one differs from the one at `{first_place}`); use one schema for all of them"
+                );
+                self.unsupported(place, message);
+            }
+            Some(_) => {}
+            None => *slot = Some((ty, place.to_owned())),
+        }
+    }
+
+    fn response_headers(&mut self, response: &load::Response, prefix: &str, place: &str) -> Vec<(String, Option<String>)> {
+        let doc = self.doc;
+        let mut headers = Vec::new();
+        for (name, header) in &response.headers {
+            let header_place = format!("{place}.headers.{name}");
+            let header = match &header.reference {
+                Some(reference) => match self.follow(reference, "headers", &doc.components.headers, &header_place) {
+                    Some((_, target)) => target,
+                    None => continue,
+                },
+                None => header,
+            };
+            match &header.schema {
+                Some(schema) => {
+                    let hint = format!("{prefix}{}Header", names::camel(name).unwrap_or_default());
+                    self.lower(schema, &hint, &format!("{header_place}.schema"));
+                }
+                None => self.invalid(header_place, format!("response header `{name}` needs a `schema`")),
+            }
+            headers.push((name.clone(), header.description.clone()));
+        }
+        headers
+    }
+}
+
+/// The class (the first digit) of a response key, or `None` when it is not a status.
+fn status_class(status: &str) -> Option<u8> {
+    if status == "default" {
+        return Some(0);
+    }
+    let bytes = status.as_bytes();
+    let class = match bytes.first() {
+        Some(digit @ b'1'..=b'5') => digit - b'0',
+        _ => return None,
+    };
+    let rest = &bytes[1..];
+    let is_code = rest.len() == 2 && rest.iter().all(u8::is_ascii_digit);
+    let is_range = rest == b"XX";
+    (is_code || is_range).then_some(class)
+}

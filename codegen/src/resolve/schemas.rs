@@ -1,0 +1,346 @@
+//! Schemas into types: component schemas become named types, inline objects and enums are
+//! named after their parent.
+
+use std::collections::HashMap;
+
+use serde_yaml::Value;
+
+use super::Resolver;
+use super::model::{AliasDef, Constraints, Docs, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, Variant};
+use crate::error::Problem;
+use crate::load::{AdditionalProperties, Schema, SchemaKind};
+use crate::names;
+
+/// The name of the catch-all variant every generated enum has for values it does not know.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+/// The name of the field that holds the additional properties of an object.
+pub const ADDITIONAL_FIELD: &str = "additional_properties";
+
+impl Resolver<'_> {
+    /// Chooses the Rust name of every component schema before any is lowered, so references
+    /// can be resolved in any order.
+    pub(super) fn name_components(&mut self) {
+        for name in self.doc.components.schemas.keys() {
+            let place = format!("components.schemas.{name}");
+            match names::camel(name) {
+                Some(rust) => {
+                    if self.claim_type_name(&rust, &place) {
+                        self.component_types.insert(name.clone(), rust);
+                    }
+                }
+                None => self.invalid(place, format!("no Rust type name can be made from `{name}`: use letters or digits")),
+            }
+        }
+    }
+
+    /// Lowers every component schema into a named type.
+    pub(super) fn lower_components(&mut self) {
+        let doc = self.doc;
+        for (name, schema) in &doc.components.schemas {
+            let Some(rust) = self.component_types.get(name).cloned() else { continue };
+            let place = format!("components.schemas.{name}");
+            let Some(ty) = self.lower(schema, &rust, &place) else { continue };
+            if ty != TypeRef::Named(rust.clone()) {
+                let alias = AliasDef { name: rust.clone(), docs: self.docs(schema), ty };
+                self.types.insert(rust, TypeDef::Alias(alias));
+            }
+        }
+    }
+
+    /// The type of `schema`; an inline object or enum becomes a new type named `name`.
+    pub(super) fn lower(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
+        if let Some(reference) = &schema.reference {
+            return self.lower_reference(schema, reference, place);
+        }
+        self.check_constraints(schema, place);
+        let Some(kind) = Self::kind_of(schema) else {
+            return self.plain(schema, place, TypeRef::Json);
+        };
+        match kind {
+            SchemaKind::String if schema.enumeration.is_some() => self.lower_enum(schema, name, place),
+            SchemaKind::String => self.string_format(schema, place),
+            SchemaKind::Integer => self.numeric_format(schema, place, &[("int32", TypeRef::I32), ("int64", TypeRef::I64)]),
+            SchemaKind::Number => self.numeric_format(schema, place, &[("float", TypeRef::F32), ("double", TypeRef::F64)]),
+            SchemaKind::Boolean => self.plain(schema, place, TypeRef::Bool),
+            SchemaKind::Array => {
+                let Some(items) = &schema.items else {
+                    self.invalid(place, "an array schema needs `items`");
+                    return None;
+                };
+                let item = self.lower(items, &format!("{name}Item"), &format!("{place}.items"))?;
+                Some(TypeRef::List(Box::new(item)))
+            }
+            SchemaKind::Object => self.lower_object(schema, name, place),
+        }
+    }
+
+    fn lower_reference(&mut self, schema: &Schema, reference: &str, place: &str) -> Option<TypeRef> {
+        let siblings = sibling_keywords(schema);
+        if !siblings.is_empty() {
+            self.invalid(
+                place,
+                format!(
+                    "`$ref` cannot have sibling keywords in OpenAPI 3.0 (found {}): they would be ignored; \
+                     move them into the referenced schema",
+                    siblings.join(", ")
+                ),
+            );
+            return None;
+        }
+        let doc = self.doc;
+        let (name, _) = self.follow(reference, "schemas", &doc.components.schemas, place)?;
+        self.component_types.get(name).map(|rust| TypeRef::Named(rust.clone()))
+    }
+
+    /// The `type` of a schema, inferred from its keywords when it is not written; `None` for a
+    /// schema that accepts any JSON value.
+    fn kind_of(schema: &Schema) -> Option<SchemaKind> {
+        if let Some(kind) = schema.kind {
+            Some(kind)
+        } else if schema.properties.is_some() || schema.additional_properties.is_some() {
+            Some(SchemaKind::Object)
+        } else if schema.items.is_some() {
+            Some(SchemaKind::Array)
+        } else if schema.enumeration.is_some() {
+            Some(SchemaKind::String)
+        } else {
+            None
+        }
+    }
+
+    fn plain(&mut self, schema: &Schema, place: &str, ty: TypeRef) -> Option<TypeRef> {
+        if let Some(format) = &schema.format {
+            self.unsupported(format!("{place}.format"), format!("`format: {format}` on this type"));
+            return None;
+        }
+        Some(ty)
+    }
+
+    fn string_format(&mut self, schema: &Schema, place: &str) -> Option<TypeRef> {
+        match schema.format.as_deref() {
+            None => Some(TypeRef::String),
+            Some("uuid") => Some(TypeRef::Uuid),
+            Some("date-time") => Some(TypeRef::DateTime),
+            Some("password") => Some(TypeRef::Secret),
+            Some(other) => {
+                self.unsupported(
+                    format!("{place}.format"),
+                    format!("`format: {other}` on a string (supported: uuid, date-time, password)"),
+                );
+                None
+            }
+        }
+    }
+
+    fn numeric_format(&mut self, schema: &Schema, place: &str, formats: &[(&str, TypeRef)]) -> Option<TypeRef> {
+        if schema.enumeration.is_some() {
+            self.unsupported(format!("{place}.enum"), "an enum of numbers (only string enums are)");
+            return None;
+        }
+        let Some(format) = &schema.format else { return formats.last().map(|(_, ty)| ty.clone()) };
+        if let Some((_, ty)) = formats.iter().find(|(name, _)| name == format) {
+            return Some(ty.clone());
+        }
+        let supported: Vec<&str> = formats.iter().map(|(name, _)| *name).collect();
+        self.unsupported(
+            format!("{place}.format"),
+            format!("`format: {format}` on a number (supported: {})", supported.join(", ")),
+        );
+        None
+    }
+
+    fn lower_enum(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
+        let values = schema.enumeration.as_deref().unwrap_or_default();
+        let enum_place = format!("{place}.enum");
+        if values.is_empty() {
+            self.invalid(enum_place, "an enum needs at least one value");
+            return None;
+        }
+        let mut variants: Vec<Variant> = Vec::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        for (index, value) in values.iter().enumerate() {
+            let Value::String(wire) = value else {
+                self.invalid(
+                    format!("{enum_place}[{index}]"),
+                    format!("expected a string like the enum's other values, found {}", describe(value)),
+                );
+                continue;
+            };
+            let Some(rust) = names::camel(wire) else {
+                self.invalid(format!("{enum_place}[{index}]"), format!("no Rust variant name can be made from `{wire}`"));
+                continue;
+            };
+            let clash = if rust == UNKNOWN_VARIANT { Some(UNKNOWN_VARIANT.to_owned()) } else { seen.get(&rust).cloned() };
+            if let Some(first) = clash {
+                let what = "enum variant";
+                self.error(enum_place.clone(), Problem::NameCollision { what, first, second: wire.clone(), rust });
+                continue;
+            }
+            seen.insert(rust.clone(), wire.clone());
+            variants.push(Variant { name: rust, wire_value: wire.clone() });
+        }
+        if !self.claim_type_name(name, place) {
+            return None;
+        }
+        let def = EnumDef { name: name.to_owned(), docs: self.docs(schema), variants };
+        self.types.insert(name.to_owned(), TypeDef::Enum(def));
+        Some(TypeRef::Named(name.to_owned()))
+    }
+
+    fn lower_object(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
+        if let Some(format) = &schema.format {
+            self.unsupported(format!("{place}.format"), format!("`format: {format}` on an object"));
+        }
+        let additional = match &schema.additional_properties {
+            None | Some(AdditionalProperties::Allowed(true)) => Some(TypeRef::Json),
+            Some(AdditionalProperties::Allowed(false)) => None,
+            Some(AdditionalProperties::Schema(values)) => {
+                Some(self.lower(values, &format!("{name}Value"), &format!("{place}.additionalProperties"))?)
+            }
+        };
+        let Some(properties) = &schema.properties else {
+            return Some(match additional {
+                Some(TypeRef::Json) => TypeRef::JsonObject,
+                Some(values) => TypeRef::Map(Box::new(values)),
+                None => self.define_struct(schema, name, place, Vec::new(), None)?,
+            });
+        };
+        for (index, required) in schema.required.iter().enumerate() {
+            if !properties.contains_key(required) {
+                let suggestion = super::nearest(required, properties.keys())
+                    .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+                self.invalid(format!("{place}.required[{index}]"), format!("`{required}` is not one of the properties{suggestion}"));
+            }
+        }
+        let mut fields = Vec::new();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        if schema.additional_properties.is_some() {
+            seen.insert(ADDITIONAL_FIELD.to_owned(), "additionalProperties".to_owned());
+        }
+        for (wire, property) in properties {
+            let property_place = format!("{place}.properties.{wire}");
+            let Some(rust) = names::snake(wire) else {
+                self.invalid(property_place, format!("no Rust field name can be made from `{wire}`"));
+                continue;
+            };
+            if let Some(first) = seen.get(&rust) {
+                let first = first.clone();
+                self.error(property_place, Problem::NameCollision { what: "field", first, second: wire.clone(), rust });
+                continue;
+            }
+            seen.insert(rust.clone(), wire.clone());
+            let hint = format!("{name}{}", names::camel(wire).unwrap_or_default());
+            let Some(ty) = self.lower(property, &hint, &property_place) else { continue };
+            let required = schema.required.contains(wire) && !property.read_only && !property.write_only;
+            let presence = match (required, property.nullable) {
+                (true, false) => Presence::Required,
+                (false, false) => Presence::Optional,
+                (true, true) => Presence::RequiredNullable,
+                (false, true) => Presence::OptionalNullable,
+            };
+            let docs = self.docs(property);
+            fields.push(Field { name: rust, wire_name: wire.clone(), ty, presence, boxed: false, docs });
+        }
+        let additional = schema.additional_properties.as_ref().and(additional);
+        self.define_struct(schema, name, place, fields, additional)
+    }
+
+    fn define_struct(
+        &mut self,
+        schema: &Schema,
+        name: &str,
+        place: &str,
+        fields: Vec<Field>,
+        additional: Option<TypeRef>,
+    ) -> Option<TypeRef> {
+        if !self.claim_type_name(name, place) {
+            return None;
+        }
+        let def = StructDef { name: name.to_owned(), docs: self.docs(schema), fields, additional, derives_default: false };
+        self.types.insert(name.to_owned(), TypeDef::Struct(def));
+        Some(TypeRef::Named(name.to_owned()))
+    }
+
+    /// Reports constraints that contradict themselves.
+    fn check_constraints(&mut self, schema: &Schema, place: &str) {
+        let pairs = [
+            ("minLength", schema.min_length.map(|v| v as f64), "maxLength", schema.max_length.map(|v| v as f64)),
+            ("minItems", schema.min_items.map(|v| v as f64), "maxItems", schema.max_items.map(|v| v as f64)),
+            ("minimum", schema.minimum, "maximum", schema.maximum),
+        ];
+        for (low_name, low, high_name, high) in pairs {
+            if let (Some(low), Some(high)) = (low, high)
+                && low > high
+            {
+                self.invalid(place, format!("`{low_name}` ({low}) is greater than `{high_name}` ({high}): no value can match"));
+            }
+        }
+    }
+
+    /// The documentation of a schema.
+    pub(super) fn docs(&self, schema: &Schema) -> Docs {
+        Docs {
+            title: schema.title.clone(),
+            description: schema.description.clone(),
+            example: schema.example.as_ref().map(to_json),
+            default: schema.default.as_ref().map(to_json),
+            constraints: Constraints {
+                min_length: schema.min_length,
+                max_length: schema.max_length,
+                pattern: schema.pattern.clone(),
+                min_items: schema.min_items,
+                max_items: schema.max_items,
+                minimum: schema.minimum,
+                maximum: schema.maximum,
+            },
+            read_only: schema.read_only,
+            write_only: schema.write_only,
+            deprecated: schema.deprecated,
+        }
+    }
+}
+
+/// The keywords set beside a `$ref`, other than `description`.
+fn sibling_keywords(schema: &Schema) -> Vec<&'static str> {
+    let checks = [
+        ("type", schema.kind.is_some()),
+        ("format", schema.format.is_some()),
+        ("properties", schema.properties.is_some()),
+        ("required", !schema.required.is_empty()),
+        ("additionalProperties", schema.additional_properties.is_some()),
+        ("items", schema.items.is_some()),
+        ("enum", schema.enumeration.is_some()),
+        ("nullable", schema.nullable),
+        ("readOnly", schema.read_only),
+        ("writeOnly", schema.write_only),
+        ("default", schema.default.is_some()),
+        ("example", schema.example.is_some()),
+        ("minLength", schema.min_length.is_some()),
+        ("maxLength", schema.max_length.is_some()),
+        ("pattern", schema.pattern.is_some()),
+        ("minItems", schema.min_items.is_some()),
+        ("maxItems", schema.max_items.is_some()),
+        ("minimum", schema.minimum.is_some()),
+        ("maximum", schema.maximum.is_some()),
+    ];
+    checks.into_iter().filter(|(_, set)| *set).map(|(name, _)| name).collect()
+}
+
+/// A YAML value as compact JSON, for docs.
+pub(super) fn to_json(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| serde_yaml::to_string(value).unwrap_or_default().trim().to_owned())
+}
+
+/// A short description of a YAML value's type, for messages.
+pub(super) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the string `{s}`"),
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(_) => "a tagged value".to_owned(),
+    }
+}

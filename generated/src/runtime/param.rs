@@ -1,0 +1,57 @@
+//! How parameter values are written into paths, query strings and headers.
+
+use std::borrow::Cow;
+
+/// A value that can be sent as a path segment, a query value or a header value.
+pub trait ParamValue {
+    /// The value as text, before any encoding.
+    fn param_text(&self) -> Cow<'_, str>;
+}
+
+impl<T: ParamValue + ?Sized> ParamValue for &T {
+    fn param_text(&self) -> Cow<'_, str> {
+        (**self).param_text()
+    }
+}
+
+impl ParamValue for str {
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for String {
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl ParamValue for super::Secret {
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self.expose())
+    }
+}
+
+impl ParamValue for uuid::Uuid {
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.hyphenated().to_string())
+    }
+}
+
+impl ParamValue for chrono::DateTime<chrono::Utc> {
+    fn param_text(&self) -> Cow<'_, str> {
+        Cow::Owned(self.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}
+
+macro_rules! display_param {
+    ($($ty:ty),*) => {
+        $(impl ParamValue for $ty {
+            fn param_text(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        })*
+    };
+}
+
+display_param!(bool, i32, i64, f32, f64);
