@@ -14,4 +14,4 @@ pub mod resolve;
 pub mod write;
 
 pub use error::{Error, Problem, SpecError, SpecErrors};
-pub use write::{CheckReport, Generator, RenderedTree, Summary};
+pub use write::{CheckReport, Generator, RenderedTree, SpecSource, Summary, render};

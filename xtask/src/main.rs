@@ -1,1 +1,88 @@
-fn main() {}
+//! `cargo xtask`: the project's tasks. This file only reads arguments and calls the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use codegen::{Error, Generator};
+
+/// Exit code: `--check` found `generated/` out of date.
+const EXIT_STALE: u8 = 1;
+/// Exit code: a spec is broken.
+const EXIT_SPEC: u8 = 2;
+/// Exit code: a file could not be read or written.
+const EXIT_IO: u8 = 3;
+/// Exit code: the generator itself failed.
+const EXIT_INTERNAL: u8 = 4;
+/// Exit code: the command line is wrong.
+const EXIT_USAGE: u8 = 64;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]
+
+  codegen          regenerate generated/ from every specs/*.yaml
+  codegen --check  write nothing; fail with a diff when generated/ is out of date
+
+exit codes: 0 done, 1 out of date (--check), 2 spec error, 3 I/O error, 4 internal error, 64 usage";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen(false),
+        ["codegen", "--check"] => codegen(true),
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn codegen(check: bool) -> ExitCode {
+    let generator = Generator::for_workspace(&workspace_root());
+    let result = if check {
+        generator.check().map(|report| {
+            if report.is_fresh() {
+                println!("codegen --check: generated/ is up to date");
+                ExitCode::SUCCESS
+            } else {
+                for diff in &report.diffs {
+                    print!("{diff}");
+                }
+                eprintln!("error: generated/ is out of date in {} file(s): run `cargo xtask codegen`", report.diffs.len());
+                ExitCode::from(EXIT_STALE)
+            }
+        })
+    } else {
+        generator.run().map(|s| {
+            println!(
+                "codegen: {} files written, {} unchanged, {} removed; {} types, {} operations in {} ms",
+                s.written, s.unchanged, s.removed, s.types, s.operations, s.elapsed_ms
+            );
+            ExitCode::SUCCESS
+        })
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("{}", error_text(&error));
+        ExitCode::from(match error {
+            Error::Spec(_) => EXIT_SPEC,
+            Error::Io { .. } => EXIT_IO,
+            Error::Internal { .. } => EXIT_INTERNAL,
+        })
+    })
+}
+
+fn error_text(error: &Error) -> String {
+    match error {
+        Error::Spec(errors) => format!("{errors}\n\ncodegen: {} problem(s) found; generated/ was left as it was", errors.0.len()),
+        other => format!("error: {other}"),
+    }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> PathBuf {
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map_or_else(|| manifest_dir.to_owned(), Path::to_owned)
+}

@@ -11,73 +11,104 @@ use serde_yaml::Value;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
+    /// The `openapi` keyword.
     pub openapi: String,
+    /// The `info` keyword.
     pub info: Info,
+    /// The `servers` keyword.
     #[serde(default)]
     pub servers: Vec<Server>,
+    /// The `security` keyword.
     #[serde(default)]
     pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
+    /// The `tags` keyword.
     #[serde(default)]
     pub tags: Vec<Tag>,
+    /// The `paths` keyword.
     pub paths: IndexMap<String, PathItem>,
+    /// The `components` keyword.
     #[serde(default)]
     pub components: Components,
+    /// The `externalDocs` keyword.
     #[serde(default, rename = "externalDocs")]
     pub external_docs: Option<ExternalDocs>,
 }
 
+/// The `info` object: title, version and description of the API.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Info {
+    /// The `title` keyword.
     pub title: String,
+    /// The `version` keyword.
     pub version: String,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `termsOfService` keyword.
     #[serde(default, rename = "termsOfService")]
     pub terms_of_service: Option<String>,
+    /// The `contact` keyword.
     #[serde(default)]
     pub contact: Option<Value>,
+    /// The `license` keyword.
     #[serde(default)]
     pub license: Option<Value>,
 }
 
+/// One entry of a `servers` list.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Server {
+    /// The `url` keyword.
     pub url: String,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// One entry of the top-level `tags` list.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Tag {
+    /// The `name` keyword.
     pub name: String,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// An `externalDocs` object.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalDocs {
+    /// The `url` keyword.
     pub url: String,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
 }
 
+/// The `components` object: definitions referenced with `$ref`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Components {
+    /// The `schemas` keyword.
     #[serde(default)]
     pub schemas: IndexMap<String, Schema>,
+    /// The `responses` keyword.
     #[serde(default)]
     pub responses: IndexMap<String, Response>,
+    /// The `parameters` keyword.
     #[serde(default)]
     pub parameters: IndexMap<String, Parameter>,
+    /// The `headers` keyword.
     #[serde(default)]
     pub headers: IndexMap<String, Header>,
+    /// The `requestBodies` keyword.
     #[serde(default, rename = "requestBodies")]
     pub request_bodies: IndexMap<String, RequestBody>,
+    /// The `securitySchemes` keyword.
     #[serde(default, rename = "securitySchemes")]
     pub security_schemes: IndexMap<String, SecurityScheme>,
 }
@@ -86,28 +117,40 @@ pub struct Components {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PathItem {
+    /// The `summary` keyword.
     #[serde(default)]
     pub summary: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `servers` keyword.
     #[serde(default)]
     pub servers: Option<Vec<Server>>,
+    /// The `parameters` keyword.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
+    /// The `get` keyword.
     #[serde(default)]
     pub get: Option<Operation>,
+    /// The `put` keyword.
     #[serde(default)]
     pub put: Option<Operation>,
+    /// The `post` keyword.
     #[serde(default)]
     pub post: Option<Operation>,
+    /// The `delete` keyword.
     #[serde(default)]
     pub delete: Option<Operation>,
+    /// The `options` keyword.
     #[serde(default)]
     pub options: Option<Operation>,
+    /// The `head` keyword.
     #[serde(default)]
     pub head: Option<Operation>,
+    /// The `patch` keyword.
     #[serde(default)]
     pub patch: Option<Operation>,
+    /// The `trace` keyword.
     #[serde(default)]
     pub trace: Option<Operation>,
 }
@@ -130,28 +173,40 @@ impl PathItem {
     }
 }
 
+/// One operation (a method of a path).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Operation {
+    /// The `operationId` keyword.
     #[serde(default, rename = "operationId")]
     pub operation_id: Option<String>,
+    /// The `tags` keyword.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The `summary` keyword.
     #[serde(default)]
     pub summary: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `parameters` keyword.
     #[serde(default)]
     pub parameters: Vec<Parameter>,
+    /// The `requestBody` keyword.
     #[serde(default, rename = "requestBody")]
     pub request_body: Option<RequestBody>,
+    /// The `responses` keyword.
     pub responses: IndexMap<String, Response>,
+    /// The `servers` keyword.
     #[serde(default)]
     pub servers: Option<Vec<Server>>,
+    /// The `security` keyword.
     #[serde(default)]
     pub security: Option<Vec<IndexMap<String, Vec<String>>>>,
+    /// The `deprecated` keyword.
     #[serde(default)]
     pub deprecated: bool,
+    /// The `externalDocs` keyword.
     #[serde(default, rename = "externalDocs")]
     pub external_docs: Option<ExternalDocs>,
 }
@@ -160,24 +215,34 @@ pub struct Operation {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Parameter {
+    /// The `$ref` keyword.
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,
+    /// The `name` keyword.
     #[serde(default)]
     pub name: Option<String>,
+    /// The `in` keyword.
     #[serde(default, rename = "in")]
     pub location: Option<String>,
+    /// The `required` keyword.
     #[serde(default)]
     pub required: bool,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `deprecated` keyword.
     #[serde(default)]
     pub deprecated: bool,
+    /// The `schema` keyword.
     #[serde(default)]
     pub schema: Option<Schema>,
+    /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
+    /// The `style` keyword.
     #[serde(default)]
     pub style: Option<String>,
+    /// The `explode` keyword.
     #[serde(default)]
     pub explode: Option<bool>,
 }
@@ -186,12 +251,16 @@ pub struct Parameter {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RequestBody {
+    /// The `$ref` keyword.
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `required` keyword.
     #[serde(default)]
     pub required: bool,
+    /// The `content` keyword.
     #[serde(default)]
     pub content: IndexMap<String, MediaType>,
 }
@@ -200,12 +269,16 @@ pub struct RequestBody {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Response {
+    /// The `$ref` keyword.
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `headers` keyword.
     #[serde(default)]
     pub headers: IndexMap<String, Header>,
+    /// The `content` keyword.
     #[serde(default)]
     pub content: IndexMap<String, MediaType>,
 }
@@ -214,36 +287,49 @@ pub struct Response {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Header {
+    /// The `$ref` keyword.
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `required` keyword.
     #[serde(default)]
     pub required: bool,
+    /// The `schema` keyword.
     #[serde(default)]
     pub schema: Option<Schema>,
+    /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
 }
 
+/// One media type of a `content` map.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MediaType {
+    /// The `schema` keyword.
     #[serde(default)]
     pub schema: Option<Schema>,
+    /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
 }
 
+/// One entry of `components.securitySchemes`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SecurityScheme {
+    /// The `type` keyword.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The `scheme` keyword.
     #[serde(default)]
     pub scheme: Option<String>,
+    /// The `bearerFormat` keyword.
     #[serde(default, rename = "bearerFormat")]
     pub bearer_format: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
 }
@@ -252,50 +338,73 @@ pub struct SecurityScheme {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
+    /// The `$ref` keyword.
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,
+    /// The `type` keyword.
     #[serde(default, rename = "type")]
     pub kind: Option<SchemaKind>,
+    /// The `format` keyword.
     #[serde(default)]
     pub format: Option<String>,
+    /// The `title` keyword.
     #[serde(default)]
     pub title: Option<String>,
+    /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `properties` keyword.
     #[serde(default)]
     pub properties: Option<IndexMap<String, Schema>>,
+    /// The `required` keyword.
     #[serde(default)]
     pub required: Vec<String>,
+    /// The `additionalProperties` keyword.
     #[serde(default, rename = "additionalProperties")]
     pub additional_properties: Option<AdditionalProperties>,
+    /// The `items` keyword.
     #[serde(default)]
     pub items: Option<Box<Schema>>,
+    /// The `enum` keyword.
     #[serde(default, rename = "enum")]
     pub enumeration: Option<Vec<Value>>,
+    /// The `nullable` keyword.
     #[serde(default)]
     pub nullable: bool,
+    /// The `readOnly` keyword.
     #[serde(default, rename = "readOnly")]
     pub read_only: bool,
+    /// The `writeOnly` keyword.
     #[serde(default, rename = "writeOnly")]
     pub write_only: bool,
+    /// The `deprecated` keyword.
     #[serde(default)]
     pub deprecated: bool,
+    /// The `default` keyword.
     #[serde(default)]
     pub default: Option<Value>,
+    /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
+    /// The `minLength` keyword.
     #[serde(default, rename = "minLength")]
     pub min_length: Option<u64>,
+    /// The `maxLength` keyword.
     #[serde(default, rename = "maxLength")]
     pub max_length: Option<u64>,
+    /// The `pattern` keyword.
     #[serde(default)]
     pub pattern: Option<String>,
+    /// The `minItems` keyword.
     #[serde(default, rename = "minItems")]
     pub min_items: Option<u64>,
+    /// The `maxItems` keyword.
     #[serde(default, rename = "maxItems")]
     pub max_items: Option<u64>,
+    /// The `minimum` keyword.
     #[serde(default)]
     pub minimum: Option<f64>,
+    /// The `maximum` keyword.
     #[serde(default)]
     pub maximum: Option<f64>,
 }
@@ -304,11 +413,17 @@ pub struct Schema {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SchemaKind {
+    /// `string`.
     String,
+    /// `integer`.
     Integer,
+    /// `number`.
     Number,
+    /// `boolean`.
     Boolean,
+    /// `array`.
     Array,
+    /// `object`.
     Object,
 }
 
@@ -316,6 +431,8 @@ pub enum SchemaKind {
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 pub enum AdditionalProperties {
+    /// `true` (any additional property) or `false` (none).
     Allowed(bool),
+    /// Additional properties whose values match this schema.
     Schema(Box<Schema>),
 }

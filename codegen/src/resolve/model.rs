@@ -4,6 +4,12 @@
 
 use indexmap::IndexMap;
 
+/// The name of the catch-all variant every generated enum has for values it does not know.
+pub const UNKNOWN_VARIANT: &str = "UnknownValue";
+
+/// The name of the field that holds the additional properties of an object.
+pub const ADDITIONAL_FIELD: &str = "additional_properties";
+
 /// One spec, ready to be emitted as one module of the generated crate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Api {

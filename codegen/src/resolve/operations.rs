@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    BearerAuth, Body, Docs, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeRef,
+    BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeRef,
 };
 use super::schemas::to_json;
 use crate::error::Problem;

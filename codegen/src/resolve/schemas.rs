@@ -6,16 +6,10 @@ use std::collections::HashMap;
 use serde_yaml::Value;
 
 use super::Resolver;
-use super::model::{AliasDef, Constraints, Docs, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, Variant};
+use super::model::{ADDITIONAL_FIELD, UNKNOWN_VARIANT, AliasDef, Constraints, Docs, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, Variant};
 use crate::error::Problem;
 use crate::load::{AdditionalProperties, Schema, SchemaKind};
 use crate::names;
-
-/// The name of the catch-all variant every generated enum has for values it does not know.
-pub const UNKNOWN_VARIANT: &str = "UnknownValue";
-
-/// The name of the field that holds the additional properties of an object.
-pub const ADDITIONAL_FIELD: &str = "additional_properties";
 
 impl Resolver<'_> {
     /// Chooses the Rust name of every component schema before any is lowered, so references

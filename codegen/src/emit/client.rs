@@ -1,0 +1,384 @@
+//! The module file of an API: its `Error`, `ClientBuilder`, `Client` with one method per
+//! operation, and the options of operations with optional parameters.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::docs::{self, paragraph};
+use super::example;
+use super::types::{Scope, ident, rust_type};
+use crate::resolve::model::{Api, Operation, Param, ParamLocation, PathPart, TypeRef};
+
+/// The whole module file of an API.
+pub fn module_file(api: &Api) -> TokenStream {
+    let module_docs = docs::inner_attrs(&module_docs(api));
+    let error_body = rust_type(&api.error_body, Scope::Module);
+    let error_docs = docs::attrs(&[
+        "Why a call of this API failed.".to_owned(),
+        String::new(),
+        format!(
+            "A status outside 2xx is [`crate::runtime::Error::Api`]; its body is decoded as [`{}`] when it can be.",
+            match &api.error_body {
+                TypeRef::Named(name) => format!("types::{name}"),
+                _ => "serde_json::Value".to_owned(),
+            }
+        ),
+    ]);
+    let default_server = match api.servers.first() {
+        Some(server) => {
+            let url = &server.url;
+            quote! { ::std::option::Option::Some(#url) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let mut operation_servers: Vec<&str> = api.operations.iter().filter_map(|op| op.server.as_ref()).map(|s| s.url.as_str()).collect();
+    operation_servers.sort_unstable();
+    operation_servers.dedup();
+    let requires_token = api.auth.as_ref().is_some_and(|auth| auth.required_by_all);
+    let builder = builder(api);
+    let methods = api.operations.iter().map(|op| operation_methods(api, op));
+    let options = api.operations.iter().filter_map(options_struct);
+    let client_docs = docs::attrs(&[
+        format!("A client of {}.", api.title),
+        String::new(),
+        "Cloning is cheap: clones share one connection pool.".to_owned(),
+    ]);
+    quote! {
+        #module_docs
+
+        pub mod types;
+
+        #error_docs
+        pub type Error = crate::runtime::Error<#error_body>;
+
+        /// What the runtime needs to know about this API.
+        static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
+            default_server: #default_server,
+            operation_servers: &[#(#operation_servers),*],
+            requires_token: #requires_token,
+        };
+
+        #builder
+
+        #client_docs
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub struct Client {
+            core: crate::runtime::ClientCore,
+        }
+
+        impl Client {
+            /// Starts building a client.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder { config: crate::runtime::ClientConfig::new(&API) }
+            }
+
+            #(#methods)*
+        }
+
+        #(#options)*
+    }
+}
+
+fn module_docs(api: &Api) -> Vec<String> {
+    let mut lines = vec![format!("{}, version {}.", api.title, docs::code(&api.version))];
+    if let Some(description) = &api.description {
+        paragraph(&mut lines, docs::markdown(description));
+    }
+    let servers: Vec<String> = api.servers.iter().map(|server| {
+        let about = server.description.as_deref().map(|d| format!(": {}", docs::markdown(d).join(" "))).unwrap_or_default();
+        format!("- <{}>{about}", server.url)
+    }).collect();
+    if !servers.is_empty() {
+        paragraph(&mut lines, ["Servers (the first is the default):".to_owned()]);
+        paragraph(&mut lines, servers);
+    }
+    paragraph(&mut lines, [format!("Generated from `{}`.", api.spec_file)]);
+    lines
+}
+
+fn builder(api: &Api) -> TokenStream {
+    let token = api.auth.as_ref().map(|auth| {
+        let mut lines = vec!["Sets the bearer token sent as `Authorization: Bearer <token>`.".to_owned()];
+        if let Some(description) = &auth.description {
+            paragraph(&mut lines, docs::markdown(description));
+        }
+        paragraph(&mut lines, ["The token is never sent over plain `http://`, except to a loopback address.".to_owned()]);
+        let doc = docs::attrs(&lines);
+        quote! {
+            #doc
+            pub fn token(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.config.set_token(token.into());
+                self
+            }
+        }
+    });
+    let default = match api.servers.first() {
+        Some(server) => format!("instead of the spec's servers (by default <{}>)", server.url),
+        None => "(this API names no server, so a base URL is needed)".to_owned(),
+    };
+    let base_url_doc = docs::attrs(&[
+        format!("Sends every operation to `url` {default}: a proxy or a local mock, say."),
+        String::new(),
+        "The operation's path is appended to it, so it may carry a path prefix.".to_owned(),
+    ]);
+    quote! {
+        /// Builds a [`Client`]; see [`Client::builder`].
+        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        pub struct ClientBuilder {
+            config: crate::runtime::ClientConfig,
+        }
+
+        impl ClientBuilder {
+            #token
+
+            #base_url_doc
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.config.set_base_url(url.into());
+                self
+            }
+
+            /// Sets the time a whole call may take (60 seconds unless set).
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.config.set_timeout(timeout);
+                self
+            }
+
+            /// Sets the time connecting to the server may take (10 seconds unless set).
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.config.set_connect_timeout(timeout);
+                self
+            }
+
+            /// Checks the settings and builds the client.
+            ///
+            /// # Errors
+            ///
+            /// [`crate::runtime::Error::Config`] when a token is needed and missing or not a
+            /// valid header value, when the base URL is not an absolute `http(s)` URL, or when
+            /// the token would travel over plain `http://` to a host other than this machine.
+            pub fn build(self) -> ::std::result::Result<Client, Error> {
+                ::std::result::Result::Ok(Client { core: self.config.build()? })
+            }
+        }
+    }
+}
+
+/// The arguments every call of an operation takes: positional parameters, then the body.
+fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut params = Vec::new();
+    let mut names = Vec::new();
+    for param in op.params.iter().filter(|p| is_positional(p)) {
+        let name = ident(&param.name);
+        let ty = argument_type(&param.ty);
+        params.push(quote! { #name: #ty });
+        names.push(quote! { #name });
+    }
+    if let Some(body) = &op.body {
+        let ty = rust_type(&body.ty, Scope::Module);
+        if body.required {
+            params.push(quote! { body: &#ty });
+        } else {
+            params.push(quote! { body: ::std::option::Option<&#ty> });
+        }
+        names.push(quote! { body });
+    }
+    (params, names)
+}
+
+/// Whether a parameter is an argument of its own (path and required parameters) rather than a
+/// field of the operation's options.
+fn is_positional(param: &Param) -> bool {
+    param.location == ParamLocation::Path || param.required
+}
+
+/// The type a positional argument takes: strings by `&str`, lists by slice.
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime => quote! { &str },
+        TypeRef::List(item) => {
+            let item = rust_type(item, Scope::Module);
+            quote! { &[#item] }
+        }
+        TypeRef::Named(_) => {
+            let ty = rust_type(ty, Scope::Module);
+            quote! { &#ty }
+        }
+        other => rust_type(other, Scope::Module),
+    }
+}
+
+fn options_name(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}Options", op.type_prefix)
+}
+
+fn has_options(op: &Operation) -> bool {
+    op.params.iter().any(|p| !is_positional(p))
+}
+
+fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
+    let fn_name = ident(&op.fn_name);
+    let doc = docs::attrs(&operation_docs(api, op));
+    let (params, names) = positional_args(op);
+    let (ret, send) = match (&op.success.ty, op.success.may_be_empty) {
+        (Some(ty), false) => (rust_type(ty, Scope::Module), quote! { send_json }),
+        (Some(ty), true) => {
+            let ty = rust_type(ty, Scope::Module);
+            (quote! { ::std::option::Option<#ty> }, quote! { send_optional_json })
+        }
+        (None, _) => (quote! { () }, quote! { send_empty }),
+    };
+    let deprecated = op.deprecated.then(|| quote! { #[deprecated = "the API marks this operation deprecated"] });
+    let request = request_expr(op);
+    if !has_options(op) {
+        return quote! {
+            #doc
+            #deprecated
+            pub async fn #fn_name(&self, #(#params),*) -> ::std::result::Result<#ret, Error> {
+                let request = #request;
+                self.core.#send(request).await
+            }
+        };
+    }
+    let with_name = format_ident!("{}_with", op.fn_name);
+    let options = options_name(op);
+    let with_doc = format!(" Like [`Client::{}`], with the optional parameters in `options`.", op.fn_name);
+    let allow = op.deprecated.then(|| quote! { #[allow(deprecated)] });
+    quote! {
+        #doc
+        #deprecated
+        pub async fn #fn_name(&self, #(#params),*) -> ::std::result::Result<#ret, Error> {
+            #allow
+            self.#with_name(#(#names,)* &#options::default()).await
+        }
+
+        #[doc = #with_doc]
+        #deprecated
+        pub async fn #with_name(&self, #(#params,)* options: &#options) -> ::std::result::Result<#ret, Error> {
+            let request = #request;
+            self.core.#send(request).await
+        }
+    }
+}
+
+/// The expression that builds the request of an operation.
+fn request_expr(op: &Operation) -> TokenStream {
+    let method = format_ident!("{}", op.method);
+    let mut steps = Vec::new();
+    if let Some(server) = &op.server {
+        let url = &server.url;
+        steps.push(quote! { .server(#url) });
+    }
+    if op.authenticated {
+        steps.push(quote! { .bearer() });
+    }
+    for part in &op.path {
+        steps.push(match part {
+            PathPart::Literal(text) => quote! { .path(#text) },
+            PathPart::Param(index) => {
+                let param = &op.params[*index];
+                let (wire, name) = (&param.wire_name, ident(&param.name));
+                quote! { .path_param(#wire, #name) }
+            }
+        });
+    }
+    for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
+        let wire = &param.wire_name;
+        let name = ident(&param.name);
+        let is_list = matches!(param.ty, TypeRef::List(_));
+        steps.push(match (param.location, param.required, is_list) {
+            (ParamLocation::Query, true, true) => quote! { .query_list(#wire, #name) },
+            (ParamLocation::Query, true, false) => quote! { .query(#wire, #name) },
+            (ParamLocation::Query, false, true) => {
+                quote! { .query_list(#wire, options.#name.as_deref().unwrap_or_default()) }
+            }
+            (ParamLocation::Query, false, false) => quote! { .query_opt(#wire, options.#name.as_ref()) },
+            (_, true, _) => quote! { .header(#wire, #name) },
+            (_, false, _) => quote! { .header_opt(#wire, options.#name.as_ref()) },
+        });
+    }
+    if let Some(body) = &op.body {
+        steps.push(if body.required { quote! { .json(body) } } else { quote! { .json_opt(body) } });
+    }
+    quote! { crate::runtime::Request::new(::reqwest::Method::#method) #(#steps)* }
+}
+
+fn options_struct(op: &Operation) -> Option<TokenStream> {
+    if !has_options(op) {
+        return None;
+    }
+    let name = options_name(op);
+    let doc = format!(" The optional parameters of [`Client::{}_with`].", op.fn_name);
+    let fields = op.params.iter().filter(|p| !is_positional(p)).map(|param| {
+        let name = ident(&param.name);
+        let ty = rust_type(&param.ty, Scope::Module);
+        let mut lines = docs::value_docs(&param.docs, &format!("The `{}` parameter.", param.wire_name));
+        paragraph(&mut lines, [format!("Sent as the {} {}.", location_name(param.location), docs::code(&param.wire_name))]);
+        let doc = docs::attrs(&lines);
+        quote! {
+            #doc
+            pub #name: ::std::option::Option<#ty>,
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        pub struct #name {
+            #(#fields)*
+        }
+    })
+}
+
+fn location_name(location: ParamLocation) -> &'static str {
+    match location {
+        ParamLocation::Path => "path segment",
+        ParamLocation::Query => "query parameter",
+        ParamLocation::Header => "header",
+    }
+}
+
+fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
+    let mut lines = Vec::new();
+    match &op.summary {
+        Some(summary) => paragraph(&mut lines, docs::markdown(summary)),
+        None => paragraph(&mut lines, [format!("Calls `{}`.", op.operation_id)]),
+    }
+    if let Some(description) = &op.description {
+        let description = docs::markdown(description);
+        let repeats_summary = op.summary.as_deref().is_some_and(|s| description.first().is_some_and(|first| first.trim_end_matches('.') == s.trim_end_matches('.')));
+        paragraph(&mut lines, if repeats_summary && description.len() == 1 { Vec::new() } else { description });
+    }
+    paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method, op.path_template, docs::code(&op.operation_id))]);
+    let arguments: Vec<String> = op
+        .params
+        .iter()
+        .filter(|p| is_positional(p))
+        .map(|p| format!("- `{}`: {}", p.name, docs::one_line(&p.docs)))
+        .chain(op.body.iter().map(|body| {
+            let about = body.description.as_deref().map(|d| docs::markdown(d).join(" ")).unwrap_or_else(|| "the request body.".to_owned());
+            format!("- `body`: {about}")
+        }))
+        .collect();
+    if !arguments.is_empty() {
+        paragraph(&mut lines, ["# Arguments".to_owned()]);
+        paragraph(&mut lines, arguments);
+    }
+    paragraph(&mut lines, ["# Responses".to_owned()]);
+    paragraph(&mut lines, op.responses.iter().map(|response| {
+        let mut text = format!("- `{}`: {}", response.status, docs::markdown(&response.description).join(" "));
+        if !response.headers.is_empty() {
+            let names: Vec<String> = response.headers.iter().map(|(name, _)| docs::code(name)).collect();
+            text.push_str(&format!(" Headers: {}.", names.join(", ")));
+        }
+        text
+    }));
+    paragraph(&mut lines, ["# Errors".to_owned()]);
+    paragraph(&mut lines, [
+        "[`crate::runtime::Error::Api`] for any status outside 2xx (its body decoded when it matches the".to_owned(),
+        "documented error type), [`crate::runtime::Error::Decode`] for a 2xx body that does not match".to_owned(),
+        "the documented type, [`crate::runtime::Error::Argument`] for an argument refused before".to_owned(),
+        "sending, and [`crate::runtime::Error::Transport`] when the exchange itself fails.".to_owned(),
+    ]);
+    paragraph(&mut lines, ["# Example".to_owned()]);
+    paragraph(&mut lines, example::usage(api, op));
+    lines
+}

@@ -1,0 +1,220 @@
+//! Doc comments from spec text: Markdown made safe for rustdoc, and the facts of a value
+//! (example, default, constraints) written out.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::resolve::model::{Constraints, Docs};
+
+/// `#[doc = " line"]` attributes, one per line; prettyplease prints them as `///` comments.
+pub fn attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `#![doc = " line"]` attributes, for a module's own documentation.
+pub fn inner_attrs(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Appends a paragraph, with a blank line before it when something precedes it.
+pub fn paragraph(lines: &mut Vec<String>, text: impl IntoIterator<Item = String>) {
+    let text: Vec<String> = text.into_iter().collect();
+    if text.is_empty() {
+        return;
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.extend(text);
+}
+
+/// The doc lines of a described value: its title and description, then its facts.
+pub fn value_docs(docs: &Docs, fallback: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Some(title) = &docs.title {
+        paragraph(&mut lines, markdown(title));
+    }
+    match &docs.description {
+        Some(description) => paragraph(&mut lines, markdown(description)),
+        None if docs.title.is_none() => paragraph(&mut lines, [fallback.to_owned()]),
+        None => {}
+    }
+    paragraph(&mut lines, facts(docs));
+    lines
+}
+
+/// A described value in one line, for lists: its description, then its facts as sentences.
+pub fn one_line(docs: &Docs) -> String {
+    let mut parts: Vec<String> = docs.description.iter().map(|d| markdown(d).join(" ")).collect();
+    parts.extend(facts(docs).into_iter().map(|fact| fact.trim_start_matches("- ").to_owned()));
+    parts.join(" ")
+}
+
+/// The facts of a value as a Markdown list.
+fn facts(docs: &Docs) -> Vec<String> {
+    let mut facts = Vec::new();
+    if docs.read_only {
+        facts.push("Read-only: set by the server; requests need not send it.".to_owned());
+    }
+    if docs.write_only {
+        facts.push("Write-only: sent in requests, never returned.".to_owned());
+    }
+    if docs.deprecated {
+        facts.push("Deprecated by the API.".to_owned());
+    }
+    facts.extend(constraint_facts(&docs.constraints));
+    if let Some(default) = &docs.default {
+        facts.push(format!("Default: {}.", code(default)));
+    }
+    if let Some(example) = &docs.example {
+        facts.push(format!("Example: {}.", code(example)));
+    }
+    facts.into_iter().map(|fact| format!("- {fact}")).collect()
+}
+
+fn constraint_facts(c: &Constraints) -> Vec<String> {
+    let mut facts = Vec::new();
+    let range = |low: Option<String>, high: Option<String>, unit: &str| match (low, high) {
+        (Some(low), Some(high)) if low == high => Some(format!("Exactly {low} {unit}.")),
+        (Some(low), Some(high)) => Some(format!("From {low} to {high} {unit}.")),
+        (Some(low), None) => Some(format!("At least {low} {unit}.")),
+        (None, Some(high)) => Some(format!("At most {high} {unit}.")),
+        (None, None) => None,
+    };
+    facts.extend(range(c.min_length.map(|n| n.to_string()), c.max_length.map(|n| n.to_string()), "characters"));
+    facts.extend(range(c.min_items.map(|n| n.to_string()), c.max_items.map(|n| n.to_string()), "items"));
+    match (c.minimum, c.maximum) {
+        (Some(low), Some(high)) => facts.push(format!("From {low} to {high}, inclusive.")),
+        (Some(low), None) => facts.push(format!("At least {low}.")),
+        (None, Some(high)) => facts.push(format!("At most {high}.")),
+        (None, None) => {}
+    }
+    if let Some(pattern) = &c.pattern {
+        facts.push(format!("Matches the regular expression {}.", code(pattern)));
+    }
+    facts
+}
+
+/// Inline code that holds `text` whatever backticks it contains.
+pub fn code(text: &str) -> String {
+    let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Spec Markdown made safe for rustdoc: fenced blocks without a language become `text` (so
+/// they are not compiled as doctests), indented lines are not turned into code blocks, and
+/// outside code, `<` and stray `[` are escaped and bare URLs become links.
+pub fn markdown(text: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut in_fence = false;
+    for line in text.trim().lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            if !in_fence && trimmed.trim_end() == "```" {
+                lines.push("```text".to_owned());
+            } else {
+                lines.push(trimmed.trim_end().to_owned());
+            }
+            in_fence = !in_fence;
+        } else if in_fence {
+            lines.push(line.trim_end().to_owned());
+        } else {
+            lines.push(escape_line(trimmed.trim_end()));
+        }
+    }
+    if in_fence {
+        lines.push("```".to_owned());
+    }
+    lines
+}
+
+/// Escapes one line of Markdown prose, leaving inline code spans as they are.
+fn escape_line(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while !rest.is_empty() {
+        if rest.starts_with('`') {
+            let fence_len = rest.len() - rest.trim_start_matches('`').len();
+            let fence = &rest[..fence_len];
+            if let Some(end) = rest[fence_len..].find(fence) {
+                let span_end = fence_len + end + fence_len;
+                out.push_str(&rest[..span_end]);
+                rest = &rest[span_end..];
+                continue;
+            }
+            out.push_str(fence);
+            rest = &rest[fence_len..];
+            continue;
+        }
+        if let Some(url_len) = bare_url_len(rest) {
+            let previous = out.chars().last();
+            if matches!(previous, Some('(' | '<')) {
+                out.push_str(&rest[..url_len]);
+            } else {
+                out.push('<');
+                out.push_str(&rest[..url_len]);
+                out.push('>');
+            }
+            rest = &rest[url_len..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        match c {
+            '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '[' if !is_inline_link(rest) => out.push_str("\\["),
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of a URL at the start of `text`, when one starts there.
+fn bare_url_len(text: &str) -> Option<usize> {
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return None;
+    }
+    let end = text.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"' | ')')).unwrap_or(text.len());
+    let url = text[..end].trim_end_matches(['.', ',', ';', ':', '!', '?']);
+    Some(url.len())
+}
+
+/// Whether `text` starts a Markdown inline link `[label](target)`.
+fn is_inline_link(text: &str) -> bool {
+    text.find("](").is_some_and(|close| !text[1..close].contains(['[', ']']) && text[close..].contains(')'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prose_is_escaped_for_rustdoc() {
+        assert_eq!(markdown("Send `Authorization: Bearer <token>`."), ["Send `Authorization: Bearer <token>`."]);
+        assert_eq!(markdown("Send Bearer <token>."), ["Send Bearer \\<token\\>."]);
+        assert_eq!(markdown("See [Permission] and roles[]."), ["See \\[Permission] and roles\\[]."]);
+        assert_eq!(markdown("See [the guide](https://example.com/x)."), ["See [the guide](https://example.com/x)."]);
+        assert_eq!(markdown("See https://example.com/x."), ["See <https://example.com/x>."]);
+    }
+
+    #[test]
+    fn code_blocks_are_never_doctests() {
+        assert_eq!(markdown("a\n```\nlet x = 1;\n```"), ["a", "```text", "let x = 1;", "```"]);
+        assert_eq!(markdown("a\n```json\n{}\n```"), ["a", "```json", "{}", "```"]);
+        assert_eq!(markdown("a\n\n    indented"), ["a", "", "indented"]);
+    }
+
+    #[test]
+    fn code_spans_hold_backticks() {
+        assert_eq!(code("a"), "`a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`a"), "`` `a ``");
+    }
+}

@@ -1,0 +1,57 @@
+//! Emit: the intermediate model into token streams, one per output file.
+//!
+//! Nothing here reads the spec; everything comes from [`crate::resolve::model`].
+
+mod client;
+pub mod docs;
+mod example;
+mod types;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::resolve::model::Api;
+
+/// The name the generated crate is imported by, for the usage examples.
+pub const CRATE_NAME: &str = "dbaas_clients";
+
+/// The files of one API, as paths relative to the crate root with their code.
+pub fn api_files(api: &Api) -> Vec<(String, TokenStream)> {
+    vec![
+        (format!("src/{}/mod.rs", api.module), client::module_file(api)),
+        (format!("src/{}/types.rs", api.module), types::types_file(api)),
+    ]
+}
+
+/// The crate root: its docs and one module per API, beside the hand-written runtime.
+pub fn lib_file(apis: &[Api]) -> TokenStream {
+    let mut lines = vec![
+        "Typed async clients for managed-database user APIs, generated from OpenAPI specs.".to_owned(),
+        String::new(),
+        "One module per API, each with a `Client`, its `ClientBuilder`, an `Error` and the".to_owned(),
+        "request and response `types`:".to_owned(),
+        String::new(),
+    ];
+    lines.extend(apis.iter().map(|api| format!("- [`{}`]: {}", api.module, docs::markdown(&api.title).join(" "))));
+    lines.extend([
+        String::new(),
+        "The shared behaviour (sending, errors, secrets) lives in [`runtime`].".to_owned(),
+    ]);
+    let crate_docs = docs::inner_attrs(&lines);
+    let modules = apis.iter().map(|api| {
+        let name = types::ident(&api.module);
+        let doc = format!(" {}", docs::markdown(&api.title).join(" "));
+        quote! {
+            #[doc = #doc]
+            pub mod #name;
+        }
+    });
+    quote! {
+        #crate_docs
+        #![forbid(unsafe_code)]
+
+        pub mod runtime;
+
+        #(#modules)*
+    }
+}

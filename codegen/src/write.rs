@@ -1,0 +1,292 @@
+//! The one place that turns specs into files: renders the whole output in memory, then writes
+//! it only when every spec succeeded, each file atomically.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use proc_macro2::TokenStream;
+
+use crate::error::{Error, Problem, SpecError, SpecErrors};
+use crate::resolve::model::Api;
+use crate::{emit, load, names, resolve};
+
+/// The first line of every generated file; files that start with it are the generator's own.
+pub const HEADER_MARK: &str = "// @generated";
+
+/// Module names the generated crate uses for itself.
+const RESERVED_MODULES: &[&str] = &["runtime"];
+
+/// One spec to generate from: the name used in messages, and its text.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// The spec's path as shown to people, e.g. `specs/digitalocean.yaml`.
+    pub label: String,
+    /// The YAML text.
+    pub text: String,
+}
+
+/// The complete output of a run, in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderedTree {
+    /// Every generated file, by path relative to the generated crate's root.
+    pub files: BTreeMap<String, String>,
+    /// How many named types were generated.
+    pub types: usize,
+    /// How many operations were generated.
+    pub operations: usize,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Files created or changed.
+    pub written: usize,
+    /// Files already up to date.
+    pub unchanged: usize,
+    /// Generated files removed because their spec is gone.
+    pub removed: usize,
+    /// Named types generated.
+    pub types: usize,
+    /// Operations generated.
+    pub operations: usize,
+    /// Time the whole run took, in milliseconds.
+    pub elapsed_ms: u128,
+}
+
+/// How the files on disk differ from what the specs generate.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    /// One unified diff per file that differs, missing or stale ones included.
+    pub diffs: Vec<String>,
+}
+
+impl CheckReport {
+    /// Whether the tree on disk is exactly what the specs generate.
+    pub fn is_fresh(&self) -> bool {
+        self.diffs.is_empty()
+    }
+}
+
+/// Renders `specs` into the generated crate at `out_dir`.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    /// The folder of `*.yaml` specs.
+    pub specs_dir: PathBuf,
+    /// The generated crate's root folder.
+    pub out_dir: PathBuf,
+}
+
+impl Generator {
+    /// The generator of a workspace laid out as this project is: `specs/` and `generated/`.
+    pub fn for_workspace(root: &Path) -> Self {
+        Self { specs_dir: root.join("specs"), out_dir: root.join("generated") }
+    }
+
+    /// Reads every `*.yaml` of the specs folder, sorted by name.
+    pub fn read_specs(&self) -> Result<Vec<SpecSource>, Error> {
+        let entries = fs::read_dir(&self.specs_dir).map_err(Error::io("read the folder", &self.specs_dir))?;
+        let mut paths = Vec::new();
+        for entry in entries {
+            let path = entry.map_err(Error::io("read the folder", &self.specs_dir))?.path();
+            if path.extension().is_some_and(|ext| ext == "yaml") && path.is_file() {
+                paths.push(path);
+            }
+        }
+        paths.sort();
+        let folder = self.specs_dir.file_name().map_or_else(|| "specs".into(), |name| name.to_string_lossy());
+        paths
+            .into_iter()
+            .map(|path| {
+                let text = fs::read_to_string(&path).map_err(Error::io("read", &path))?;
+                let file = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+                Ok(SpecSource { label: format!("{folder}/{file}"), text })
+            })
+            .collect()
+    }
+
+    /// Renders the specs on disk.
+    pub fn render(&self) -> Result<RenderedTree, Error> {
+        render(&self.read_specs()?)
+    }
+
+    /// Renders the specs and writes the tree: changed files atomically, stale generated files
+    /// removed. Nothing is written unless every spec renders.
+    pub fn run(&self) -> Result<Summary, Error> {
+        let started = Instant::now();
+        let tree = self.render()?;
+        let existing = self.generated_files_on_disk()?;
+        let (mut written, mut unchanged, mut removed) = (0, 0, 0);
+        for (relative, content) in &tree.files {
+            let path = self.out_dir.join(relative);
+            if existing.get(relative).is_some_and(|old| old == content) {
+                unchanged += 1;
+                continue;
+            }
+            write_atomically(&path, content)?;
+            written += 1;
+        }
+        for relative in existing.keys().filter(|relative| !tree.files.contains_key(*relative)) {
+            let path = self.out_dir.join(relative);
+            fs::remove_file(&path).map_err(Error::io("remove", &path))?;
+            remove_empty_parents(&path, &self.out_dir);
+            removed += 1;
+        }
+        Ok(Summary {
+            written,
+            unchanged,
+            removed,
+            types: tree.types,
+            operations: tree.operations,
+            elapsed_ms: started.elapsed().as_millis(),
+        })
+    }
+
+    /// Compares the tree on disk with what the specs generate; writes nothing.
+    pub fn check(&self) -> Result<CheckReport, Error> {
+        let tree = self.render()?;
+        let existing = self.generated_files_on_disk()?;
+        let mut diffs = Vec::new();
+        for (relative, content) in &tree.files {
+            let old = existing.get(relative).map_or("", String::as_str);
+            if old != content {
+                diffs.push(unified_diff(relative, old, content));
+            }
+        }
+        for (relative, old) in existing.iter().filter(|(relative, _)| !tree.files.contains_key(*relative)) {
+            diffs.push(unified_diff(relative, old, ""));
+        }
+        Ok(CheckReport { diffs })
+    }
+
+    /// Every file under the crate's `src/` that the generator wrote, by relative path.
+    fn generated_files_on_disk(&self) -> Result<BTreeMap<String, String>, Error> {
+        let mut files = BTreeMap::new();
+        let src = self.out_dir.join("src");
+        if src.is_dir() {
+            collect_generated(&src, &self.out_dir, &mut files)?;
+        }
+        Ok(files)
+    }
+}
+
+fn collect_generated(dir: &Path, root: &Path, files: &mut BTreeMap<String, String>) -> Result<(), Error> {
+    let entries = fs::read_dir(dir).map_err(Error::io("read the folder", dir))?;
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for entry in entries {
+        paths.push(entry.map_err(Error::io("read the folder", dir))?.path());
+    }
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_generated(&path, root, files)?;
+        } else if path.extension().is_some_and(|ext| ext == "rs") {
+            let content = fs::read_to_string(&path).map_err(Error::io("read", &path))?;
+            if content.starts_with(HEADER_MARK) {
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                files.insert(relative, content);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `content` to a temporary file beside `path`, then renames it over `path`, so a
+/// reader never sees half a file.
+fn write_atomically(path: &Path, content: &str) -> Result<(), Error> {
+    let parent = path.parent().unwrap_or_else(|| Path::new("."));
+    fs::create_dir_all(parent).map_err(Error::io("create the folder", parent))?;
+    let file_name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    let temporary = parent.join(format!(".{file_name}.codegen-tmp"));
+    fs::write(&temporary, content).map_err(Error::io("write", &temporary))?;
+    fs::rename(&temporary, path).map_err(|source| {
+        let _ = fs::remove_file(&temporary);
+        Error::Io { action: "replace", path: path.to_owned(), source }
+    })
+}
+
+/// Removes the folders above `path` that became empty, up to `root`'s `src/`.
+fn remove_empty_parents(path: &Path, root: &Path) {
+    let stop = root.join("src");
+    let mut current = path.parent();
+    while let Some(dir) = current {
+        if dir == stop || !dir.starts_with(&stop) || fs::remove_dir(dir).is_err() {
+            break;
+        }
+        current = dir.parent();
+    }
+}
+
+fn unified_diff(relative: &str, old: &str, new: &str) -> String {
+    let (from, to) = match (old.is_empty(), new.is_empty()) {
+        (true, _) => ("/dev/null".to_owned(), format!("b/{relative} (missing: would be created)")),
+        (_, true) => (format!("a/{relative} (stale: its spec is gone)"), "/dev/null".to_owned()),
+        _ => (format!("a/{relative}"), format!("b/{relative}")),
+    };
+    similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(&from, &to).to_string()
+}
+
+/// Renders the complete output of `specs`, or every problem found in them.
+pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
+    let mut errors = Vec::new();
+    let mut apis: Vec<Api> = Vec::new();
+    let mut modules: HashMap<String, String> = HashMap::new();
+    for spec in specs {
+        let stem = spec.label.rsplit('/').next().unwrap_or(&spec.label).trim_end_matches(".yaml");
+        let Some(module) = module_name(spec, stem, &mut modules, &mut errors) else { continue };
+        let document = match load::load(&spec.label, &spec.text) {
+            Ok(document) => document,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
+        match resolve::resolve(&spec.label, &module, &document) {
+            Ok(api) => apis.push(api),
+            Err(found) => errors.extend(found),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Spec(SpecErrors(errors)));
+    }
+    let mut tree = RenderedTree::default();
+    for api in &apis {
+        tree.types += api.types.len();
+        tree.operations += api.operations.len();
+        for (relative, tokens) in emit::api_files(api) {
+            let content = format_file(&relative, tokens, &format!("from {}", api.spec_file))?;
+            tree.files.insert(relative, content);
+        }
+    }
+    let lib = format_file("src/lib.rs", emit::lib_file(&apis), "from specs/*.yaml")?;
+    tree.files.insert("src/lib.rs".to_owned(), lib);
+    Ok(tree)
+}
+
+fn module_name(spec: &SpecSource, stem: &str, modules: &mut HashMap<String, String>, errors: &mut Vec<SpecError>) -> Option<String> {
+    let error = |problem| SpecError { file: spec.label.clone(), place: String::new(), position: None, problem };
+    let Some(module) = names::snake(stem) else {
+        errors.push(error(Problem::Invalid { message: format!("no Rust module name can be made from the file name `{stem}`") }));
+        return None;
+    };
+    if RESERVED_MODULES.contains(&module.as_str()) {
+        let message = format!("the file name makes the module `{module}`, which the crate uses for itself: rename the file");
+        errors.push(error(Problem::Invalid { message }));
+        return None;
+    }
+    if let Some(first) = modules.get(&module) {
+        let problem = Problem::NameCollision { what: "module", first: first.clone(), second: spec.label.clone(), rust: module };
+        errors.push(error(problem));
+        return None;
+    }
+    modules.insert(module.clone(), spec.label.clone());
+    Some(module)
+}
+
+/// Parses, pretty-prints and heads one generated file.
+fn format_file(relative: &str, tokens: TokenStream, source: &str) -> Result<String, Error> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: relative.to_owned(), message: e.to_string() })?;
+    Ok(format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{}", prettyplease::unparse(&file)))
+}
