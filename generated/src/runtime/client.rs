@@ -159,21 +159,28 @@ impl ClientCore {
         self.send(request).await.map(|_| ())
     }
 
-    /// Sends `request`; a 2xx answer comes back as its status and body, any other as an error.
-    async fn send<E: DeserializeOwned>(&self, request: Request) -> Result<(u16, Vec<u8>), Error<E>> {
-        if let Some(problem) = request.problem {
-            return Err(Error::Argument(problem));
-        }
+    /// The URL `request` goes to: the base URL if the client has one, else the operation's own
+    /// server, else the API's default server; then the path and the query.
+    fn url(&self, request: &Request) -> Result<Url, ConfigError> {
         let server = match (&self.base_url, request.server, self.default_server) {
             (Some(base_url), _, _) => base_url.as_str(),
             (None, Some(server), _) | (None, None, Some(server)) => server,
-            (None, None, None) => return Err(ConfigError::MissingBaseUrl.into()),
+            (None, None, None) => return Err(ConfigError::MissingBaseUrl),
         };
         let mut url = Url::parse(&format!("{server}{}", request.path))
             .map_err(|e| ConfigError::InvalidBaseUrl { url: server.to_owned(), reason: e.to_string() })?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
+        Ok(url)
+    }
+
+    /// Sends `request`; a 2xx answer comes back as its status and body, any other as an error.
+    async fn send<E: DeserializeOwned>(&self, request: Request) -> Result<(u16, Vec<u8>), Error<E>> {
+        if let Some(problem) = request.problem {
+            return Err(Error::Argument(problem));
+        }
+        let url = self.url(&request)?;
         let mut builder = self.http.request(request.method, url).header(ACCEPT, "application/json");
         if request.authenticated {
             let auth = self.auth.as_ref().ok_or(ConfigError::MissingToken)?;
@@ -229,6 +236,30 @@ mod tests {
         assert!(!is_secure_for_tokens("http://10.0.0.1"));
         assert!(!is_secure_for_tokens("http://localhost.example.com"));
         assert!(!is_secure_for_tokens("ftp://localhost"));
+    }
+
+    static API: ApiInfo = ApiInfo {
+        default_server: Some("https://api.example.com"),
+        operation_servers: &["https://operations.example.com"],
+        requires_token: false,
+    };
+
+    fn url_of(base_url: Option<&str>, request: Request) -> String {
+        let mut config = ClientConfig::new(&API);
+        if let Some(base_url) = base_url {
+            config.set_base_url(base_url.to_owned());
+        }
+        let core = config.build().expect("a valid configuration");
+        core.url(&request).expect("a valid URL").to_string()
+    }
+
+    #[test]
+    fn operations_go_to_their_own_server_unless_a_base_url_is_set() {
+        let own_server = || Request::new(reqwest::Method::GET).server("https://operations.example.com").path("/operations/").path_param("id", "op 1");
+        assert_eq!(url_of(None, own_server()), "https://operations.example.com/operations/op%201");
+        assert_eq!(url_of(Some("http://127.0.0.1:9/prefix/"), own_server()), "http://127.0.0.1:9/prefix/operations/op%201");
+        let default = Request::new(reqwest::Method::GET).path("/v1/items").query("q", "a b&c");
+        assert_eq!(url_of(None, default), "https://api.example.com/v1/items?q=a+b%26c");
     }
 
     #[test]
