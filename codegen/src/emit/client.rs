@@ -99,6 +99,9 @@ fn module_docs(api: &Api) -> Vec<String> {
 fn builder(api: &Api) -> TokenStream {
     let token = api.auth.as_ref().map(|auth| {
         let mut lines = vec!["Sets the bearer token sent as `Authorization: Bearer <token>`.".to_owned()];
+        if let Some(format) = &auth.format {
+            lines.push(format!("The API expects a token in the {} format.", docs::code(format)));
+        }
         if let Some(description) = &auth.description {
             paragraph(&mut lines, docs::markdown(description));
         }
@@ -211,9 +214,6 @@ fn options_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Options", op.type_prefix)
 }
 
-fn has_options(op: &Operation) -> bool {
-    op.params.iter().any(|p| !is_positional(p))
-}
 
 fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
     let fn_name = ident(&op.fn_name);
@@ -229,7 +229,7 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
     };
     let deprecated = op.deprecated.then(|| quote! { #[deprecated = "the API marks this operation deprecated"] });
     let request = request_expr(op);
-    if !has_options(op) {
+    let Some(with_name) = &op.fn_with_options else {
         return quote! {
             #doc
             #deprecated
@@ -238,8 +238,8 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
                 self.core.#send(request).await
             }
         };
-    }
-    let with_name = format_ident!("{}_with", op.fn_name);
+    };
+    let with_name = ident(with_name);
     let options = options_name(op);
     let with_doc = format!(" Like [`Client::{}`], with the optional parameters in `options`.", op.fn_name);
     let allow = op.deprecated.then(|| quote! { #[allow(deprecated)] });
@@ -303,11 +303,9 @@ fn request_expr(op: &Operation) -> TokenStream {
 }
 
 fn options_struct(op: &Operation) -> Option<TokenStream> {
-    if !has_options(op) {
-        return None;
-    }
+    let with_name = op.fn_with_options.as_ref()?;
     let name = options_name(op);
-    let doc = format!(" The optional parameters of [`Client::{}_with`].", op.fn_name);
+    let doc = format!(" The optional parameters of [`Client::{with_name}`].");
     let fields = op.params.iter().filter(|p| !is_positional(p)).map(|param| {
         let name = ident(&param.name);
         let ty = rust_type(&param.ty, Scope::Module);

@@ -49,6 +49,8 @@ pub struct ServerUrl {
 pub struct BearerAuth {
     /// The scheme's description.
     pub description: Option<String>,
+    /// The `bearerFormat` hint, such as `JWT`.
+    pub format: Option<String>,
     /// Whether every operation needs the token.
     pub required_by_all: bool,
 }
@@ -220,6 +222,8 @@ pub struct Operation {
     pub operation_id: String,
     /// The Rust method name.
     pub fn_name: String,
+    /// The name of the method that also takes the optional parameters, when there are any.
+    pub fn_with_options: Option<String>,
     /// The `UpperCamelCase` form of the operation name, for the types named after it.
     pub type_prefix: String,
     /// The HTTP method, upper case.

@@ -53,7 +53,11 @@ impl Resolver<'_> {
                 self.unsupported(place, format!("the security scheme {found} (only `type: http` with `scheme: bearer` is)"));
                 continue;
             }
-            auth.get_or_insert(BearerAuth { description: scheme.description.clone(), required_by_all: false });
+            auth.get_or_insert(BearerAuth {
+                description: scheme.description.clone(),
+                format: scheme.bearer_format.clone(),
+                required_by_all: false,
+            });
         }
         auth
     }
@@ -71,17 +75,16 @@ impl Resolver<'_> {
             for (method, op) in item.operations() {
                 let place = format!("paths.{template}.{method}");
                 let Some(operation) = self.operation(template, item, method, op, &place, &mut error_body) else { continue };
-                if let Some(first) = fn_names.get(&operation.fn_name) {
-                    let problem = Problem::NameCollision {
-                        what: "operation",
-                        first: first.clone(),
-                        second: operation.operation_id.clone(),
-                        rust: operation.fn_name.clone(),
-                    };
+                let method_names = std::iter::once(&operation.fn_name).chain(&operation.fn_with_options);
+                let clash = method_names.clone().find_map(|name| fn_names.get(name).map(|first| (first.clone(), name.clone())));
+                if let Some((first, rust)) = clash {
+                    let problem = Problem::NameCollision { what: "operation", first, second: operation.operation_id.clone(), rust };
                     self.error(format!("{place}.operationId"), problem);
                     continue;
                 }
-                fn_names.insert(operation.fn_name.clone(), operation.operation_id.clone());
+                for name in method_names {
+                    fn_names.insert(name.clone(), operation.operation_id.clone());
+                }
                 operations.push(operation);
             }
         }
@@ -114,6 +117,8 @@ impl Resolver<'_> {
         }
         let params = self.params(item, op, &type_prefix, place);
         let (path, params) = self.path_parts(template, params, place)?;
+        let has_options = params.iter().any(|p| p.location != ParamLocation::Path && !p.required);
+        let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
         let body = self.request_body(op, &type_prefix, place);
         let (success, responses) = self.responses(op, &type_prefix, place, error_body)?;
         let server = match op.servers.as_deref().or(item.servers.as_deref()) {
@@ -127,6 +132,7 @@ impl Resolver<'_> {
         Some(Operation {
             operation_id: operation_id.clone(),
             fn_name,
+            fn_with_options,
             type_prefix,
             method: method.to_uppercase(),
             path_template: template.to_owned(),

@@ -200,6 +200,13 @@ impl Resolver<'_> {
                 None => self.define_struct(schema, name, place, Vec::new(), None)?,
             });
         };
+        // Reserve the struct's place before its properties add their inline types, so a type
+        // is written before the types named after it.
+        if !self.claim_type_name(name, place) {
+            return None;
+        }
+        let placeholder = StructDef { name: name.to_owned(), docs: Docs::default(), fields: Vec::new(), additional: None, derives_default: false };
+        self.types.insert(name.to_owned(), TypeDef::Struct(placeholder));
         for (index, required) in schema.required.iter().enumerate() {
             if !properties.contains_key(required) {
                 let suggestion = super::nearest(required, properties.keys())

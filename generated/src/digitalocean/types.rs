@@ -56,6 +56,32 @@ pub struct UserSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mongo_user_settings: ::std::option::Option<MongoUserSettings>,
 }
+/// An ACL (Access Control List) entry of an OpenSearch cluster.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct OpensearchAcl {
+    /// A regex for matching the indexes that this ACL should apply to.
+    ///
+    /// - Example: `"index-abc.*"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub index: ::std::option::Option<::std::string::String>,
+    /// Permission set applied to the ACL. 'read' allows user to read from the index.
+    /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
+    /// and 'write' permission. 'deny'(default) restricts user from performing any
+    /// operation over an index. 'admin' allows for 'readwrite' as well as any operations
+    /// to administer the index.
+    ///
+    /// - Default: `"deny"`.
+    /// - Example: `"read"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub permission: ::std::option::Option<OpensearchAclPermission>,
+}
 /// Permission set applied to the ACL. 'read' allows user to read from the index.
 /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
 /// and 'write' permission. 'deny'(default) restricts user from performing any
@@ -141,31 +167,32 @@ impl crate::runtime::ParamValue for OpensearchAclPermission {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// An ACL (Access Control List) entry of an OpenSearch cluster.
+/// An ACL (Access Control List) entry of a Kafka cluster.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub struct OpensearchAcl {
-    /// A regex for matching the indexes that this ACL should apply to.
+pub struct KafkaAcl {
+    /// An identifier for the ACL. Will be computed after the ACL is created/updated.
     ///
-    /// - Example: `"index-abc.*"`.
+    /// - Example: `"aaa"`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub index: ::std::option::Option<::std::string::String>,
-    /// Permission set applied to the ACL. 'read' allows user to read from the index.
-    /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
-    /// and 'write' permission. 'deny'(default) restricts user from performing any
-    /// operation over an index. 'admin' allows for 'readwrite' as well as any operations
-    /// to administer the index.
+    pub id: ::std::option::Option<::std::string::String>,
+    /// A regex for matching the topic(s) that this ACL should apply to.
     ///
-    /// - Default: `"deny"`.
-    /// - Example: `"read"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permission: ::std::option::Option<OpensearchAclPermission>,
+    /// - Example: `"topic-abc.*"`.
+    pub topic: ::std::string::String,
+    /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
+    /// from the topic. 'produce' allows for messages to be published to the topic.
+    /// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
+    /// allows for 'produceconsume' as well as any operations to administer the topic
+    /// (delete, update).
+    ///
+    /// - Example: `"produceconsume"`.
+    pub permission: KafkaAclPermission,
 }
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
 /// from the topic. 'produce' allows for messages to be published to the topic.
@@ -247,32 +274,32 @@ impl crate::runtime::ParamValue for KafkaAclPermission {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// An ACL (Access Control List) entry of a Kafka cluster.
+/// MongoDB-specific settings for the user. This option is not currently supported for
+/// other database engines.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub struct KafkaAcl {
-    /// An identifier for the ACL. Will be computed after the ACL is created/updated.
+pub struct MongoUserSettings {
+    /// A list of databases to which the user should have access. When the database is set
+    /// to `admin`, the user will have access to all databases based on the user's role
+    /// i.e. a user with the role `readOnly` assigned to the `admin` database will have
+    /// read access to all databases.
     ///
-    /// - Example: `"aaa"`.
+    /// - Example: `["my-db","my-db-2"]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
-    /// A regex for matching the topic(s) that this ACL should apply to.
+    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The role to assign to the user with each role mapping to a MongoDB built-in role.
+    /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
+    /// `dbAdmin` maps to a `dbAdmin` role.
     ///
-    /// - Example: `"topic-abc.*"`.
-    pub topic: ::std::string::String,
-    /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
-    /// from the topic. 'produce' allows for messages to be published to the topic.
-    /// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
-    /// allows for 'produceconsume' as well as any operations to administer the topic
-    /// (delete, update).
-    ///
-    /// - Example: `"produceconsume"`.
-    pub permission: KafkaAclPermission,
+    /// - Example: `"readOnly"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<MongoUserSettingsRole>,
 }
 /// The role to assign to the user with each role mapping to a MongoDB built-in role.
 /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
@@ -348,32 +375,23 @@ impl crate::runtime::ParamValue for MongoUserSettingsRole {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// MongoDB-specific settings for the user. This option is not currently supported for
-/// other database engines.
+/// MySQL-specific settings of a database user.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub struct MongoUserSettings {
-    /// A list of databases to which the user should have access. When the database is set
-    /// to `admin`, the user will have access to all databases based on the user's role
-    /// i.e. a user with the role `readOnly` assigned to the `admin` database will have
-    /// read access to all databases.
+pub struct MysqlSettings {
+    /// A string specifying the authentication method to be used for connections to the
+    /// MySQL user account. The valid values are `mysql_native_password` or
+    /// `caching_sha2_password`. If excluded when creating a new user, the default for the
+    /// version of MySQL in use will be used. As of MySQL 8.0, the default is
+    /// `caching_sha2_password`.
     ///
-    /// - Example: `["my-db","my-db-2"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// The role to assign to the user with each role mapping to a MongoDB built-in role.
-    /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
-    /// `dbAdmin` maps to a `dbAdmin` role.
-    ///
-    /// - Example: `"readOnly"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<MongoUserSettingsRole>,
+    /// - Example: `"mysql_native_password"`.
+    pub auth_plugin: MysqlSettingsAuthPlugin,
 }
 /// A string specifying the authentication method to be used for connections to the
 /// MySQL user account. The valid values are `mysql_native_password` or
@@ -447,23 +465,52 @@ impl crate::runtime::ParamValue for MysqlSettingsAuthPlugin {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
-/// MySQL-specific settings of a database user.
+/// A database user, as the API returns it.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
+    ::std::default::Default,
     ::serde::Serialize,
     ::serde::Deserialize
 )]
-pub struct MysqlSettings {
-    /// A string specifying the authentication method to be used for connections to the
-    /// MySQL user account. The valid values are `mysql_native_password` or
-    /// `caching_sha2_password`. If excluded when creating a new user, the default for the
-    /// version of MySQL in use will be used. As of MySQL 8.0, the default is
-    /// `caching_sha2_password`.
+pub struct DatabaseUser {
+    /// The name of a database user.
     ///
-    /// - Example: `"mysql_native_password"`.
-    pub auth_plugin: MysqlSettingsAuthPlugin,
+    /// - Example: `"app-01"`.
+    pub name: ::std::string::String,
+    /// A string representing the database user's role. The value will be either
+    /// "primary" or "normal".
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"normal"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub role: ::std::option::Option<DatabaseUserRole>,
+    /// A randomly generated password for the database user. Only returned to tokens with
+    /// the `database:view_credentials` scope.
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"jge5lfxtzhx42iff"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub password: ::std::option::Option<crate::runtime::Secret>,
+    /// Access certificate for TLS client authentication. (Kafka only)
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_cert: ::std::option::Option<::std::string::String>,
+    /// Access key for TLS client authentication. (Kafka only)
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_key: ::std::option::Option<crate::runtime::Secret>,
+    /// The `mysql_settings` property: see [`MysqlSettings`].
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub mysql_settings: ::std::option::Option<MysqlSettings>,
+    /// The `settings` property: see [`UserSettings`].
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub settings: ::std::option::Option<UserSettings>,
 }
 /// A string representing the database user's role. The value will be either
 /// "primary" or "normal".
@@ -534,53 +581,6 @@ impl crate::runtime::ParamValue for DatabaseUserRole {
     fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
-}
-/// A database user, as the API returns it.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DatabaseUser {
-    /// The name of a database user.
-    ///
-    /// - Example: `"app-01"`.
-    pub name: ::std::string::String,
-    /// A string representing the database user's role. The value will be either
-    /// "primary" or "normal".
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"normal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<DatabaseUserRole>,
-    /// A randomly generated password for the database user. Only returned to tokens with
-    /// the `database:view_credentials` scope.
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"jge5lfxtzhx42iff"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub password: ::std::option::Option<crate::runtime::Secret>,
-    /// Access certificate for TLS client authentication. (Kafka only)
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_cert: ::std::option::Option<::std::string::String>,
-    /// Access key for TLS client authentication. (Kafka only)
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_key: ::std::option::Option<crate::runtime::Secret>,
-    /// The `mysql_settings` property: see [`MysqlSettings`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mysql_settings: ::std::option::Option<MysqlSettings>,
-    /// The `settings` property: see [`UserSettings`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub settings: ::std::option::Option<UserSettings>,
 }
 /// The new settings of a database user.
 #[derive(

@@ -69,6 +69,42 @@ pub struct Permission {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+/// A MongoDB User resource. For more information, see the Developer's Guide.
+#[derive(
+    ::std::fmt::Debug,
+    ::std::clone::Clone,
+    ::std::cmp::PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct User {
+    /// Name of the MongoDB user.
+    ///
+    /// - Example: `"app-01"`.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub name: ::std::option::Option<::std::string::String>,
+    /// ID of the MongoDB cluster the user belongs to.
+    #[serde(rename = "clusterId")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub cluster_id: ::std::option::Option<::std::string::String>,
+    /// Set of permissions granted to the user.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+    /// Connection Manager connection configuration.
+    #[serde(rename = "connectionManager")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub connection_manager: ::std::option::Option<UserConnectionManager>,
+    /// How the user authenticates. New values can appear as the service grows; a client
+    /// keeps the ones it does not know as they are.
+    #[serde(rename = "authType")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub auth_type: ::std::option::Option<UserAuthType>,
+    /// Deletion Protection inhibits deletion of the user.
+    #[serde(rename = "deletionProtection")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub deletion_protection: ::std::option::Option<bool>,
+}
 /// Connection Manager connection configuration.
 #[derive(
     ::std::fmt::Debug,
@@ -154,42 +190,6 @@ impl crate::runtime::ParamValue for UserAuthType {
     fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
-}
-/// A MongoDB User resource. For more information, see the Developer's Guide.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct User {
-    /// Name of the MongoDB user.
-    ///
-    /// - Example: `"app-01"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
-    /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cluster_id: ::std::option::Option<::std::string::String>,
-    /// Set of permissions granted to the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
-    /// Connection Manager connection configuration.
-    #[serde(rename = "connectionManager")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub connection_manager: ::std::option::Option<UserConnectionManager>,
-    /// How the user authenticates. New values can appear as the service grows; a client
-    /// keeps the ones it does not know as they are.
-    #[serde(rename = "authType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub auth_type: ::std::option::Option<UserAuthType>,
-    /// Deletion Protection inhibits deletion of the user.
-    #[serde(rename = "deletionProtection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deletion_protection: ::std::option::Option<bool>,
 }
 /// The metadata of an Operation started by `User.Update`.
 #[derive(

@@ -1,0 +1,39 @@
+//! Snapshots of the generated code: one per fixture spec (each about one concern of the
+//! supported subset) and one per spec of the project.
+
+use std::fs;
+use std::path::Path;
+
+use codegen::{SpecSource, render};
+
+/// Every generated file of one spec, each under a line naming it; the crate root is left out.
+fn rendered(path: &Path, folder: &str) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let source = SpecSource { label: format!("{folder}/{name}"), text };
+    match render(&[source]) {
+        Ok(tree) => tree
+            .files
+            .iter()
+            .filter(|(relative, _)| relative.as_str() != "src/lib.rs")
+            .map(|(relative, content)| format!("//// {relative}\n{content}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(error) => panic!("{name} should generate:\n{error}"),
+    }
+}
+
+#[test]
+fn fixtures() {
+    insta::glob!("fixtures/*.yaml", |path| {
+        insta::assert_snapshot!(rendered(path, "fixtures"));
+    });
+}
+
+#[test]
+fn project_specs() {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs");
+    insta::glob!(specs.as_path(), "*.yaml", |path| {
+        insta::assert_snapshot!(rendered(path, "specs"));
+    });
+}
