@@ -238,8 +238,8 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
         let Some(module) = module_name(spec, stem, &mut modules, &mut errors) else { continue };
         let document = match load::load(&spec.label, &spec.text) {
             Ok(document) => document,
-            Err(error) => {
-                errors.push(error);
+            Err(found) => {
+                errors.extend(found);
                 continue;
             }
         };

@@ -9,8 +9,8 @@ use crate::error::{Problem, SpecError};
 /// Parses one spec file's text into a [`Document`].
 ///
 /// `file` is the name used in error messages.
-pub fn load(file: &str, text: &str) -> Result<Document, SpecError> {
-    let error = |place: String, position, problem| SpecError { file: file.to_owned(), place, position, problem };
+pub fn load(file: &str, text: &str) -> Result<Document, Vec<SpecError>> {
+    let error = |place: String, position, problem| vec![SpecError { file: file.to_owned(), place, position, problem }];
     let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| (l.line(), l.column()));
         error(String::new(), position, Problem::Syntax { message: strip_location(&e) })

@@ -204,12 +204,12 @@ async fn read<E: DeserializeOwned>(response: Response) -> Result<(u16, Vec<u8>),
     if (200..300).contains(&status) {
         return Ok((status, body));
     }
-    Err(Error::Api(ApiError {
+    Err(Error::Api(Box::new(ApiError {
         status,
         body: serde_json::from_slice(&body).ok(),
         raw_body: String::from_utf8_lossy(&body).into_owned(),
         headers,
-    }))
+    })))
 }
 
 fn decode<T: DeserializeOwned, E>(status: u16, body: &[u8]) -> Result<T, Error<E>> {

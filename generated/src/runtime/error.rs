@@ -18,9 +18,9 @@ pub enum Error<E> {
     /// timeout, TLS failure...).
     #[error("the request could not be completed: {0}")]
     Transport(#[source] reqwest::Error),
-    /// The server answered with a status outside 2xx.
+    /// The server answered with a status outside 2xx (boxed, to keep every `Result` small).
     #[error(transparent)]
-    Api(ApiError<E>),
+    Api(Box<ApiError<E>>),
     /// The server answered 2xx, but its body is not what the API documents.
     #[error("the server answered HTTP {status} with a body that does not match the documented type: {source}")]
     Decode {
