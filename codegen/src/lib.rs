@@ -11,6 +11,7 @@ pub mod error;
 pub mod load;
 pub mod names;
 pub mod resolve;
+mod suggest;
 pub mod write;
 
 pub use error::{Error, Problem, SpecError, SpecErrors};

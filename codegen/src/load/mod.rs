@@ -38,8 +38,25 @@ pub fn load(file: &str, text: &str) -> Result<Document, Vec<SpecError>> {
         let inner = e.into_inner();
         let position = inner.location().map(|l| (l.line(), l.column()));
         let place = if place == "." { String::new() } else { place };
-        error(place, position, Problem::Syntax { message: strip_location(&inner) })
+        let message = strip_location(&inner);
+        // serde_yaml starts its message with the path, which is reported apart.
+        let message = match message.split_once(": ") {
+            Some((path, rest)) if !path.contains(' ') && place.starts_with(path) => rest.to_owned(),
+            _ => message,
+        };
+        error(place, position, Problem::Syntax { message: with_suggestion(message) })
     })
+}
+
+/// Adds the closest keyword to an "unknown field" message, when one is close enough.
+fn with_suggestion(message: String) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else { return message };
+    let Some((unknown, expected)) = rest.split_once('`') else { return message };
+    let candidates: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_owned).collect();
+    match crate::suggest::nearest(unknown, candidates.iter()) {
+        Some(near) => format!("unknown field `{unknown}` (did you mean `{near}`?){expected}"),
+        None => message,
+    }
 }
 
 fn is_openapi_30(version: &str) -> bool {

@@ -157,7 +157,7 @@ impl Resolver<'_> {
         for requirement in requirements {
             for (name, scopes) in requirement {
                 if !schemes.contains_key(name) {
-                    let suggestion = super::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+                    let suggestion = crate::suggest::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
                     problems.push(format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
                 } else if !scopes.is_empty() {
                     problems.push(format!(

@@ -209,7 +209,7 @@ impl Resolver<'_> {
         self.types.insert(name.to_owned(), TypeDef::Struct(placeholder));
         for (index, required) in schema.required.iter().enumerate() {
             if !properties.contains_key(required) {
-                let suggestion = super::nearest(required, properties.keys())
+                let suggestion = crate::suggest::nearest(required, properties.keys())
                     .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
                 self.invalid(format!("{place}.required[{index}]"), format!("`{required}` is not one of the properties{suggestion}"));
             }

@@ -1,0 +1,40 @@
+//! Near-miss suggestions for names that point at nothing: a misspelled `$ref` target,
+//! keyword or property.
+
+/// The name among `candidates` closest to `wanted`, if it is close enough to be a typo.
+pub fn nearest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>) -> Option<&'c str> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .map(|candidate| (edit_distance(&wanted.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate.as_str())
+}
+
+/// The Levenshtein distance between two strings, counted in characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn near_misses_are_suggested() {
+        let names = ["user_settings".to_owned(), "database_user".to_owned()];
+        assert_eq!(nearest("user_setings", names.iter()), Some("user_settings"));
+        assert_eq!(nearest("Database_User", names.iter()), Some("database_user"));
+        assert_eq!(nearest("completely_else", names.iter()), None);
+    }
+}
