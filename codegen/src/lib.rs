@@ -4,7 +4,7 @@
 //! Three stages, each reading only the one before it:
 //! [`load`] (YAML into a typed document) → [`resolve`] (one intermediate model with every
 //! reference followed and every Rust name chosen) → [`emit`] (token streams, formatted).
-//! [`write`] renders a whole tree in memory and writes it only when every spec succeeded.
+//! [`write`](mod@write) renders a whole tree in memory and writes it only when every spec succeeded.
 
 pub mod emit;
 pub mod error;

@@ -17,3 +17,8 @@ pub use serde_helpers::deserialize_some;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("dbaas-clients/", env!("CARGO_PKG_VERSION"));
+
+/// The README's Rust examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeExamples;
