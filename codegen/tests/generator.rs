@@ -151,3 +151,15 @@ fn a_dangling_ref_suggests_the_near_miss() {
          (did you mean `#/components/schemas/Palette`?)"
     );
 }
+
+#[test]
+fn keywords_that_do_not_apply_to_the_type_are_refused_not_ignored() {
+    let root = workspace();
+    let spec = ALSO_GOOD.replace("      description: A component enum.\n", "      description: A component enum.\n      items:\n        type: string\n");
+    fs::write(root.path().join("specs/beta.yaml"), spec).expect("edit");
+    let error = Generator::for_workspace(root.path()).run().expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "error: specs/beta.yaml: at `components.schemas.Color.items`: `items` does not apply to `type: string`"
+    );
+}

@@ -346,6 +346,9 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         paragraph(&mut lines, if repeats_summary && description.len() == 1 { Vec::new() } else { description });
     }
     paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method, op.path_template, docs::code(&op.operation_id))]);
+    if let Some(server) = &op.server {
+        paragraph(&mut lines, [format!("Sent to <{}>, this operation's own server, unless the client has a base URL.", server.url)]);
+    }
     let arguments: Vec<String> = op
         .params
         .iter()

@@ -51,6 +51,9 @@ impl Resolver<'_> {
         let Some(kind) = Self::kind_of(schema) else {
             return self.plain(schema, place, TypeRef::Json);
         };
+        if !self.keywords_apply(schema, kind, place) {
+            return None;
+        }
         match kind {
             SchemaKind::String if schema.enumeration.is_some() => self.lower_enum(schema, name, place),
             SchemaKind::String => self.string_format(schema, place),
@@ -263,6 +266,37 @@ impl Resolver<'_> {
         Some(TypeRef::Named(name.to_owned()))
     }
 
+    /// Reports keywords that mean nothing for the schema's type, which would otherwise be
+    /// ignored without a word.
+    fn keywords_apply(&mut self, schema: &Schema, kind: SchemaKind, place: &str) -> bool {
+        use SchemaKind::{Array, Boolean, Integer, Number, Object, String};
+        let rules: [(&str, bool, &[SchemaKind]); 11] = [
+            ("properties", schema.properties.is_some(), &[Object]),
+            ("required", !schema.required.is_empty(), &[Object]),
+            ("additionalProperties", schema.additional_properties.is_some(), &[Object]),
+            ("items", schema.items.is_some(), &[Array]),
+            ("minItems", schema.min_items.is_some(), &[Array]),
+            ("maxItems", schema.max_items.is_some(), &[Array]),
+            ("minLength", schema.min_length.is_some(), &[String]),
+            ("maxLength", schema.max_length.is_some(), &[String]),
+            ("pattern", schema.pattern.is_some(), &[String]),
+            ("minimum", schema.minimum.is_some(), &[Integer, Number]),
+            ("maximum", schema.maximum.is_some(), &[Integer, Number]),
+        ];
+        let mut ok = true;
+        for (keyword, present, kinds) in rules {
+            if present && !kinds.contains(&kind) {
+                self.invalid(format!("{place}.{keyword}"), format!("`{keyword}` does not apply to `type: {}`", kind_name(kind)));
+                ok = false;
+            }
+        }
+        if schema.enumeration.is_some() && matches!(kind, Boolean | Array | Object) {
+            self.unsupported(format!("{place}.enum"), format!("an enum of `type: {}` (only string enums are)", kind_name(kind)));
+            ok = false;
+        }
+        ok
+    }
+
     /// Reports constraints that contradict themselves.
     fn check_constraints(&mut self, schema: &Schema, place: &str) {
         let pairs = [
@@ -299,6 +333,18 @@ impl Resolver<'_> {
             write_only: schema.write_only,
             deprecated: schema.deprecated,
         }
+    }
+}
+
+/// The name of a schema type as a spec writes it.
+fn kind_name(kind: SchemaKind) -> &'static str {
+    match kind {
+        SchemaKind::String => "string",
+        SchemaKind::Integer => "integer",
+        SchemaKind::Number => "number",
+        SchemaKind::Boolean => "boolean",
+        SchemaKind::Array => "array",
+        SchemaKind::Object => "object",
     }
 }
 

@@ -173,6 +173,8 @@ impl Client {
     ///
     /// `GET /operations/{operationId}` (operationId `get_operation`).
     ///
+    /// Sent to <https://operation.api.cloud.yandex.net>, this operation's own server, unless the client has a base URL.
+    ///
     /// # Arguments
     ///
     /// - `operation_id`: ID of the Operation resource to return. Example: `"c9q8v0dj1r9r8mi0a8rf"`.
