@@ -236,3 +236,22 @@ async fn a_refused_connection_is_a_transport_error() {
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(error.status(), None);
 }
+
+#[tokio::test]
+async fn a_redirect_is_not_followed_and_comes_back_as_an_error() {
+    let template = ResponseTemplate::new(302).insert_header("Location", "http://127.0.0.1:1/elsewhere");
+    let server = answering(template).await;
+    let error = client(&server).databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
+    assert_eq!(error.status(), Some(302));
+    let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
+    assert_eq!(api.header("location"), Some("http://127.0.0.1:1/elsewhere"));
+    only_request(&server).await;
+}
+
+#[tokio::test]
+async fn an_empty_2xx_where_a_body_is_documented_is_a_decode_error() {
+    let server = answering(ResponseTemplate::new(204)).await;
+    let error = client(&server).databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
+    let Error::Decode { status, raw_body, .. } = &error else { panic!("expected a decode error, got {error:?}") };
+    assert_eq!((*status, raw_body.as_str()), (204, ""));
+}
