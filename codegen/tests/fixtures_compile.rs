@@ -1,8 +1,10 @@
-//! The code generated for every fixture spec compiles without a warning, passes clippy and
-//! documents cleanly: snapshots show what the code says, this shows that it works.
+//! The code generated for every fixture spec compiles without a warning, passes clippy,
+//! documents cleanly and its usage examples compile: snapshots show what the code says, this
+//! shows that it works.
 //!
-//! The fixtures become modules of a scratch crate beside the `dbaas-clients` runtime, checked
-//! with the workspace's own lock file and no network.
+//! The fixtures become modules of a scratch crate named like the generated one (so the usage
+//! examples' `dbaas_clients::...` paths resolve), beside the real crate's runtime, checked with
+//! the workspace's own lock file and no network.
 
 #![allow(clippy::expect_used)] // a failed step of a test is a failed test
 
@@ -15,7 +17,7 @@ use codegen::{SpecSource, render};
 const LIB_HEADER: &str = "//! Every fixture spec, generated.\n\
 #![deny(warnings, missing_docs)]\n\
 /// The runtime of the generated crate, where generated code expects it.\n\
-pub use dbaas_clients::runtime;\n";
+pub use generated_crate::runtime;\n";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize().expect("the workspace exists")
@@ -37,7 +39,8 @@ fn write_scratch_crate(root: &Path) -> PathBuf {
         krate.join("Cargo.toml"),
         format!(
             "[package]\nname = \"fixture-crate\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
-             [workspace]\n\n[dependencies]\ndbaas-clients = {{ path = {:?} }}{dependencies}",
+             [lib]\nname = \"dbaas_clients\"\n\n[workspace]\n\n\
+             [dependencies]\ngenerated-crate = {{ package = \"dbaas-clients\", path = {:?} }}{dependencies}",
             generated.display().to_string()
         ),
     )
@@ -86,8 +89,9 @@ fn cargo(krate: &Path, target: &Path, command: &str, tool_args: &[&str]) {
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "`cargo {command} {}` failed on the code generated for the fixtures:\n{}",
+        "`cargo {command} {}` failed on the code generated for the fixtures:\n{}\n{}",
         tool_args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     );
 }
@@ -99,4 +103,5 @@ fn generated_fixture_code_builds_lints_and_documents_cleanly() {
     let target = root.join("fixture-target");
     cargo(&krate, &target, "clippy", &["--", "-D", "warnings"]);
     cargo(&krate, &target, "doc", &["--no-deps"]);
+    cargo(&krate, &target, "test", &["--doc"]);
 }

@@ -15,7 +15,9 @@ pub fn usage(api: &Api, op: &Operation) -> Vec<String> {
     let mut uses_types = false;
     if let Some(body) = &op.body {
         let TypeRef::Named(type_name) = &body.ty else {
-            body_lines.push(format!("let body = {};", literal_json_value(&made_up(api, &body.ty, 0))));
+            // The method's parameter type tells `from_str` what to decode.
+            let json = body.example.clone().unwrap_or_else(|| made_up(api, &body.ty, 0).to_string());
+            body_lines.push(format!("let body = serde_json::from_str({})?;", raw_string(&json)));
             return fence(api, op, body_lines, false);
         };
         uses_types = true;
@@ -34,7 +36,6 @@ pub fn usage(api: &Api, op: &Operation) -> Vec<String> {
 
 fn fence(api: &Api, op: &Operation, body_lines: Vec<String>, uses_types: bool) -> Vec<String> {
     let module = &api.module;
-    let imports = if uses_types { "{types, Client}" } else { "Client" };
     let mut builder = "Client::builder()".to_owned();
     if api.auth.is_some() {
         builder.push_str(".token(\"your-token\")");
@@ -46,6 +47,8 @@ fn fence(api: &Api, op: &Operation, body_lines: Vec<String>, uses_types: bool) -
     if let Some(body) = &op.body {
         args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
     }
+    let uses_types = uses_types || args.iter().any(|arg| arg.contains("types::"));
+    let imports = if uses_types { "{types, Client}" } else { "Client" };
     let mut lines = vec![
         "```no_run".to_owned(),
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
