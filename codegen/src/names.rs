@@ -5,7 +5,8 @@
 //!   functions and modules); characters that cannot stand in an identifier split words;
 //! - a name that starts with a digit gets a prefix (`_` for snake case, `N` for camel case);
 //! - a Rust keyword (edition 2024, reserved words included) gets a trailing `_`;
-//! - a name with no letter or digit at all cannot be named and is refused.
+//! - a name with no ASCII letter or digit at all is spelled out: symbols by name (`+` is
+//!   `plus`), other characters by code point (`u43f`), the empty name as `empty`.
 //!
 //! Whenever the Rust name differs from the wire name, the emitted code carries
 //! `#[serde(rename = "...")]`.
@@ -21,39 +22,74 @@ const KEYWORDS: &[&str] = &[
     "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
-/// Replaces every character that cannot stand in an identifier with a word break.
+/// The words of a name: runs of ASCII letters and digits. A name without any is spelled out
+/// character by character, so every name has words.
 fn words(name: &str) -> String {
-    name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect()
+    let plain: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    if !plain.trim().is_empty() {
+        return plain;
+    }
+    if name.is_empty() {
+        return "empty".to_owned();
+    }
+    name.chars().map(spelled).collect::<Vec<_>>().join(" ")
 }
 
-fn finish(mut ident: String, digit_prefix: &str) -> Option<String> {
-    if ident.is_empty() {
-        return None;
-    }
+/// A character that cannot stand in an identifier, as a word.
+fn spelled(c: char) -> String {
+    let word = match c {
+        '+' => "plus",
+        '-' => "minus",
+        '*' => "star",
+        '/' => "slash",
+        '\\' => "backslash",
+        '@' => "at",
+        '.' => "dot",
+        ',' => "comma",
+        ':' => "colon",
+        ';' => "semicolon",
+        '#' => "hash",
+        '$' => "dollar",
+        '%' => "percent",
+        '&' => "and",
+        '|' => "pipe",
+        '=' => "eq",
+        '<' => "lt",
+        '>' => "gt",
+        '!' => "bang",
+        '?' => "question",
+        '~' => "tilde",
+        '^' => "caret",
+        '_' => "underscore",
+        ' ' => "space",
+        '\'' => "quote",
+        '"' => "double quote",
+        '(' | ')' => "paren",
+        '[' | ']' => "bracket",
+        '{' | '}' => "brace",
+        other => return format!("u{:x}", u32::from(other)),
+    };
+    word.to_owned()
+}
+
+fn finish(mut ident: String, digit_prefix: &str) -> String {
     if ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert_str(0, digit_prefix);
     }
     if KEYWORDS.contains(&ident.as_str()) {
         ident.push('_');
     }
-    Some(ident)
+    ident
 }
 
-/// The `UpperCamelCase` name of a type or enum variant, or `None` when the spec name has no
-/// letter or digit to build one from.
-pub fn camel(name: &str) -> Option<String> {
+/// The `UpperCamelCase` name of a type or enum variant.
+pub fn camel(name: &str) -> String {
     finish(words(name).to_upper_camel_case(), "N")
 }
 
-/// The `snake_case` name of a field, function, parameter or module, or `None` when the spec
-/// name has no letter or digit to build one from.
-pub fn snake(name: &str) -> Option<String> {
+/// The `snake_case` name of a field, function, parameter or module.
+pub fn snake(name: &str) -> String {
     finish(words(name).to_snake_case(), "_")
-}
-
-/// Whether an identifier needs a trailing `_` or prefix to be used: for deciding on renames.
-pub fn is_keyword(ident: &str) -> bool {
-    KEYWORDS.contains(&ident)
 }
 
 #[cfg(test)]
@@ -62,22 +98,30 @@ mod tests {
 
     #[test]
     fn cases_and_separators() {
-        assert_eq!(camel("user_settings").as_deref(), Some("UserSettings"));
-        assert_eq!(camel("AUTH_TYPE_IAM").as_deref(), Some("AuthTypeIam"));
-        assert_eq!(camel("readOnly").as_deref(), Some("ReadOnly"));
-        assert_eq!(snake("databaseName").as_deref(), Some("database_name"));
-        assert_eq!(snake("Idempotency-Key").as_deref(), Some("idempotency_key"));
-        assert_eq!(snake("yandex-mongodb").as_deref(), Some("yandex_mongodb"));
+        assert_eq!(camel("user_settings"), "UserSettings");
+        assert_eq!(camel("AUTH_TYPE_IAM"), "AuthTypeIam");
+        assert_eq!(camel("readOnly"), "ReadOnly");
+        assert_eq!(snake("databaseName"), "database_name");
+        assert_eq!(snake("Idempotency-Key"), "idempotency_key");
+        assert_eq!(snake("yandex-mongodb"), "yandex_mongodb");
     }
 
     #[test]
-    fn keywords_digits_and_symbols() {
-        assert_eq!(snake("@type").as_deref(), Some("type_"));
-        assert_eq!(snake("gen").as_deref(), Some("gen_"));
-        assert_eq!(camel("self").as_deref(), Some("Self_"));
-        assert_eq!(snake("2fa").as_deref(), Some("_2fa"));
-        assert_eq!(camel("404").as_deref(), Some("N404"));
-        assert_eq!(snake("@@"), None);
-        assert_eq!(camel(""), None);
+    fn keywords_and_digits() {
+        assert_eq!(snake("@type"), "type_");
+        assert_eq!(snake("gen"), "gen_");
+        assert_eq!(camel("self"), "Self_");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(camel("404"), "N404");
+    }
+
+    #[test]
+    fn names_without_letters_are_spelled_out() {
+        assert_eq!(camel("+"), "Plus");
+        assert_eq!(camel("-"), "Minus");
+        assert_eq!(snake("@@"), "at_at");
+        assert_eq!(camel(""), "Empty");
+        assert_eq!(snake("пароль"), "u43f_u430_u440_u43e_u43b_u44c");
+        assert_eq!(camel("__"), "UnderscoreUnderscore");
     }
 }

@@ -236,14 +236,14 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
     for spec in specs {
         let stem = spec.label.rsplit('/').next().unwrap_or(&spec.label).trim_end_matches(".yaml");
         let Some(module) = module_name(spec, stem, &mut modules, &mut errors) else { continue };
-        let document = match load::load(&spec.label, &spec.text) {
-            Ok(document) => document,
+        let (document, positions) = match load::load(&spec.label, &spec.text) {
+            Ok(loaded) => loaded,
             Err(found) => {
                 errors.extend(found);
                 continue;
             }
         };
-        match resolve::resolve(&spec.label, &module, &document) {
+        match resolve::resolve(&spec.label, &module, &document, &positions) {
             Ok(api) => apis.push(api),
             Err(found) => errors.extend(found),
         }
@@ -267,10 +267,7 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
 
 fn module_name(spec: &SpecSource, stem: &str, modules: &mut HashMap<String, String>, errors: &mut Vec<SpecError>) -> Option<String> {
     let error = |problem| SpecError { file: spec.label.clone(), place: String::new(), position: None, problem };
-    let Some(module) = names::snake(stem) else {
-        errors.push(error(Problem::Invalid { message: format!("no Rust module name can be made from the file name `{stem}`") }));
-        return None;
-    };
+    let module = names::snake(stem);
     if RESERVED_MODULES.contains(&module.as_str()) {
         let message = format!("the file name makes the module `{module}`, which the crate uses for itself: rename the file");
         errors.push(error(Problem::Invalid { message }));

@@ -146,7 +146,7 @@ fn a_dangling_ref_suggests_the_near_miss() {
     );
     assert_eq!(
         error.to_string(),
-        "error: specs/beta.yaml: at `paths./colors.get.responses.200.content.application/json.schema.$ref`: \
+        "error: specs/beta.yaml:17:17: at `paths./colors.get.responses.200.content.application/json.schema.$ref`: \
          `$ref: #/components/schemas/Palete` points at nothing: expected `#/components/schemas/<name>` \
          (did you mean `#/components/schemas/Palette`?)"
     );
@@ -160,6 +160,6 @@ fn keywords_that_do_not_apply_to_the_type_are_refused_not_ignored() {
     let error = Generator::for_workspace(root.path()).run().expect_err("refused");
     assert_eq!(
         error.to_string(),
-        "error: specs/beta.yaml: at `components.schemas.Color.items`: `items` does not apply to `type: string`"
+        "error: specs/beta.yaml:23:7: at `components.schemas.Color.items`: `items` does not apply to `type: string`"
     );
 }

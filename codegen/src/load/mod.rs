@@ -1,15 +1,17 @@
 //! Load: YAML text into the typed [`Document`] model, with the place of every problem.
 
 mod document;
+mod positions;
 
 pub use document::*;
+pub use positions::Positions;
 
 use crate::error::{Problem, SpecError};
 
-/// Parses one spec file's text into a [`Document`].
+/// Parses one spec file's text into a [`Document`], with the [`Positions`] of its places.
 ///
 /// `file` is the name used in error messages.
-pub fn load(file: &str, text: &str) -> Result<Document, Vec<SpecError>> {
+pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecError>> {
     let error = |place: String, position, problem| vec![SpecError { file: file.to_owned(), place, position, problem }];
     let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| (l.line(), l.column()));
@@ -33,7 +35,7 @@ pub fn load(file: &str, text: &str) -> Result<Document, Vec<SpecError>> {
             return Err(error(String::new(), None, Problem::NotOpenApi30 { found }));
         }
     }
-    serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
+    let document = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
         let place = e.path().to_string();
         let inner = e.into_inner();
         let position = inner.location().map(|l| (l.line(), l.column()));
@@ -45,7 +47,8 @@ pub fn load(file: &str, text: &str) -> Result<Document, Vec<SpecError>> {
             _ => message,
         };
         error(place, position, Problem::Syntax { message: with_suggestion(message) })
-    })
+    })?;
+    Ok((document, Positions::of(text)))
 }
 
 /// Adds the closest keyword to an "unknown field" message, when one is close enough.

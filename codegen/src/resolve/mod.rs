@@ -13,14 +13,16 @@ use std::collections::HashMap;
 use indexmap::IndexMap;
 
 use crate::error::{Problem, SpecError};
-use crate::load::Document;
+use crate::load::{Document, Positions};
 use model::{Api, TypeDef};
 
-/// Resolves one loaded spec into the model of one module named `module`.
-pub fn resolve(file: &str, module: &str, doc: &Document) -> Result<Api, Vec<SpecError>> {
+/// Resolves one loaded spec into the model of one module named `module`; `positions` give
+/// each problem its line.
+pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) -> Result<Api, Vec<SpecError>> {
     let mut resolver = Resolver {
         doc,
         file,
+        positions,
         errors: Vec::new(),
         types: IndexMap::new(),
         type_origins: HashMap::new(),
@@ -60,6 +62,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document) -> Result<Api, Vec<Spec
 struct Resolver<'a> {
     doc: &'a Document,
     file: &'a str,
+    positions: &'a Positions,
     errors: Vec<SpecError>,
     /// The named types made so far, by Rust name.
     types: IndexMap<String, TypeDef>,
@@ -71,7 +74,9 @@ struct Resolver<'a> {
 
 impl Resolver<'_> {
     fn error(&mut self, place: impl Into<String>, problem: Problem) {
-        self.errors.push(SpecError { file: self.file.to_owned(), place: place.into(), position: None, problem });
+        let place = place.into();
+        let position = self.positions.find(&place);
+        self.errors.push(SpecError { file: self.file.to_owned(), place, position, problem });
     }
 
     fn invalid(&mut self, place: impl Into<String>, message: impl Into<String>) {

@@ -104,13 +104,7 @@ impl Resolver<'_> {
             self.invalid(place, "the operation has no `operationId`: add one, it names the client method");
             return None;
         };
-        let (fn_name, type_prefix) = match (names::snake(operation_id), names::camel(operation_id)) {
-            (Some(fn_name), Some(prefix)) => (fn_name, prefix),
-            _ => {
-                self.invalid(format!("{place}.operationId"), format!("no Rust method name can be made from `{operation_id}`"));
-                return None;
-            }
-        };
+        let (fn_name, type_prefix) = (names::snake(operation_id), names::camel(operation_id));
         if RESERVED_FN_NAMES.contains(&fn_name.as_str()) {
             self.invalid(format!("{place}.operationId"), format!("`{fn_name}` is a method every client has already; choose another operationId"));
             return None;
@@ -243,11 +237,8 @@ impl Resolver<'_> {
             self.invalid(place, format!("parameter `{wire}` needs a `schema`"));
             return None;
         };
-        let Some(name) = names::snake(wire) else {
-            self.invalid(format!("{place}.name"), format!("no Rust argument name can be made from `{wire}`"));
-            return None;
-        };
-        let hint = format!("{prefix}{}", names::camel(wire).unwrap_or_default());
+        let name = names::snake(wire);
+        let hint = format!("{prefix}{}", names::camel(wire));
         let ty = self.lower(schema, &hint, &format!("{place}.schema"))?;
         let scalar = |ty: &TypeRef| !matches!(ty, TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_));
         let supported = match &ty {
@@ -448,7 +439,7 @@ impl Resolver<'_> {
             };
             match &header.schema {
                 Some(schema) => {
-                    let hint = format!("{prefix}{}Header", names::camel(name).unwrap_or_default());
+                    let hint = format!("{prefix}{}Header", names::camel(name));
                     self.lower(schema, &hint, &format!("{header_place}.schema"));
                 }
                 None => self.invalid(header_place, format!("response header `{name}` needs a `schema`")),

@@ -17,13 +17,9 @@ impl Resolver<'_> {
     pub(super) fn name_components(&mut self) {
         for name in self.doc.components.schemas.keys() {
             let place = format!("components.schemas.{name}");
-            match names::camel(name) {
-                Some(rust) => {
-                    if self.claim_type_name(&rust, &place) {
-                        self.component_types.insert(name.clone(), rust);
-                    }
-                }
-                None => self.invalid(place, format!("no Rust type name can be made from `{name}`: use letters or digits")),
+            let rust = names::camel(name);
+            if self.claim_type_name(&rust, &place) {
+                self.component_types.insert(name.clone(), rust);
             }
         }
     }
@@ -164,10 +160,7 @@ impl Resolver<'_> {
                 );
                 continue;
             };
-            let Some(rust) = names::camel(wire) else {
-                self.invalid(format!("{enum_place}[{index}]"), format!("no Rust variant name can be made from `{wire}`"));
-                continue;
-            };
+            let rust = names::camel(wire);
             let clash = if rust == UNKNOWN_VARIANT { Some(UNKNOWN_VARIANT.to_owned()) } else { seen.get(&rust).cloned() };
             if let Some(first) = clash {
                 let what = "enum variant";
@@ -224,17 +217,14 @@ impl Resolver<'_> {
         }
         for (wire, property) in properties {
             let property_place = format!("{place}.properties.{wire}");
-            let Some(rust) = names::snake(wire) else {
-                self.invalid(property_place, format!("no Rust field name can be made from `{wire}`"));
-                continue;
-            };
+            let rust = names::snake(wire);
             if let Some(first) = seen.get(&rust) {
                 let first = first.clone();
                 self.error(property_place, Problem::NameCollision { what: "field", first, second: wire.clone(), rust });
                 continue;
             }
             seen.insert(rust.clone(), wire.clone());
-            let hint = format!("{name}{}", names::camel(wire).unwrap_or_default());
+            let hint = format!("{name}{}", names::camel(wire));
             let Some(ty) = self.lower(property, &hint, &property_place) else { continue };
             let required = schema.required.contains(wire) && !property.read_only && !property.write_only;
             let presence = match (required, property.nullable) {

@@ -1,0 +1,126 @@
+//! Where each place of a YAML document starts: a map from dotted paths
+//! (`paths./users.get.parameters[0]`, the form every error uses) to line and column, so that
+//! problems found after loading can still point at a line.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// The line and column (both 1-based) of every key and sequence item of a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Positions(HashMap<String, (usize, usize)>);
+
+impl Positions {
+    /// Reads the positions of `text`; a text that does not parse has none.
+    pub fn of(text: &str) -> Self {
+        let mut recorder = Recorder::default();
+        // A text that does not parse was already reported by the loader, with its position.
+        let _ = Parser::new_from_str(text).load(&mut recorder, false);
+        Self(recorder.positions)
+    }
+
+    /// The position of `place`, or of the nearest enclosing place that has one.
+    pub fn find(&self, place: &str) -> Option<(usize, usize)> {
+        let mut current = place;
+        loop {
+            if let Some(position) = self.0.get(current) {
+                return Some(*position);
+            }
+            let cut = current.rfind(['.', '['])?;
+            current = &current[..cut];
+        }
+    }
+}
+
+/// One open mapping or sequence.
+#[derive(Debug)]
+enum Frame {
+    /// `unplaced` is set for a mapping that is a sequence item: the parser marks such a
+    /// mapping where its first key ends, so the item takes the first key's position.
+    Mapping { path: String, key: Option<String>, unplaced: bool },
+    Sequence { path: String, next_index: usize },
+}
+
+#[derive(Debug, Default)]
+struct Recorder {
+    stack: Vec<Frame>,
+    positions: HashMap<String, (usize, usize)>,
+}
+
+impl Recorder {
+    /// The path of the node that starts now, after recording where it is; `None` for a key.
+    fn node_path(&mut self, event: &Event, mark: Marker) -> Option<String> {
+        // yaml-rust2 counts columns from 0; serde_yaml, and people, from 1.
+        let position = (mark.line(), mark.col() + 1);
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Mapping { path, key, unplaced }) => match key.take() {
+                None => {
+                    let name = match event {
+                        Event::Scalar(value, ..) => value.clone(),
+                        _ => "?".to_owned(),
+                    };
+                    if std::mem::take(unplaced) {
+                        self.positions.insert(path.clone(), position);
+                    }
+                    let full = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                    self.positions.entry(full).or_insert(position);
+                    *key = Some(name);
+                    None
+                }
+                Some(name) => Some(if path.is_empty() { name } else { format!("{path}.{name}") }),
+            },
+            Some(Frame::Sequence { path, next_index }) => {
+                let full = format!("{path}[{next_index}]");
+                *next_index += 1;
+                if !matches!(event, Event::MappingStart(..)) {
+                    self.positions.entry(full.clone()).or_insert(position);
+                }
+                Some(full)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match &event {
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Scalar(..) | Event::Alias(_) => {
+                self.node_path(&event, mark);
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                // A mapping or sequence used as a key gets a path of its own that no error uses.
+                let in_sequence = matches!(self.stack.last(), Some(Frame::Sequence { .. }));
+                let path = self.node_path(&event, mark).unwrap_or_else(|| "?".to_owned());
+                self.stack.push(match event {
+                    Event::MappingStart(..) => Frame::Mapping { path, key: None, unplaced: in_sequence },
+                    _ => Frame::Sequence { path, next_index: 0 },
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_items_have_their_positions() {
+        let text = "openapi: 3.0.3\npaths:\n  /users/{id}:\n    get:\n      parameters:\n        - name: id\n          in: path\n        - $ref: '#/x'\n      tags: [a, b]\n";
+        let positions = Positions::of(text);
+        assert_eq!(positions.find("openapi"), Some((1, 1)));
+        assert_eq!(positions.find("paths./users/{id}.get"), Some((4, 5)));
+        assert_eq!(positions.find("paths./users/{id}.get.parameters[0]"), Some((6, 11)));
+        assert_eq!(positions.find("paths./users/{id}.get.parameters[0].in"), Some((7, 11)));
+        assert_eq!(positions.find("paths./users/{id}.get.parameters[1].$ref"), Some((8, 11)));
+        assert_eq!(positions.find("paths./users/{id}.get.tags[1]"), Some((9, 17)));
+        assert_eq!(positions.find("paths./users/{id}.get.responses.200"), Some((4, 5)), "the nearest enclosing place");
+        assert_eq!(positions.find("nowhere"), None);
+    }
+}
