@@ -7,6 +7,7 @@ mod analysis;
 pub mod model;
 mod operations;
 mod schemas;
+mod values;
 
 use std::collections::HashMap;
 
@@ -14,7 +15,7 @@ use indexmap::IndexMap;
 
 use crate::error::{Problem, SpecError};
 use crate::load::{Document, Positions};
-use model::{Api, TypeDef};
+use model::{Api, TypeDef, TypeRef};
 
 /// Resolves one loaded spec into the model of one module named `module`; `positions` give
 /// each problem its line.
@@ -30,6 +31,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
     };
     resolver.name_components();
     resolver.lower_components();
+    resolver.check_alias_cycles();
     let servers = resolver.servers(doc.servers.as_slice(), "servers");
     let auth = resolver.bearer_auth();
     let (operations, error_body) = resolver.operations();
@@ -104,6 +106,51 @@ impl Resolver<'_> {
                 self.type_origins.insert(rust.to_owned(), origin.to_owned());
                 true
             }
+        }
+    }
+
+    /// Reports aliases that contain themselves (`A` is `B`, `B` is a list of `A`): no Rust type
+    /// can stand for them.
+    fn check_alias_cycles(&mut self) {
+        let mut reported = std::collections::HashSet::new();
+        let aliases: Vec<String> =
+            self.types.iter().filter(|(_, def)| matches!(def, TypeDef::Alias(_))).map(|(name, _)| name.clone()).collect();
+        for name in aliases {
+            if reported.contains(&name) {
+                continue;
+            }
+            let mut cycle = vec![name.clone()];
+            if self.alias_reaches(&TypeRef::Named(name.clone()), &name, &mut cycle, true) {
+                reported.extend(cycle.iter().cloned());
+                let place = self.type_origins.get(&name).cloned().unwrap_or_default();
+                let path = cycle.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" → ");
+                self.invalid(
+                    place,
+                    format!("the references {path} → `{name}` form a cycle of aliases that no Rust type can represent; put an object with properties somewhere in the cycle"),
+                );
+            }
+        }
+    }
+
+    /// Whether `ty` reaches the alias `target` through aliases, lists and maps only.
+    fn alias_reaches(&self, ty: &TypeRef, target: &str, path: &mut Vec<String>, start: bool) -> bool {
+        match ty {
+            TypeRef::List(item) | TypeRef::Map(item) => self.alias_reaches(item, target, path, false),
+            TypeRef::Named(name) if name == target && !start => true,
+            TypeRef::Named(name) => match self.types.get(name) {
+                Some(TypeDef::Alias(alias)) if start || !path.contains(name) => {
+                    if !start {
+                        path.push(name.clone());
+                    }
+                    let found = self.alias_reaches(&alias.ty, target, path, false);
+                    if !found && !start {
+                        path.pop();
+                    }
+                    found
+                }
+                _ => false,
+            },
+            _ => false,
         }
     }
 

@@ -66,7 +66,8 @@ impl Resolver<'_> {
     pub(super) fn operations(&mut self) -> (Vec<Operation>, TypeRef) {
         let doc = self.doc;
         let mut operations: Vec<Operation> = Vec::new();
-        let mut fn_names: HashMap<String, String> = HashMap::new();
+        // Each Rust method name, with the operationId and place it comes from.
+        let mut fn_names: HashMap<String, (String, String)> = HashMap::new();
         let mut error_body: Option<(TypeRef, String)> = None;
         if doc.paths.is_empty() {
             self.invalid("paths", "the spec has no paths: there is nothing to generate");
@@ -75,17 +76,28 @@ impl Resolver<'_> {
             for (method, op) in item.operations() {
                 let place = format!("paths.{template}.{method}");
                 let Some(operation) = self.operation(template, item, method, op, &place, &mut error_body) else { continue };
+                let id_place = format!("{place}.operationId");
                 let method_names = std::iter::once(&operation.fn_name).chain(&operation.fn_with_options);
                 let clash = method_names.clone().find_map(|name| fn_names.get(name).map(|first| (first.clone(), name.clone())));
-                if let Some((first, rust)) = clash {
-                    let problem = Problem::NameCollision { what: "operation", first, second: operation.operation_id.clone(), rust };
-                    self.error(format!("{place}.operationId"), problem);
-                    continue;
+                match clash {
+                    Some(((first_id, first_place), _)) if first_id == operation.operation_id => {
+                        let message = format!(
+                            "duplicate operationId `{first_id}`: `{first_place}` has it too; every operation needs its own"
+                        );
+                        self.invalid(id_place, message);
+                    }
+                    Some(((first_id, _), rust)) => {
+                        let problem =
+                            Problem::NameCollision { what: "operation", first: first_id, second: operation.operation_id.clone(), rust };
+                        self.error(id_place, problem);
+                    }
+                    None => {
+                        for name in method_names {
+                            fn_names.insert(name.clone(), (operation.operation_id.clone(), place.clone()));
+                        }
+                        operations.push(operation);
+                    }
                 }
-                for name in method_names {
-                    fn_names.insert(name.clone(), operation.operation_id.clone());
-                }
-                operations.push(operation);
             }
         }
         (operations, error_body.map_or(TypeRef::Json, |(ty, _)| ty))
@@ -240,6 +252,9 @@ impl Resolver<'_> {
         let name = names::snake(wire);
         let hint = format!("{prefix}{}", names::camel(wire));
         let ty = self.lower(schema, &hint, &format!("{place}.schema"))?;
+        if let Some(example) = &parameter.example {
+            self.check_value(schema, example, "example", place);
+        }
         let scalar = |ty: &TypeRef| !matches!(ty, TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_));
         let supported = match &ty {
             TypeRef::List(item) => location == ParamLocation::Query && scalar(item) && !self.is_struct(item),
@@ -331,6 +346,9 @@ impl Resolver<'_> {
             return None;
         };
         let ty = self.lower(schema, &format!("{prefix}Request"), &format!("{media_place}.schema"))?;
+        if let Some(example) = &media.example {
+            self.check_value(schema, example, "example", &media_place);
+        }
         let example = media.example.as_ref().or(schema.example.as_ref()).map(to_json);
         Some(Body { ty, required: body.required, description: body.description.clone(), example })
     }
@@ -397,6 +415,9 @@ impl Resolver<'_> {
             };
             let hint = if is_success { format!("{prefix}Response") } else { format!("{prefix}Error") };
             let Some(ty) = self.lower(schema, &hint, &format!("{media_place}.schema")) else { continue };
+            if let Some(example) = media.and_then(|m| m.example.as_ref()) {
+                self.check_value(schema, example, "example", &media_place);
+            }
             if is_success {
                 self.same_body(&mut success_body, ty, &media_place, "2xx responses of one operation");
             } else {

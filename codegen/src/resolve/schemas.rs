@@ -44,7 +44,12 @@ impl Resolver<'_> {
             return self.lower_reference(schema, reference, place);
         }
         self.check_constraints(schema, place);
-        let Some(kind) = Self::kind_of(schema) else {
+        for (keyword, value) in [("default", &schema.default), ("example", &schema.example)] {
+            if let Some(value) = value {
+                self.check_value(schema, value, keyword, place);
+            }
+        }
+        let Some(kind) = kind_of(schema) else {
             return self.plain(schema, place, TypeRef::Json);
         };
         if !self.keywords_apply(schema, kind, place) {
@@ -84,22 +89,6 @@ impl Resolver<'_> {
         let doc = self.doc;
         let (name, _) = self.follow(reference, "schemas", &doc.components.schemas, place)?;
         self.component_types.get(name).map(|rust| TypeRef::Named(rust.clone()))
-    }
-
-    /// The `type` of a schema, inferred from its keywords when it is not written; `None` for a
-    /// schema that accepts any JSON value.
-    fn kind_of(schema: &Schema) -> Option<SchemaKind> {
-        if let Some(kind) = schema.kind {
-            Some(kind)
-        } else if schema.properties.is_some() || schema.additional_properties.is_some() {
-            Some(SchemaKind::Object)
-        } else if schema.items.is_some() {
-            Some(SchemaKind::Array)
-        } else if schema.enumeration.is_some() {
-            Some(SchemaKind::String)
-        } else {
-            None
-        }
     }
 
     fn plain(&mut self, schema: &Schema, place: &str, ty: TypeRef) -> Option<TypeRef> {
@@ -287,8 +276,20 @@ impl Resolver<'_> {
         ok
     }
 
-    /// Reports constraints that contradict themselves.
+    /// Reports constraints that contradict themselves, and patterns that are not regular
+    /// expressions.
     fn check_constraints(&mut self, schema: &Schema, place: &str) {
+        if let Some(pattern) = &schema.pattern
+            && let Err(error) = regex::Regex::new(pattern)
+        {
+            // The regex crate explains a syntax error over several lines; the last says what.
+            let text = error.to_string();
+            let reason = text.lines().last().unwrap_or_default().trim_start_matches("error: ").to_owned();
+            self.invalid(
+                format!("{place}.pattern"),
+                format!("`{pattern}` is not a regular expression the generated client can use: {reason}"),
+            );
+        }
         let pairs = [
             ("minLength", schema.min_length.map(|v| v as f64), "maxLength", schema.max_length.map(|v| v as f64)),
             ("minItems", schema.min_items.map(|v| v as f64), "maxItems", schema.max_items.map(|v| v as f64)),
@@ -323,6 +324,22 @@ impl Resolver<'_> {
             write_only: schema.write_only,
             deprecated: schema.deprecated,
         }
+    }
+}
+
+/// The `type` of a schema, inferred from its keywords when it is not written; `None` for a
+/// schema that accepts any JSON value.
+pub(super) fn kind_of(schema: &Schema) -> Option<SchemaKind> {
+    if let Some(kind) = schema.kind {
+        Some(kind)
+    } else if schema.properties.is_some() || schema.additional_properties.is_some() {
+        Some(SchemaKind::Object)
+    } else if schema.items.is_some() {
+        Some(SchemaKind::Array)
+    } else if schema.enumeration.is_some() {
+        Some(SchemaKind::String)
+    } else {
+        None
     }
 }
 
