@@ -56,10 +56,12 @@ pub enum Problem {
         suggestion: Option<String>,
     },
     /// A construct the generator does not support.
-    #[error("{construct} is not supported")]
+    #[error("{construct} is not supported{}", hint.as_deref().map(|h| format!("; {h}")).unwrap_or_default())]
     Unsupported {
         /// What was found.
         construct: String,
+        /// What to write instead, when there is something.
+        hint: Option<String>,
     },
     /// A value that is present but not valid where it is.
     #[error("{message}")]

@@ -245,7 +245,11 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
         };
         match resolve::resolve(&spec.label, &module, &document, &positions) {
             Ok(api) => apis.push(api),
-            Err(found) => errors.extend(found),
+            Err(mut found) => {
+                // Document order reads best; the sort is stable for problems at one place.
+                found.sort_by_key(|error| error.position);
+                errors.extend(found);
+            }
         }
     }
     if !errors.is_empty() {

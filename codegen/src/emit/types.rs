@@ -154,7 +154,10 @@ fn enum_item(def: &EnumDef) -> TokenStream {
         format!("Values this client does not know are kept in [`{UNKNOWN_VARIANT}`](Self::{UNKNOWN_VARIANT}), so"),
         "new values the server adds never break decoding.".to_owned(),
     ]);
-    let variant_docs = wire.iter().map(|value| format!(" The value {}.", docs::code(value)));
+    let variant_docs = wire.iter().map(|value| match *value {
+        "" => " The empty string.".to_owned(),
+        value => format!(" The value {}.", docs::code(value)),
+    });
     quote! {
         #doc
         #unknown_doc

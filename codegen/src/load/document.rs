@@ -407,6 +407,21 @@ pub struct Schema {
     /// The `maximum` keyword.
     #[serde(default)]
     pub maximum: Option<f64>,
+    /// The `allOf` keyword: read so that it can be refused by name.
+    #[serde(default, rename = "allOf")]
+    pub all_of: Option<Value>,
+    /// The `oneOf` keyword: read so that it can be refused by name.
+    #[serde(default, rename = "oneOf")]
+    pub one_of: Option<Value>,
+    /// The `anyOf` keyword: read so that it can be refused by name.
+    #[serde(default, rename = "anyOf")]
+    pub any_of: Option<Value>,
+    /// The `not` keyword: read so that it can be refused by name.
+    #[serde(default)]
+    pub not: Option<Value>,
+    /// The `discriminator` keyword: read so that it can be refused by name.
+    #[serde(default)]
+    pub discriminator: Option<Value>,
 }
 
 /// The `type` keyword of a schema.

@@ -6,6 +6,8 @@ mod positions;
 pub use document::*;
 pub use positions::Positions;
 
+use serde_path_to_error::Segment;
+
 use crate::error::{Problem, SpecError};
 
 /// Parses one spec file's text into a [`Document`], with the [`Positions`] of its places.
@@ -17,14 +19,15 @@ pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecErr
         let position = e.location().map(|l| (l.line(), l.column()));
         error(String::new(), position, Problem::Syntax { message: strip_location(&e) })
     })?;
+    let positions = Positions::of(text);
     match raw.get("openapi") {
         Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => {}
         Some(serde_yaml::Value::String(version)) => {
-            return Err(error("openapi".into(), None, Problem::NotOpenApi30 { found: format!("`{version}`") }));
+            return Err(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found: format!("`{version}`") }));
         }
         Some(other) => {
             let found = format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim());
-            return Err(error("openapi".into(), None, Problem::NotOpenApi30 { found }));
+            return Err(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found }));
         }
         None => {
             let found = if raw.get("swagger").is_some() {
@@ -35,30 +38,104 @@ pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecErr
             return Err(error(String::new(), None, Problem::NotOpenApi30 { found }));
         }
     }
-    let document = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
-        let place = e.path().to_string();
-        let inner = e.into_inner();
-        let position = inner.location().map(|l| (l.line(), l.column()));
-        let place = if place == "." { String::new() } else { place };
-        let message = strip_location(&inner);
-        // serde_yaml starts its message with the path, which is reported apart.
-        let message = match message.split_once(": ") {
-            Some((path, rest)) if !path.contains(' ') && place.starts_with(path) => rest.to_owned(),
-            _ => message,
-        };
-        error(place, position, Problem::Syntax { message: with_suggestion(message) })
-    })?;
-    Ok((document, Positions::of(text)))
+    let first = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)) {
+        Ok(document) => return Ok((document, positions)),
+        Err(first) => first,
+    };
+    let mut errors = Vec::new();
+    let mut path: Vec<Segment> = first.path().iter().cloned().collect();
+    let place = first.path().to_string();
+    let inner = first.into_inner();
+    let position = inner.location().map(|l| (l.line(), l.column()));
+    errors.extend(error(place, position, Problem::Syntax { message: strip_location(&inner) }));
+    // Unknown keywords are independent of each other: drop each one and read again, so one
+    // run reports them all. Any other problem ends the reading.
+    let mut tree = with_string_keys(raw);
+    while is_unknown_field(errors.last()) && errors.len() < MAX_ERRORS && remove(&mut tree, &path) {
+        let Err(next) = serde_path_to_error::deserialize::<_, Document>(tree.clone()) else { break };
+        path = next.path().iter().cloned().collect();
+        let place = next.path().to_string();
+        let position = positions.find(&place);
+        errors.extend(error(place, position, Problem::Syntax { message: next.into_inner().to_string() }));
+    }
+    for found in &mut errors {
+        if found.place == "." {
+            found.place.clear();
+        }
+        if let Problem::Syntax { message } = &mut found.problem {
+            *message = tidy(std::mem::take(message), &found.place);
+        }
+    }
+    Err(errors)
 }
 
-/// Adds the closest keyword to an "unknown field" message, when one is close enough.
+/// The most problems one file reports.
+const MAX_ERRORS: usize = 50;
+
+fn is_unknown_field(error: Option<&SpecError>) -> bool {
+    matches!(error, Some(SpecError { problem: Problem::Syntax { message }, .. }) if message.contains("unknown field `"))
+}
+
+/// The tree with every mapping key as a string, as OpenAPI reads them (`200:` is `"200"`).
+fn with_string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
+    use serde_yaml::Value;
+    match value {
+        Value::Mapping(map) => Value::Mapping(
+            map.into_iter()
+                .map(|(key, value)| {
+                    let key = match key {
+                        Value::String(_) => key,
+                        Value::Number(number) => Value::String(number.to_string()),
+                        Value::Bool(flag) => Value::String(flag.to_string()),
+                        other => other,
+                    };
+                    (key, with_string_keys(value))
+                })
+                .collect(),
+        ),
+        Value::Sequence(items) => Value::Sequence(items.into_iter().map(with_string_keys).collect()),
+        other => other,
+    }
+}
+
+/// Removes the mapping entry at `path`; whether there was one.
+fn remove(tree: &mut serde_yaml::Value, path: &[Segment]) -> bool {
+    let Some((last, parents)) = path.split_last() else { return false };
+    let mut current = tree;
+    for segment in parents {
+        let next = match segment {
+            Segment::Map { key } => current.get_mut(key.as_str()),
+            Segment::Seq { index } => current.get_mut(*index),
+            _ => None,
+        };
+        let Some(next) = next else { return false };
+        current = next;
+    }
+    match (last, current) {
+        (Segment::Map { key }, serde_yaml::Value::Mapping(map)) => map.remove(key.as_str()).is_some(),
+        _ => false,
+    }
+}
+
+/// A parser message made to read well beside its place: serde_yaml's copy of the path is
+/// dropped and a misspelled keyword gets a suggestion.
+fn tidy(message: String, place: &str) -> String {
+    let message = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && place.starts_with(path) => rest.to_owned(),
+        _ => message,
+    };
+    with_suggestion(message)
+}
+
+/// Rewords serde's "unknown field" for a spec's author: it is a keyword, and the closest
+/// known keyword is suggested instead of the whole list when one is close enough.
 fn with_suggestion(message: String) -> String {
     let Some(rest) = message.strip_prefix("unknown field `") else { return message };
     let Some((unknown, expected)) = rest.split_once('`') else { return message };
     let candidates: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_owned).collect();
     match crate::suggest::nearest(unknown, candidates.iter()) {
-        Some(near) => format!("unknown field `{unknown}` (did you mean `{near}`?){expected}"),
-        None => message,
+        Some(near) => format!("unknown keyword `{unknown}`: did you mean `{near}`?"),
+        None => format!("unknown keyword `{unknown}`{expected}"),
     }
 }
 
@@ -66,14 +143,11 @@ fn is_openapi_30(version: &str) -> bool {
     version.strip_prefix("3.0.").is_some_and(|patch| !patch.is_empty() && patch.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// serde_yaml appends " at line L column C" to its messages; the position is reported apart.
+/// serde_yaml writes " at line L column C" into its messages; the position is reported apart.
 fn strip_location(error: &serde_yaml::Error) -> String {
     let message = error.to_string();
     match error.location() {
-        Some(l) => {
-            let suffix = format!(" at line {} column {}", l.line(), l.column());
-            message.strip_suffix(&suffix).map_or_else(|| message.clone(), str::to_owned)
-        }
+        Some(l) => message.replacen(&format!(" at line {} column {}", l.line(), l.column()), "", 1),
         None => message,
     }
 }

@@ -33,6 +33,9 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
     resolver.lower_components();
     resolver.check_alias_cycles();
     let servers = resolver.servers(doc.servers.as_slice(), "servers");
+    if let Some(requirements) = &doc.security {
+        resolver.check_security(requirements, "security");
+    }
     let auth = resolver.bearer_auth();
     let (operations, error_body) = resolver.operations();
     if resolver.errors.is_empty() {
@@ -86,7 +89,11 @@ impl Resolver<'_> {
     }
 
     fn unsupported(&mut self, place: impl Into<String>, construct: impl Into<String>) {
-        self.error(place, Problem::Unsupported { construct: construct.into() });
+        self.error(place, Problem::Unsupported { construct: construct.into(), hint: None });
+    }
+
+    fn unsupported_because(&mut self, place: impl Into<String>, construct: impl Into<String>, hint: impl Into<String>) {
+        self.error(place, Problem::Unsupported { construct: construct.into(), hint: Some(hint.into()) });
     }
 
     /// Claims a Rust type name for the spec item at `origin`; reports a collision when the
@@ -164,7 +171,7 @@ impl Resolver<'_> {
     ) -> Option<(&'m str, &'m T)> {
         let place = format!("{place}.$ref");
         if !reference.starts_with('#') {
-            self.unsupported(place, format!("a `$ref` to another document (`{reference}`); keep every definition in this file"));
+            self.unsupported_because(place, format!("a `$ref` to another document (`{reference}`)"), "keep every definition in this file");
             return None;
         }
         let prefix = format!("#/components/{section}/");

@@ -32,7 +32,7 @@ impl Resolver<'_> {
             let place = format!("{place}[{index}].url");
             let url = server.url.trim_end_matches('/');
             if url.contains('{') {
-                self.unsupported(place, format!("server variables (`{}`); write the URL out in full", server.url));
+                self.unsupported_because(place, format!("a server URL with variables (`{}`)", server.url), "write the URL out in full");
             } else if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() <= "https://".len() {
                 self.invalid(place, format!("expected an absolute `https://` or `http://` URL, found `{}`", server.url));
             } else {
@@ -121,8 +121,11 @@ impl Resolver<'_> {
             self.invalid(format!("{place}.operationId"), format!("`{fn_name}` is a method every client has already; choose another operationId"));
             return None;
         }
+        let errors_before = self.errors.len();
         let params = self.params(item, op, &type_prefix, place);
-        let (path, params) = self.path_parts(template, params, place)?;
+        // A parameter that could not be read is reported already; the path need not say so too.
+        let params_complete = self.errors.len() == errors_before;
+        let (path, params) = self.path_parts(template, params, place, params_complete)?;
         let has_options = params.iter().any(|p| p.location != ParamLocation::Path && !p.required);
         let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
         let body = self.request_body(op, &type_prefix, place);
@@ -134,7 +137,15 @@ impl Resolver<'_> {
             }
             None => None,
         };
-        let authenticated = self.authenticated(op.security.as_ref().or(self.doc.security.as_ref()), place);
+        if let Some(requirements) = &op.security {
+            self.check_security(requirements, &format!("{place}.security"));
+        }
+        // The token is sent when every alternative of the requirements needs a scheme.
+        let authenticated = op
+            .security
+            .as_ref()
+            .or(self.doc.security.as_ref())
+            .is_some_and(|requirements| !requirements.is_empty() && requirements.iter().all(|r| !r.is_empty()));
         Some(Operation {
             operation_id: operation_id.clone(),
             fn_name,
@@ -155,28 +166,30 @@ impl Resolver<'_> {
         })
     }
 
-    /// Whether the effective security requirements need the bearer token.
-    fn authenticated(&mut self, requirements: Option<&Requirements>, place: &str) -> bool {
-        let Some(requirements) = requirements else { return false };
+    /// Reports security requirements that name no scheme, or list scopes a bearer scheme
+    /// cannot have; `place` is where the list is written.
+    pub(super) fn check_security(&mut self, requirements: &Requirements, place: &str) {
         let schemes = &self.doc.components.security_schemes;
         let mut problems = Vec::new();
-        for requirement in requirements {
+        for (index, requirement) in requirements.iter().enumerate() {
             for (name, scopes) in requirement {
+                let requirement_place = format!("{place}[{index}].{name}");
                 if !schemes.contains_key(name) {
-                    let suggestion = crate::suggest::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
-                    problems.push(format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
+                    let suggestion =
+                        crate::suggest::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+                    problems.push((requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}")));
                 } else if !scopes.is_empty() {
-                    problems.push(format!(
+                    let message = format!(
                         "`{name}` lists scopes, which OpenAPI 3.0 allows only for oauth2 and openIdConnect schemes; \
                          name the scopes in the scheme's description instead"
-                    ));
+                    );
+                    problems.push((requirement_place, message));
                 }
             }
         }
-        for problem in problems {
-            self.invalid(format!("{place}.security"), problem);
+        for (problem_place, message) in problems {
+            self.invalid(problem_place, message);
         }
-        !requirements.is_empty() && requirements.iter().all(|requirement| !requirement.is_empty())
     }
 
     /// The parameters of an operation, with the path item's own merged in.
@@ -277,7 +290,13 @@ impl Resolver<'_> {
 
     /// Splits a path template into literal text and parameters, and orders the path
     /// parameters as the template does.
-    fn path_parts(&mut self, template: &str, params: Vec<Param>, place: &str) -> Option<(Vec<PathPart>, Vec<Param>)> {
+    fn path_parts(
+        &mut self,
+        template: &str,
+        params: Vec<Param>,
+        place: &str,
+        params_complete: bool,
+    ) -> Option<(Vec<PathPart>, Vec<Param>)> {
         let path_place = place.rsplit_once('.').map_or(place, |(path, _)| path);
         if !template.starts_with('/') {
             self.invalid(path_place, format!("a path must start with `/`, found `{template}`"));
@@ -304,6 +323,7 @@ impl Resolver<'_> {
                 None if ordered.iter().any(|p| p.wire_name == name) => {
                     self.invalid(path_place, format!("`{{{name}}}` appears twice in the path"));
                 }
+                None if !params_complete => {}
                 None => self.invalid(
                     place,
                     format!("the path has `{{{name}}}` but the operation has no path parameter named `{name}`: add it under `parameters`"),
@@ -407,8 +427,8 @@ impl Resolver<'_> {
             };
             let headers = self.response_headers(response, prefix, &response_place);
             docs.push(ResponseDoc { status: status.clone(), description: description.clone(), headers });
-            let Some((media, media_place)) = self.json_media(&response.content, &response_place) else { continue };
             any_success |= is_success;
+            let Some((media, media_place)) = self.json_media(&response.content, &response_place) else { continue };
             let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {
                 may_be_empty |= is_success;
                 continue;
@@ -419,9 +439,9 @@ impl Resolver<'_> {
                 self.check_value(schema, example, "example", &media_place);
             }
             if is_success {
-                self.same_body(&mut success_body, ty, &media_place, "2xx responses of one operation");
+                self.same_body(&mut success_body, ty, &media_place, ("a 2xx response body", "every 2xx response of an operation"));
             } else {
-                self.same_body(error_body, ty, &media_place, "error responses of one spec");
+                self.same_body(error_body, ty, &media_place, ("an error response body", "every error response of a spec"));
             }
         }
         if !any_success {
@@ -433,13 +453,13 @@ impl Resolver<'_> {
 
     /// Records `ty` as the one body type of a group of responses, or reports that the group
     /// has bodies of different types.
-    fn same_body(&mut self, slot: &mut Option<(TypeRef, String)>, ty: TypeRef, place: &str, what: &str) {
+    /// `group` names one body of the group and the whole group, for the message.
+    fn same_body(&mut self, slot: &mut Option<(TypeRef, String)>, ty: TypeRef, place: &str, group: (&str, &str)) {
+        let (one, all) = group;
         match slot {
             Some((existing, first_place)) if *existing != ty => {
-                let message = format!(
-                    "{what} with different bodies (this one differs from the one at `{first_place}`); use one schema for all of them"
-                );
-                self.unsupported(place, message);
+                let construct = format!("{one} that differs from the one at `{first_place}`");
+                self.unsupported_because(place, construct, format!("use one schema for {all}"));
             }
             Some(_) => {}
             None => *slot = Some((ty, place.to_owned())),

@@ -40,6 +40,22 @@ impl Resolver<'_> {
 
     /// The type of `schema`; an inline object or enum becomes a new type named `name`.
     pub(super) fn lower(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
+        let composition = [
+            ("allOf", &schema.all_of),
+            ("oneOf", &schema.one_of),
+            ("anyOf", &schema.any_of),
+            ("not", &schema.not),
+            ("discriminator", &schema.discriminator),
+        ];
+        if let Some((keyword, _)) = composition.iter().find(|(_, value)| value.is_some()) {
+            let construct = format!("`{keyword}` (composition of schemas)");
+            if *keyword == "allOf" {
+                self.unsupported_because(format!("{place}.{keyword}"), construct, "write the combined object out with its properties");
+            } else {
+                self.unsupported(format!("{place}.{keyword}"), construct);
+            }
+            return None;
+        }
         if let Some(reference) = &schema.reference {
             return self.lower_reference(schema, reference, place);
         }
