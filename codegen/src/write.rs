@@ -112,31 +112,43 @@ impl Generator {
     }
 
     /// Renders the specs and writes the tree: changed files atomically, stale generated files
-    /// removed. Nothing is written unless every spec renders.
+    /// removed. Nothing is written unless every spec renders, and every new file is written
+    /// beside its target before any target is replaced, so a failed write changes nothing.
     pub fn run(&self) -> Result<Summary, Error> {
         let started = Instant::now();
         let tree = self.render()?;
         let existing = self.generated_files_on_disk()?;
-        let (mut written, mut unchanged, mut removed) = (0, 0, 0);
-        for (relative, content) in &tree.files {
-            let path = self.out_dir.join(relative);
-            if existing.get(relative).is_some_and(|old| old == content) {
-                unchanged += 1;
-                continue;
+        let changed: Vec<(PathBuf, &String)> = tree
+            .files
+            .iter()
+            .filter(|(relative, content)| existing.get(*relative) != Some(*content))
+            .map(|(relative, content)| (self.out_dir.join(relative), content))
+            .collect();
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for (path, content) in &changed {
+            match stage(path, content) {
+                Ok(temporary) => staged.push((temporary, path.clone())),
+                Err(error) => {
+                    for (temporary, _) in &staged {
+                        let _ = fs::remove_file(temporary);
+                    }
+                    return Err(error);
+                }
             }
-            write_atomically(&path, content)?;
-            written += 1;
         }
-        for relative in existing.keys().filter(|relative| !tree.files.contains_key(*relative)) {
+        for (temporary, path) in &staged {
+            fs::rename(temporary, path).map_err(Error::io("replace", path))?;
+        }
+        let stale: Vec<&String> = existing.keys().filter(|relative| !tree.files.contains_key(*relative)).collect();
+        for relative in &stale {
             let path = self.out_dir.join(relative);
             fs::remove_file(&path).map_err(Error::io("remove", &path))?;
             remove_empty_parents(&path, &self.out_dir);
-            removed += 1;
         }
         Ok(Summary {
-            written,
-            unchanged,
-            removed,
+            written: staged.len(),
+            unchanged: tree.files.len() - staged.len(),
+            removed: stale.len(),
             types: tree.types,
             operations: tree.operations,
             elapsed_ms: started.elapsed().as_millis(),
@@ -193,18 +205,18 @@ fn collect_generated(dir: &Path, root: &Path, files: &mut BTreeMap<String, Strin
     Ok(())
 }
 
-/// Writes `content` to a temporary file beside `path`, then renames it over `path`, so a
-/// reader never sees half a file.
-fn write_atomically(path: &Path, content: &str) -> Result<(), Error> {
+/// Writes `content` to a temporary file beside `path`, to be renamed over it: a rename
+/// replaces a file at once, so a reader never sees half of one.
+fn stage(path: &Path, content: &str) -> Result<PathBuf, Error> {
     let parent = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(parent).map_err(Error::io("create the folder", parent))?;
     let file_name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
     let temporary = parent.join(format!(".{file_name}.codegen-tmp"));
-    fs::write(&temporary, content).map_err(Error::io("write", &temporary))?;
-    fs::rename(&temporary, path).map_err(|source| {
+    fs::write(&temporary, content).map_err(|source| {
         let _ = fs::remove_file(&temporary);
-        Error::Io { action: "replace", path: path.to_owned(), source }
-    })
+        Error::Io { action: "write", path: temporary.clone(), source }
+    })?;
+    Ok(temporary)
 }
 
 /// Removes the folders above `path` that became empty, up to `root`'s `src/`.

@@ -170,3 +170,20 @@ fn two_spec_files_that_make_the_same_module_are_refused() {
         "error: specs/gamma_api.yaml: module `specs/gamma-api.yaml` and `specs/gamma_api.yaml` both become the Rust name `gamma_api`: rename one of them"
     );
 }
+
+#[test]
+fn a_write_that_fails_halfway_changes_nothing() {
+    let root = workspace();
+    let generator = Generator::for_workspace(root.path());
+    generator.run().expect("good specs generate");
+    // alpha's files change and are staged first; delta's folder is taken by a file, so
+    // staging delta fails before anything is replaced.
+    fs::write(root.path().join("specs/alpha.yaml"), GOOD.replace("A JSON Web Token.", "A JWT.")).expect("edit");
+    fs::write(root.path().join("specs/delta.yaml"), GOOD).expect("spec");
+    fs::write(root.path().join("generated/src/delta"), "in the way").expect("a file where a folder goes");
+    let before = snapshot(root.path());
+
+    let error = generator.run().expect_err("the write fails");
+    assert!(matches!(error, Error::Io { action: "create the folder", .. }), "{error}");
+    assert_eq!(snapshot(root.path()), before, "no file replaced, no temporary file left");
+}

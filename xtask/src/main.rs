@@ -16,10 +16,13 @@ const EXIT_INTERNAL: u8 = 4;
 /// Exit code: the command line is wrong.
 const EXIT_USAGE: u8 = 64;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR] | cargo xtask fuzz [--cases N] [--first N]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
+  --root DIR       work on the specs/ and generated/ of DIR instead of this workspace
+  fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
+                   on any panic or hang; --first starts at another case number
 
 exit codes: 0 done, 1 out of date (--check), 2 spec error, 3 I/O error, 4 internal error, 64 usage";
 
@@ -27,8 +30,11 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => codegen(false),
-        ["codegen", "--check"] => codegen(true),
+        ["codegen"] => codegen(false, &workspace_root()),
+        ["codegen", "--check"] => codegen(true, &workspace_root()),
+        ["codegen", "--root", root] => codegen(false, Path::new(root)),
+        ["codegen", "--check", "--root", root] | ["codegen", "--root", root, "--check"] => codegen(true, Path::new(root)),
+        ["fuzz", options @ ..] => fuzz(options),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -40,8 +46,8 @@ fn main() -> ExitCode {
     }
 }
 
-fn codegen(check: bool) -> ExitCode {
-    let generator = Generator::for_workspace(&workspace_root());
+fn codegen(check: bool, root: &Path) -> ExitCode {
+    let generator = Generator::for_workspace(root);
     let result = if check {
         generator.check().map(|report| {
             if report.is_fresh() {
@@ -72,6 +78,47 @@ fn codegen(check: bool) -> ExitCode {
             Error::Internal { .. } => EXIT_INTERNAL,
         })
     })
+}
+
+/// Cases in a `cargo xtask fuzz` run unless `--cases` says otherwise.
+const FUZZ_CASES: &str = "100000";
+
+/// Runs the never-panics test as a long campaign, optimized.
+fn fuzz(options: &[&str]) -> ExitCode {
+    let mut cases = FUZZ_CASES;
+    let mut first = "0";
+    let mut rest = options;
+    while let [flag, value, tail @ ..] = rest {
+        let valid = value.parse::<u64>().is_ok();
+        match *flag {
+            "--cases" if valid => cases = value,
+            "--first" if valid => first = value,
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        }
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        eprintln!("{USAGE}");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = std::process::Command::new(cargo)
+        .args(["test", "--release", "--package", "codegen", "--test", "never_panics", "--", "--nocapture"])
+        .env("CODEGEN_FUZZ_CASES", cases)
+        .env("CODEGEN_FUZZ_FIRST", first)
+        .current_dir(workspace_root())
+        .status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("error: cannot run cargo: {error}");
+            ExitCode::from(EXIT_IO)
+        }
+    }
 }
 
 fn error_text(error: &Error) -> String {
