@@ -150,9 +150,34 @@ fn mutate(tree: &mut Value, rng: &mut fastrand::Rng) {
     }
 }
 
-/// The spec of case `case`: a seed with a few changes to its tree, or damage to its text.
+/// A random tree of OpenAPI keywords, strings and numbers, at most `depth` deep.
+fn random_tree(rng: &mut fastrand::Rng, depth: usize) -> Value {
+    match rng.u8(0..4) {
+        0 | 1 if depth > 0 => {
+            let mut map = Mapping::new();
+            for _ in 0..rng.usize(1..5) {
+                map.insert(random_key(rng), random_tree(rng, depth - 1));
+            }
+            Value::Mapping(map)
+        }
+        2 if depth > 0 => Value::Sequence((0..rng.usize(0..4)).map(|_| random_tree(rng, depth - 1)).collect()),
+        _ => random_scalar(rng),
+    }
+}
+
+/// The spec of case `case`: a seed with a few changes to its tree, damage to its text, or a
+/// random tree under a valid header.
 fn case_spec(seeds: &[(String, String)], case: u64) -> (String, String) {
     let mut rng = fastrand::Rng::with_seed(case);
+    if rng.u8(0..10) == 0 {
+        let mut tree = Mapping::new();
+        tree.insert(Value::from("openapi"), Value::from("3.0.3"));
+        tree.insert(Value::from("info"), serde_yaml::from_str("{title: Random, version: \"1\"}").expect("a header"));
+        for key in ["paths", "components", "servers"] {
+            tree.insert(Value::from(key), random_tree(&mut rng, 6));
+        }
+        return ("random.yaml".to_owned(), serde_yaml::to_string(&Value::Mapping(tree)).unwrap_or_default());
+    }
     let (name, text) = &seeds[rng.usize(0..seeds.len())];
     if rng.u8(0..10) == 0 {
         let mut text = text.clone();
