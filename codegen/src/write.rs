@@ -248,21 +248,18 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
     for spec in specs {
         let stem = spec.label.rsplit('/').next().unwrap_or(&spec.label).trim_end_matches(".yaml");
         let Some(module) = module_name(spec, stem, &mut modules, &mut errors) else { continue };
-        let (document, positions) = match load::load(&spec.label, &spec.text) {
-            Ok(loaded) => loaded,
-            Err(found) => {
-                errors.extend(found);
-                continue;
-            }
-        };
-        match resolve::resolve(&spec.label, &module, &document, &positions) {
-            Ok(api) => apis.push(api),
-            Err(mut found) => {
-                // Document order reads best; the sort is stable for problems at one place.
-                found.sort_by_key(|error| error.position);
-                errors.extend(found);
+        let loaded = load::load(&spec.label, &spec.text);
+        let mut found = loaded.problems;
+        if let Some(document) = &loaded.document {
+            match resolve::resolve(&spec.label, &module, document, &loaded.positions) {
+                Ok(api) if found.is_empty() => apis.push(api),
+                Ok(_) => {}
+                Err(problems) => found.extend(problems),
             }
         }
+        // Document order reads best; the sort is stable for problems at one place.
+        found.sort_by_key(|error| error.position);
+        errors.extend(found);
     }
     if !errors.is_empty() {
         return Err(Error::Spec(SpecErrors(errors)));

@@ -10,24 +10,48 @@ use serde_path_to_error::Segment;
 
 use crate::error::{Problem, SpecError};
 
+/// What reading one spec gave.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The document, when it could be read; possibly with unknown keywords left out, in
+    /// which case `problems` names them.
+    pub document: Option<Document>,
+    /// Where each place of the text is.
+    pub positions: Positions,
+    /// What is wrong with the text.
+    pub problems: Vec<SpecError>,
+}
+
 /// Parses one spec file's text into a [`Document`], with the [`Positions`] of its places.
 ///
-/// `file` is the name used in error messages.
-pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecError>> {
+/// `file` is the name used in error messages. A document whose only problems are unknown
+/// keywords is still read without them, so that later stages can report their own problems
+/// in the same run.
+pub fn load(file: &str, text: &str) -> Loaded {
+    match read(file, text) {
+        Ok((document, positions)) => Loaded { document: Some(document), positions, problems: Vec::new() },
+        Err((document, positions, problems)) => Loaded { document, positions, problems },
+    }
+}
+
+type Unread = (Option<Document>, Positions, Vec<SpecError>);
+
+fn read(file: &str, text: &str) -> Result<(Document, Positions), Unread> {
     let error = |place: String, position, problem| vec![SpecError { file: file.to_owned(), place, position, problem }];
     let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let position = e.location().map(|l| (l.line(), l.column()));
-        error(String::new(), position, Problem::Syntax { message: strip_location(&e) })
+        (None, Positions::default(), error(String::new(), position, Problem::Syntax { message: strip_location(&e) }))
     })?;
     let positions = Positions::of(text);
+    let unread = |problems| Err((None, positions.clone(), problems));
     match raw.get("openapi") {
         Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => {}
         Some(serde_yaml::Value::String(version)) => {
-            return Err(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found: format!("`{version}`") }));
+            return unread(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found: format!("`{version}`") }));
         }
         Some(other) => {
             let found = format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim());
-            return Err(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found }));
+            return unread(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found }));
         }
         None => {
             let found = if raw.get("swagger").is_some() {
@@ -35,7 +59,7 @@ pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecErr
             } else {
                 "no `openapi` key".to_owned()
             };
-            return Err(error(String::new(), None, Problem::NotOpenApi30 { found }));
+            return unread(error(String::new(), None, Problem::NotOpenApi30 { found }));
         }
     }
     let first = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)) {
@@ -48,11 +72,20 @@ pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecErr
     let inner = first.into_inner();
     let position = inner.location().map(|l| (l.line(), l.column()));
     errors.extend(error(place, position, Problem::Syntax { message: strip_location(&inner) }));
-    // Unknown keywords are independent of each other: drop each one and read again, so one
-    // run reports them all. Any other problem ends the reading.
+    // Unknown keywords are independent of each other: mend each one (a near miss becomes the
+    // keyword it was meant to be, anything else is dropped) and read again, so one run reports
+    // them all, and later stages can still read the document. Any other problem ends the
+    // reading.
     let mut tree = with_string_keys(raw);
-    while is_unknown_field(errors.last()) && errors.len() < MAX_ERRORS && remove(&mut tree, &path) {
-        let Err(next) = serde_path_to_error::deserialize::<_, Document>(tree.clone()) else { break };
+    let mut recovered = None;
+    while errors.len() < MAX_ERRORS && unknown_keyword(errors.last()).is_some_and(|meant| mend(&mut tree, &path, meant)) {
+        let next = match serde_path_to_error::deserialize::<_, Document>(tree.clone()) {
+            Ok(document) => {
+                recovered = Some(document);
+                break;
+            }
+            Err(next) => next,
+        };
         path = next.path().iter().cloned().collect();
         let place = next.path().to_string();
         let position = positions.find(&place);
@@ -66,14 +99,19 @@ pub fn load(file: &str, text: &str) -> Result<(Document, Positions), Vec<SpecErr
             *message = tidy(std::mem::take(message), &found.place);
         }
     }
-    Err(errors)
+    Err((recovered, positions, errors))
 }
 
 /// The most problems one file reports.
 const MAX_ERRORS: usize = 50;
 
-fn is_unknown_field(error: Option<&SpecError>) -> bool {
-    matches!(error, Some(SpecError { problem: Problem::Syntax { message }, .. }) if message.contains("unknown field `"))
+/// For an "unknown field" problem, the keyword it was probably meant to be, if any.
+fn unknown_keyword(error: Option<&SpecError>) -> Option<Option<String>> {
+    let Some(SpecError { problem: Problem::Syntax { message }, .. }) = error else { return None };
+    let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
+    let (unknown, expected) = rest.split_once('`')?;
+    let candidates: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_owned).collect();
+    Some(crate::suggest::nearest(unknown, candidates.iter()).map(str::to_owned))
 }
 
 /// The tree with every mapping key as a string, as OpenAPI reads them (`200:` is `"200"`).
@@ -98,8 +136,9 @@ fn with_string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
     }
 }
 
-/// Removes the mapping entry at `path`; whether there was one.
-fn remove(tree: &mut serde_yaml::Value, path: &[Segment]) -> bool {
+/// Renames the mapping entry at `path` to `meant` when that key is free, or else removes it;
+/// whether there was an entry.
+fn mend(tree: &mut serde_yaml::Value, path: &[Segment], meant: Option<String>) -> bool {
     let Some((last, parents)) = path.split_last() else { return false };
     let mut current = tree;
     for segment in parents {
@@ -111,10 +150,12 @@ fn remove(tree: &mut serde_yaml::Value, path: &[Segment]) -> bool {
         let Some(next) = next else { return false };
         current = next;
     }
-    match (last, current) {
-        (Segment::Map { key }, serde_yaml::Value::Mapping(map)) => map.remove(key.as_str()).is_some(),
-        _ => false,
+    let (Segment::Map { key }, serde_yaml::Value::Mapping(map)) = (last, current) else { return false };
+    let Some(value) = map.remove(key.as_str()) else { return false };
+    if let Some(meant) = meant.filter(|meant| !map.contains_key(meant.as_str())) {
+        map.insert(serde_yaml::Value::String(meant), value);
     }
+    true
 }
 
 /// A parser message made to read well beside its place: serde_yaml's copy of the path is
