@@ -28,22 +28,17 @@ pub struct Loaded {
 /// keywords is still read without them, so that later stages can report their own problems
 /// in the same run.
 pub fn load(file: &str, text: &str) -> Loaded {
-    match read(file, text) {
-        Ok((document, positions)) => Loaded { document: Some(document), positions, problems: Vec::new() },
-        Err((document, positions, problems)) => Loaded { document, positions, problems },
-    }
-}
-
-type Unread = (Option<Document>, Positions, Vec<SpecError>);
-
-fn read(file: &str, text: &str) -> Result<(Document, Positions), Unread> {
     let error = |place: String, position, problem| vec![SpecError { file: file.to_owned(), place, position, problem }];
-    let raw: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
-        let position = e.location().map(|l| (l.line(), l.column()));
-        (None, Positions::default(), error(String::new(), position, Problem::Syntax { message: strip_location(&e) }))
-    })?;
+    let raw: serde_yaml::Value = match serde_yaml::from_str(text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            let position = e.location().map(|l| (l.line(), l.column()));
+            let problems = error(String::new(), position, Problem::Syntax { message: strip_location(&e) });
+            return Loaded { document: None, positions: Positions::default(), problems };
+        }
+    };
     let positions = Positions::of(text);
-    let unread = |problems| Err((None, positions.clone(), problems));
+    let unread = |problems| Loaded { document: None, positions: positions.clone(), problems };
     match raw.get("openapi") {
         Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => {}
         Some(serde_yaml::Value::String(version)) => {
@@ -63,7 +58,7 @@ fn read(file: &str, text: &str) -> Result<(Document, Positions), Unread> {
         }
     }
     let first = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)) {
-        Ok(document) => return Ok((document, positions)),
+        Ok(document) => return Loaded { document: Some(document), positions, problems: Vec::new() },
         Err(first) => first,
     };
     let mut errors = Vec::new();
@@ -99,7 +94,7 @@ fn read(file: &str, text: &str) -> Result<(Document, Positions), Unread> {
             *message = tidy(std::mem::take(message), &found.place);
         }
     }
-    Err((recovered, positions, errors))
+    Loaded { document: recovered, positions, problems: errors }
 }
 
 /// The most problems one file reports.
