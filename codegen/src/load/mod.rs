@@ -49,12 +49,12 @@ pub fn load(file: &str, text: &str) -> Loaded {
             return unread(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found }));
         }
         None => {
-            let found = if raw.get("swagger").is_some() {
-                "a Swagger 2.0 document".to_owned()
+            let (place, found) = if raw.get("swagger").is_some() {
+                ("swagger", "a Swagger 2.0 document")
             } else {
-                "no `openapi` key".to_owned()
+                ("", "no `openapi` key")
             };
-            return unread(error(String::new(), None, Problem::NotOpenApi30 { found }));
+            return unread(error(place.to_owned(), positions.find(place), Problem::NotOpenApi30 { found: found.to_owned() }));
         }
     }
     let first = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)) {
