@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeRef,
+    BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef,
 };
 use super::schemas::to_json;
 use crate::error::Problem;
@@ -264,7 +264,9 @@ impl Resolver<'_> {
         };
         let name = names::snake(wire);
         let hint = format!("{prefix}{}", names::camel(wire));
-        let ty = self.lower(schema, &hint, &format!("{place}.schema"))?;
+        // A parameter takes what an alias stands for: a `$ref` to a string is a string.
+        let lowered = self.lower(schema, &hint, &format!("{place}.schema"))?;
+        let ty = self.without_aliases(lowered);
         if let Some(example) = &parameter.example {
             self.check_value(schema, example, "example", place);
         }
@@ -285,7 +287,22 @@ impl Resolver<'_> {
     }
 
     fn is_struct(&self, ty: &TypeRef) -> bool {
-        matches!(ty, TypeRef::Named(name) if !matches!(self.types.get(name), Some(super::model::TypeDef::Enum(_))))
+        matches!(ty, TypeRef::Named(name) if matches!(self.types.get(name), Some(TypeDef::Struct(_))))
+    }
+
+    /// The type an alias stands for, through any chain of aliases; other types as they are.
+    fn without_aliases(&self, mut ty: TypeRef) -> TypeRef {
+        for _ in 0..self.types.len() {
+            match &ty {
+                TypeRef::Named(name) => match self.types.get(name) {
+                    Some(TypeDef::Alias(alias)) => ty = alias.ty.clone(),
+                    _ => break,
+                },
+                TypeRef::List(item) => return TypeRef::List(Box::new(self.without_aliases((**item).clone()))),
+                _ => break,
+            }
+        }
+        ty
     }
 
     /// Splits a path template into literal text and parameters, and orders the path
