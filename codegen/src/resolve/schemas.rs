@@ -241,6 +241,8 @@ impl Resolver<'_> {
             let docs = self.docs(property);
             fields.push(Field { name: rust, wire_name: wire.clone(), ty, presence, boxed: false, docs });
         }
+        // With properties, extra ones are kept only when the schema asks for them; left unsaid,
+        // they are ignored when decoding (as OpenAPI allows), not collected.
         let additional = schema.additional_properties.as_ref().and(additional);
         self.define_struct(schema, name, place, fields, additional)
     }
