@@ -255,3 +255,21 @@ async fn an_empty_2xx_where_a_body_is_documented_is_a_decode_error() {
     let Error::Decode { status, raw_body, .. } = &error else { panic!("expected a decode error, got {error:?}") };
     assert_eq!((*status, raw_body.as_str()), (204, ""));
 }
+
+#[tokio::test]
+async fn clients_and_their_calls_can_move_across_threads() {
+    fn sendable<T: Send + Sync>(_: &T) {}
+    fn spawnable<F: std::future::Future + Send>(_: &F) {}
+    let server = answering(ResponseTemplate::new(201).set_body_json(user_json())).await;
+    let client = client(&server);
+    sendable(&client);
+    let body = kafka_body();
+    let call = client.databases_update_user(CLUSTER, "app-01", &body);
+    spawnable(&call);
+    let spawned = tokio::spawn({
+        let client = client.clone();
+        async move { client.databases_update_user(CLUSTER, "app-01", &kafka_body()).await.map(|a| a.user.name) }
+    });
+    assert_eq!(spawned.await.unwrap().unwrap(), "app-01");
+    drop(call);
+}
