@@ -69,6 +69,17 @@ impl CheckReport {
     }
 }
 
+/// The generated files that differ from the specs' output.
+struct Plan {
+    /// Everything the specs generate.
+    tree: RenderedTree,
+    /// Files to create or change: relative path, content on disk (empty when missing), new
+    /// content.
+    changed: Vec<(String, String, String)>,
+    /// Generated files whose spec is gone: relative path and content on disk.
+    stale: Vec<(String, String)>,
+}
+
 /// Renders `specs` into the generated crate at `out_dir`.
 #[derive(Debug, Clone)]
 pub struct Generator {
@@ -116,18 +127,12 @@ impl Generator {
     /// beside its target before any target is replaced, so a failed write changes nothing.
     pub fn run(&self) -> Result<Summary, Error> {
         let started = Instant::now();
-        let tree = self.render()?;
-        let existing = self.generated_files_on_disk()?;
-        let changed: Vec<(PathBuf, &String)> = tree
-            .files
-            .iter()
-            .filter(|(relative, content)| existing.get(*relative) != Some(*content))
-            .map(|(relative, content)| (self.out_dir.join(relative), content))
-            .collect();
+        let plan = self.plan()?;
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-        for (path, content) in &changed {
-            match stage(path, content) {
-                Ok(temporary) => staged.push((temporary, path.clone())),
+        for (relative, _, content) in &plan.changed {
+            let path = self.out_dir.join(relative);
+            match stage(&path, content) {
+                Ok(temporary) => staged.push((temporary, path)),
                 Err(error) => {
                     for (temporary, _) in &staged {
                         let _ = fs::remove_file(temporary);
@@ -139,37 +144,41 @@ impl Generator {
         for (temporary, path) in &staged {
             fs::rename(temporary, path).map_err(Error::io("replace", path))?;
         }
-        let stale: Vec<&String> = existing.keys().filter(|relative| !tree.files.contains_key(*relative)).collect();
-        for relative in &stale {
+        for (relative, _) in &plan.stale {
             let path = self.out_dir.join(relative);
             fs::remove_file(&path).map_err(Error::io("remove", &path))?;
             remove_empty_parents(&path, &self.out_dir);
         }
         Ok(Summary {
-            written: staged.len(),
-            unchanged: tree.files.len() - staged.len(),
-            removed: stale.len(),
-            types: tree.types,
-            operations: tree.operations,
+            written: plan.changed.len(),
+            unchanged: plan.tree.files.len() - plan.changed.len(),
+            removed: plan.stale.len(),
+            types: plan.tree.types,
+            operations: plan.tree.operations,
             elapsed_ms: started.elapsed().as_millis(),
         })
     }
 
     /// Compares the tree on disk with what the specs generate; writes nothing.
     pub fn check(&self) -> Result<CheckReport, Error> {
+        let plan = self.plan()?;
+        let changed = plan.changed.iter().map(|(relative, old, new)| unified_diff(relative, old, new));
+        let stale = plan.stale.iter().map(|(relative, old)| unified_diff(relative, old, ""));
+        Ok(CheckReport { diffs: changed.chain(stale).collect() })
+    }
+
+    /// What the specs generate, and how it differs from the generated files on disk.
+    fn plan(&self) -> Result<Plan, Error> {
         let tree = self.render()?;
-        let existing = self.generated_files_on_disk()?;
-        let mut diffs = Vec::new();
+        let mut existing = self.generated_files_on_disk()?;
+        let mut changed = Vec::new();
         for (relative, content) in &tree.files {
-            let old = existing.get(relative).map_or("", String::as_str);
-            if old != content {
-                diffs.push(unified_diff(relative, old, content));
+            let old = existing.remove(relative).unwrap_or_default();
+            if old != *content {
+                changed.push((relative.clone(), old, content.clone()));
             }
         }
-        for (relative, old) in existing.iter().filter(|(relative, _)| !tree.files.contains_key(*relative)) {
-            diffs.push(unified_diff(relative, old, ""));
-        }
-        Ok(CheckReport { diffs })
+        Ok(Plan { tree, changed, stale: existing.into_iter().collect() })
     }
 
     /// Every file under the crate's `src/` that the generator wrote, by relative path.

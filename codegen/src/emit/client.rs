@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{self, paragraph};
 use super::example;
 use super::types::{Scope, ident, rust_type};
-use crate::resolve::model::{Api, Operation, Param, ParamLocation, PathPart, TypeRef};
+use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, TypeRef};
 
 /// The whole module file of an API.
 pub fn module_file(api: &Api) -> TokenStream {
@@ -170,7 +170,7 @@ fn builder(api: &Api) -> TokenStream {
 fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut params = Vec::new();
     let mut names = Vec::new();
-    for param in op.params.iter().filter(|p| is_positional(p)) {
+    for param in op.params.iter().filter(|p| p.is_positional()) {
         let name = ident(&param.name);
         let ty = argument_type(&param.ty);
         params.push(quote! { #name: #ty });
@@ -186,12 +186,6 @@ fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         names.push(quote! { body });
     }
     (params, names)
-}
-
-/// Whether a parameter is an argument of its own (path and required parameters) rather than a
-/// field of the operation's options.
-fn is_positional(param: &Param) -> bool {
-    param.location == ParamLocation::Path || param.required
 }
 
 /// The type a positional argument takes: strings by `&str`, lists by slice.
@@ -306,7 +300,7 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
     let with_name = op.fn_with_options.as_ref()?;
     let name = options_name(op);
     let doc = format!(" The optional parameters of [`Client::{with_name}`].");
-    let fields = op.params.iter().filter(|p| !is_positional(p)).map(|param| {
+    let fields = op.params.iter().filter(|p| !p.is_positional()).map(|param| {
         let name = ident(&param.name);
         let ty = rust_type(&param.ty, Scope::Module);
         let mut lines = docs::value_docs(&param.docs, &format!("The `{}` parameter.", param.wire_name));
@@ -352,7 +346,7 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
     let arguments: Vec<String> = op
         .params
         .iter()
-        .filter(|p| is_positional(p))
+        .filter(|p| p.is_positional())
         .map(|p| format!("- `{}`: {}", p.name, docs::one_line(&p.docs)))
         .chain(op.body.iter().map(|body| {
             let about = body.description.as_deref().map(|d| docs::markdown(d).join(" ")).unwrap_or_else(|| "the request body.".to_owned());

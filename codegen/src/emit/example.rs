@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::CRATE_NAME;
-use crate::resolve::model::{Api, Operation, Param, ParamLocation, Presence, TypeDef, TypeRef};
+use crate::resolve::model::{Api, Operation, Param, Presence, TypeDef, TypeRef};
 
 /// How deep a made-up example body goes before it stops at empty values.
 const MAX_DEPTH: usize = 8;
@@ -43,7 +43,7 @@ fn fence(api: &Api, op: &Operation, body_lines: Vec<String>, uses_types: bool) -
     if api.servers.is_empty() {
         builder.push_str(".base_url(\"https://api.example.com\")");
     }
-    let mut args: Vec<String> = op.params.iter().filter(|p| p.location == ParamLocation::Path || p.required).map(|p| argument(api, p)).collect();
+    let mut args: Vec<String> = op.params.iter().filter(|p| p.is_positional()).map(|p| argument(api, p)).collect();
     if let Some(body) = &op.body {
         args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
     }

@@ -100,13 +100,28 @@ pub fn load(file: &str, text: &str) -> Loaded {
 /// The most problems one file reports.
 const MAX_ERRORS: usize = 50;
 
-/// For an "unknown field" problem, the keyword it was probably meant to be, if any.
-fn unknown_keyword(error: Option<&SpecError>) -> Option<Option<String>> {
-    let Some(SpecError { problem: Problem::Syntax { message }, .. }) = error else { return None };
+/// A serde "unknown field" message taken apart.
+struct UnknownField<'m> {
+    /// The keyword as written.
+    unknown: &'m str,
+    /// The rest of the message: ", expected one of `a`, `b`...".
+    expected: &'m str,
+    /// The keyword it was probably meant to be.
+    meant: Option<String>,
+}
+
+fn unknown_field(message: &str) -> Option<UnknownField<'_>> {
     let rest = &message[message.find("unknown field `")? + "unknown field `".len()..];
     let (unknown, expected) = rest.split_once('`')?;
     let candidates: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_owned).collect();
-    Some(crate::suggest::nearest(unknown, candidates.iter()).map(str::to_owned))
+    let meant = crate::suggest::nearest(unknown, candidates.iter()).map(str::to_owned);
+    Some(UnknownField { unknown, expected, meant })
+}
+
+/// For an "unknown field" problem, the keyword it was probably meant to be, if any.
+fn unknown_keyword(error: Option<&SpecError>) -> Option<Option<String>> {
+    let Some(SpecError { problem: Problem::Syntax { message }, .. }) = error else { return None };
+    unknown_field(message).map(|field| field.meant)
 }
 
 /// The tree with every mapping key as a string, as OpenAPI reads them (`200:` is `"200"`).
@@ -166,12 +181,10 @@ fn tidy(message: String, place: &str) -> String {
 /// Rewords serde's "unknown field" for a spec's author: it is a keyword, and the closest
 /// known keyword is suggested instead of the whole list when one is close enough.
 fn with_suggestion(message: String) -> String {
-    let Some(rest) = message.strip_prefix("unknown field `") else { return message };
-    let Some((unknown, expected)) = rest.split_once('`') else { return message };
-    let candidates: Vec<String> = expected.split('`').skip(1).step_by(2).map(str::to_owned).collect();
-    match crate::suggest::nearest(unknown, candidates.iter()) {
-        Some(near) => format!("unknown keyword `{unknown}`: did you mean `{near}`?"),
-        None => format!("unknown keyword `{unknown}`{expected}"),
+    match unknown_field(&message) {
+        Some(UnknownField { unknown, meant: Some(meant), .. }) => format!("unknown keyword `{unknown}`: did you mean `{meant}`?"),
+        Some(UnknownField { unknown, expected, meant: None }) => format!("unknown keyword `{unknown}`{expected}"),
+        None => message,
     }
 }
 

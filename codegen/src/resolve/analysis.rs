@@ -5,19 +5,13 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::model::{Presence, TypeDef, TypeRef};
+use super::model::{Presence, TypeDef, TypeRef, through_aliases};
 
 /// The named type a value of `ty` holds inline (not behind a `Vec` or map), following aliases.
 fn inline_named<'t>(types: &'t IndexMap<String, TypeDef>, ty: &'t TypeRef) -> Option<&'t str> {
-    let mut seen = HashSet::new();
-    let mut current = ty;
-    loop {
-        let TypeRef::Named(name) = current else { return None };
-        match types.get(name) {
-            Some(TypeDef::Alias(alias)) if seen.insert(name.as_str()) => current = &alias.ty,
-            Some(TypeDef::Alias(_)) => return None,
-            _ => return Some(name),
-        }
+    match through_aliases(types, ty) {
+        TypeRef::Named(name) => Some(name),
+        _ => None,
     }
 }
 
@@ -85,12 +79,8 @@ pub fn mark_default_structs(types: &mut IndexMap<String, TypeDef>) {
 }
 
 fn has_default(types: &IndexMap<String, TypeDef>, defaults: &HashSet<String>, ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Named(name) => match types.get(name) {
-            Some(TypeDef::Struct(_)) => defaults.contains(name),
-            Some(TypeDef::Alias(alias)) => alias.ty != *ty && has_default(types, defaults, &alias.ty),
-            Some(TypeDef::Enum(_)) | None => false,
-        },
+    match through_aliases(types, ty) {
+        TypeRef::Named(name) => matches!(types.get(name), Some(TypeDef::Struct(_))) && defaults.contains(name),
         _ => true,
     }
 }

@@ -252,6 +252,22 @@ pub struct Operation {
     pub authenticated: bool,
 }
 
+/// The type `ty` stands for, following named aliases (not into lists or maps); a cycle of
+/// aliases, reported while resolving, stops where it closes.
+pub fn through_aliases<'t>(types: &'t IndexMap<String, TypeDef>, ty: &'t TypeRef) -> &'t TypeRef {
+    let mut current = ty;
+    for _ in 0..=types.len() {
+        match current {
+            TypeRef::Named(name) => match types.get(name) {
+                Some(TypeDef::Alias(alias)) => current = &alias.ty,
+                _ => return current,
+            },
+            _ => return current,
+        }
+    }
+    current
+}
+
 /// A piece of a path template.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathPart {
@@ -272,6 +288,17 @@ pub enum ParamLocation {
     Header,
 }
 
+impl ParamLocation {
+    /// The location as the `in` keyword writes it.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Self::Path => "path",
+            Self::Query => "query",
+            Self::Header => "header",
+        }
+    }
+}
+
 /// One parameter of an operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
@@ -287,6 +314,14 @@ pub struct Param {
     pub ty: TypeRef,
     /// The documentation.
     pub docs: Docs,
+}
+
+impl Param {
+    /// Whether the method takes the parameter as an argument of its own (path and required
+    /// parameters) rather than as a field of the operation's options.
+    pub fn is_positional(&self) -> bool {
+        self.location == ParamLocation::Path || self.required
+    }
 }
 
 /// The JSON request body of an operation.

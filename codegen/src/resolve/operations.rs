@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 use super::Resolver;
 use super::model::{
     BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef,
+    through_aliases,
 };
 use super::schemas::to_json;
 use crate::error::Problem;
@@ -126,7 +127,7 @@ impl Resolver<'_> {
         // A parameter that could not be read is reported already; the path need not say so too.
         let params_complete = self.errors.len() == errors_before;
         let (path, params) = self.path_parts(template, params, place, params_complete)?;
-        let has_options = params.iter().any(|p| p.location != ParamLocation::Path && !p.required);
+        let has_options = params.iter().any(|p| !p.is_positional());
         let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
         let body = self.request_body(op, &type_prefix, place);
         let (success, responses) = self.responses(op, &type_prefix, place, error_body)?;
@@ -170,25 +171,21 @@ impl Resolver<'_> {
     /// cannot have; `place` is where the list is written.
     pub(super) fn check_security(&mut self, requirements: &Requirements, place: &str) {
         let schemes = &self.doc.components.security_schemes;
-        let mut problems = Vec::new();
         for (index, requirement) in requirements.iter().enumerate() {
             for (name, scopes) in requirement {
                 let requirement_place = format!("{place}[{index}].{name}");
                 if !schemes.contains_key(name) {
                     let suggestion =
                         crate::suggest::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
-                    problems.push((requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}")));
+                    self.invalid(requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
                 } else if !scopes.is_empty() {
                     let message = format!(
                         "`{name}` lists scopes, which OpenAPI 3.0 allows only for oauth2 and openIdConnect schemes; \
                          name the scopes in the scheme's description instead"
                     );
-                    problems.push((requirement_place, message));
+                    self.invalid(requirement_place, message);
                 }
             }
-        }
-        for (problem_place, message) in problems {
-            self.invalid(problem_place, message);
         }
     }
 
@@ -266,17 +263,29 @@ impl Resolver<'_> {
         let hint = format!("{prefix}{}", names::camel(wire));
         // A parameter takes what an alias stands for: a `$ref` to a string is a string.
         let lowered = self.lower(schema, &hint, &format!("{place}.schema"))?;
-        let ty = self.without_aliases(lowered);
+        let ty = match through_aliases(&self.types, &lowered) {
+            TypeRef::List(item) => TypeRef::List(Box::new(through_aliases(&self.types, item).clone())),
+            other => other.clone(),
+        };
         if let Some(example) = &parameter.example {
             self.check_value(schema, example, "example", place);
         }
-        let scalar = |ty: &TypeRef| !matches!(ty, TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_));
+        // A parameter is text on the wire: a scalar or a string enum, or in a query a list of them.
+        let scalar = |ty: &TypeRef| match ty {
+            TypeRef::Named(name) => matches!(self.types.get(name), Some(TypeDef::Enum(_))),
+            TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_) => false,
+            _ => true,
+        };
         let supported = match &ty {
-            TypeRef::List(item) => location == ParamLocation::Query && scalar(item) && !self.is_struct(item),
-            other => scalar(other) && !self.is_struct(other),
+            TypeRef::List(item) => location == ParamLocation::Query && scalar(item),
+            other => scalar(other),
         };
         if !supported {
-            self.unsupported(format!("{place}.schema"), format!("this type of {location:?} parameter (only strings, numbers, booleans, string enums and, in a query, arrays of them are)").to_lowercase());
+            let construct = format!(
+                "this type of {} parameter (only strings, numbers, booleans, string enums and, in a query, arrays of them are)",
+                location.keyword()
+            );
+            self.unsupported(format!("{place}.schema"), construct);
             return None;
         }
         let mut docs = self.docs(schema);
@@ -284,25 +293,6 @@ impl Resolver<'_> {
         docs.example = parameter.example.as_ref().map(to_json).or(docs.example);
         docs.deprecated |= parameter.deprecated;
         Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs })
-    }
-
-    fn is_struct(&self, ty: &TypeRef) -> bool {
-        matches!(ty, TypeRef::Named(name) if matches!(self.types.get(name), Some(TypeDef::Struct(_))))
-    }
-
-    /// The type an alias stands for, through any chain of aliases; other types as they are.
-    fn without_aliases(&self, mut ty: TypeRef) -> TypeRef {
-        for _ in 0..self.types.len() {
-            match &ty {
-                TypeRef::Named(name) => match self.types.get(name) {
-                    Some(TypeDef::Alias(alias)) => ty = alias.ty.clone(),
-                    _ => break,
-                },
-                TypeRef::List(item) => return TypeRef::List(Box::new(self.without_aliases((**item).clone()))),
-                _ => break,
-            }
-        }
-        ty
     }
 
     /// Splits a path template into literal text and parameters, and orders the path
@@ -469,8 +459,8 @@ impl Resolver<'_> {
     }
 
     /// Records `ty` as the one body type of a group of responses, or reports that the group
-    /// has bodies of different types.
-    /// `group` names one body of the group and the whole group, for the message.
+    /// has bodies of different types; `group` names one body and the whole group, for the
+    /// message.
     fn same_body(&mut self, slot: &mut Option<(TypeRef, String)>, ty: TypeRef, place: &str, group: (&str, &str)) {
         let (one, all) = group;
         match slot {

@@ -132,10 +132,6 @@ impl Resolver<'_> {
     }
 
     fn numeric_format(&mut self, schema: &Schema, place: &str, formats: &[(&str, TypeRef)]) -> Option<TypeRef> {
-        if schema.enumeration.is_some() {
-            self.unsupported(format!("{place}.enum"), "an enum of numbers (only string enums are)");
-            return None;
-        }
         let Some(format) = &schema.format else { return formats.last().map(|(_, ty)| ty.clone()) };
         if let Some((_, ty)) = formats.iter().find(|(name, _)| name == format) {
             return Some(ty.clone());
@@ -266,7 +262,7 @@ impl Resolver<'_> {
     /// Reports keywords that mean nothing for the schema's type, which would otherwise be
     /// ignored without a word.
     fn keywords_apply(&mut self, schema: &Schema, kind: SchemaKind, place: &str) -> bool {
-        use SchemaKind::{Array, Boolean, Integer, Number, Object, String};
+        use SchemaKind::{Array, Integer, Number, Object, String};
         let rules: [(&str, bool, &[SchemaKind]); 11] = [
             ("properties", schema.properties.is_some(), &[Object]),
             ("required", !schema.required.is_empty(), &[Object]),
@@ -287,7 +283,7 @@ impl Resolver<'_> {
                 ok = false;
             }
         }
-        if schema.enumeration.is_some() && matches!(kind, Boolean | Array | Object) {
+        if schema.enumeration.is_some() && kind != String {
             self.unsupported(format!("{place}.enum"), format!("an enum of `type: {}` (only string enums are)", kind_name(kind)));
             ok = false;
         }
