@@ -78,8 +78,13 @@ struct Resolver<'a> {
 }
 
 impl Resolver<'_> {
+    /// Reports a problem, once: what a path item or a component shares with each operation
+    /// that uses it is resolved for each of them, and would otherwise be reported again.
     fn error(&mut self, place: impl Into<String>, problem: Problem) {
         let place = place.into();
+        if self.errors.iter().any(|known| known.place == place && known.problem == problem) {
+            return;
+        }
         let position = self.positions.find(&place);
         self.errors.push(SpecError { file: self.file.to_owned(), place, position, problem });
     }

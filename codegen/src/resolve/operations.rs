@@ -355,10 +355,13 @@ impl Resolver<'_> {
         let doc = self.doc;
         let body = op.request_body.as_ref()?;
         let mut body_place = format!("{place}.requestBody");
+        // A shared body names its inline schema after itself, so every use has one type.
+        let mut hint = format!("{prefix}Request");
         let body = match &body.reference {
             Some(reference) => {
                 let (name, target) = self.follow(reference, "requestBodies", &doc.components.request_bodies, &body_place)?;
                 body_place = format!("components.requestBodies.{name}");
+                hint = format!("{}Body", names::camel(name));
                 target
             }
             None => body,
@@ -372,7 +375,7 @@ impl Resolver<'_> {
             self.invalid(media_place, "the request body needs a `schema`");
             return None;
         };
-        let ty = self.lower(schema, &format!("{prefix}Request"), &format!("{media_place}.schema"))?;
+        let ty = self.lower(schema, &hint, &format!("{media_place}.schema"))?;
         if let Some(example) = &media.example {
             self.check_value(schema, example, "example", &media_place);
         }
@@ -420,10 +423,15 @@ impl Resolver<'_> {
                     continue;
                 }
             };
+            // A shared response names its inline schemas after itself, so every use has one type.
+            let mut hint = if is_success { format!("{prefix}Response") } else { format!("{prefix}Error") };
+            let mut owner = prefix.to_owned();
             let response = match &response.reference {
                 Some(reference) => {
                     let Some((name, target)) = self.follow(reference, "responses", &doc.components.responses, &response_place) else { continue };
                     response_place = format!("components.responses.{name}");
+                    owner = names::camel(name);
+                    hint = format!("{owner}Body");
                     target
                 }
                 None => response,
@@ -432,7 +440,7 @@ impl Resolver<'_> {
                 self.invalid(response_place, "a response needs a `description`");
                 continue;
             };
-            let headers = self.response_headers(response, prefix, &response_place);
+            let headers = self.response_headers(response, &owner, &response_place);
             docs.push(ResponseDoc { status: status.clone(), description: description.clone(), headers });
             any_success |= is_success;
             let Some((media, media_place)) = self.json_media(&response.content, &response_place) else { continue };
@@ -440,7 +448,6 @@ impl Resolver<'_> {
                 may_be_empty |= is_success;
                 continue;
             };
-            let hint = if is_success { format!("{prefix}Response") } else { format!("{prefix}Error") };
             let Some(ty) = self.lower(schema, &hint, &format!("{media_place}.schema")) else { continue };
             if let Some(example) = media.and_then(|m| m.example.as_ref()) {
                 self.check_value(schema, example, "example", &media_place);
@@ -473,21 +480,27 @@ impl Resolver<'_> {
         }
     }
 
-    fn response_headers(&mut self, response: &load::Response, prefix: &str, place: &str) -> Vec<(String, Option<String>)> {
+    /// The documented headers of a response; `owner` names the inline schemas of its own
+    /// headers (shared headers are named after themselves).
+    fn response_headers(&mut self, response: &load::Response, owner: &str, place: &str) -> Vec<(String, Option<String>)> {
         let doc = self.doc;
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
-            let header_place = format!("{place}.headers.{name}");
+            let mut header_place = format!("{place}.headers.{name}");
+            let mut hint = format!("{owner}{}Header", names::camel(name));
             let header = match &header.reference {
                 Some(reference) => match self.follow(reference, "headers", &doc.components.headers, &header_place) {
-                    Some((_, target)) => target,
+                    Some((component, target)) => {
+                        header_place = format!("components.headers.{component}");
+                        hint = format!("{}Header", names::camel(component));
+                        target
+                    }
                     None => continue,
                 },
                 None => header,
             };
             match &header.schema {
                 Some(schema) => {
-                    let hint = format!("{prefix}{}Header", names::camel(name));
                     self.lower(schema, &hint, &format!("{header_place}.schema"));
                 }
                 None => self.invalid(header_place, format!("response header `{name}` needs a `schema`")),
