@@ -3,7 +3,11 @@
 
 /// The name among `candidates` closest to `wanted`, if it is close enough to be a typo.
 pub fn nearest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>) -> Option<&'c str> {
-    let limit = (wanted.chars().count() / 3).max(2);
+    nearest_within(wanted, candidates, (wanted.chars().count() / 3).max(2))
+}
+
+/// The name among `candidates` closest to `wanted`, if at most `limit` edits away.
+pub fn nearest_within<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>, limit: usize) -> Option<&'c str> {
     candidates
         .map(|candidate| (edit_distance(&wanted.to_lowercase(), &candidate.to_lowercase()), candidate))
         .filter(|(distance, _)| *distance <= limit)

@@ -14,7 +14,7 @@ use std::error::Error;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use dbaas_clients::yandex_mongodb::{Client, UpdateUserOptions, types};
+use dbaas_clients::yandex_mongodb::{Client, types};
 
 const USAGE: &str = "usage: yandex_mongodb <cluster-id> <user-name> <database> <role>...";
 
@@ -53,15 +53,14 @@ async fn run() -> Result<(), Box<dyn Error>> {
         permissions: Some(vec![types::Permission { database_name: Some(database.clone()), roles: Some(roles.to_vec()) }]),
         ..Default::default()
     };
-    // One key for this change: a retried request returns the first operation instead of
-    // starting another.
-    let options = UpdateUserOptions { idempotency_key: Some(uuid::Uuid::new_v4()) };
-    let started = client.update_user_with(cluster, user, &body, &options).await?;
+    // The client sends an idempotency key of its own, so a retried request returns the first
+    // operation instead of starting another.
+    let started = client.update_user(cluster, user, &body).await?.into_body();
     let id = started.id.ok_or("the server started an operation without an id")?;
     println!("operation {id} started");
 
     for _ in 0..MAX_POLLS {
-        let operation = client.get_operation(&id).await?;
+        let operation = client.get_operation(&id).await?.into_body();
         if operation.done == Some(true) {
             if let Some(error) = operation.error {
                 return Err(format!("operation {id} failed: code {:?}: {}", error.code, error.message.unwrap_or_default()).into());

@@ -5,17 +5,18 @@
 
 mod common;
 
-use common::{header, nothing_sent, only_request, user_agent};
+use common::{header, nothing_sent, only_request, quick_retries, user_agent};
 use dbaas_clients::digitalocean::{Client, Error, types};
 use dbaas_clients::runtime::{ArgumentProblem, ConfigError};
 use serde_json::json;
+use std::time::{Duration, Instant};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const CLUSTER: &str = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30";
 
 fn client(server: &MockServer) -> Client {
-    Client::builder().token("do-token-123").base_url(server.uri()).build().unwrap()
+    Client::builder().token("do-token-123").base_url(server.uri()).retry(quick_retries()).build().unwrap()
 }
 
 fn kafka_body() -> types::DatabasesUpdateUserRequest {
@@ -114,7 +115,7 @@ async fn special_characters_stay_inside_one_path_segment() {
 async fn a_201_decodes_into_the_typed_user() {
     let server = answering(ResponseTemplate::new(201).set_body_json(user_json())).await;
     let answer = client(&server).databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap();
-    let user = answer.user;
+    let user = answer.into_body().user;
     assert_eq!(user.name, "app-01");
     assert_eq!(user.role, Some(types::DatabaseUserRole::Normal));
     assert_eq!(user.password.as_ref().map(|p| p.expose()), Some("jge5lfxtzhx42iff"));
@@ -157,10 +158,11 @@ async fn a_404_is_an_api_error_with_the_decoded_body() {
 }
 
 #[tokio::test]
-async fn an_html_502_keeps_the_raw_body() {
+async fn an_html_502_is_retried_and_keeps_the_raw_body() {
     let page = "<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center></body></html>";
     let server = answering(ResponseTemplate::new(502).set_body_raw(page, "text/html")).await;
     let error = client(&server).databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
+    assert_eq!(server.received_requests().await.unwrap().len(), 3, "a PUT is retried, three attempts in all");
     let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
     assert_eq!(api.status, 502);
     assert!(api.body.is_none());
@@ -169,16 +171,24 @@ async fn an_html_502_keeps_the_raw_body() {
 }
 
 #[tokio::test]
-async fn a_429_exposes_the_rate_limit_headers() {
+async fn a_429_asking_for_longer_than_the_call_has_left_is_returned_at_once() {
     let template = ResponseTemplate::new(429)
         .insert_header("Retry-After", "30")
         .insert_header("RateLimit-Remaining", "0")
+        .insert_header("x-request-id", "req-429")
         .set_body_json(json!({"id": "too_many_requests", "message": "API Rate limit exceeded."}));
     let server = answering(template).await;
-    let error = client(&server).databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
+    let client = Client::builder().token("do-token-123").base_url(server.uri()).timeout(Duration::from_secs(5)).build().unwrap();
+    let started = Instant::now();
+    let error = client.databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2), "no sleep when the wait outlasts the call");
+    only_request(&server).await;
     let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
     assert_eq!(api.header("retry-after"), Some("30"));
     assert_eq!(api.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(30)), "the error carries the delay asked for");
+    assert!(api.is_retryable());
+    assert_eq!(error.request_id(), Some("req-429"));
     assert_eq!(api.body.as_ref().map(|b| b.id.as_str()), Some("too_many_requests"));
 }
 
@@ -199,7 +209,7 @@ async fn bad_path_arguments_are_refused_before_sending() {
     for (username, expected) in [("", "cannot be empty"), ("..", "`.` or `..`"), (".", "`.` or `..`")] {
         let error = client.databases_update_user(CLUSTER, username, &kafka_body()).await.unwrap_err();
         let Error::Argument(argument) = &error else { panic!("expected an argument error, got {error:?}") };
-        assert_eq!(argument.argument, "username");
+        assert_eq!(argument.argument, "path.username");
         assert!(matches!(argument.problem, ArgumentProblem::EmptyPathSegment | ArgumentProblem::DotPathSegment));
         assert!(error.to_string().contains(expected), "{error}");
     }
@@ -209,7 +219,7 @@ async fn bad_path_arguments_are_refused_before_sending() {
 #[tokio::test]
 async fn the_token_never_travels_over_plain_http_to_another_host() {
     let error = Client::builder().token("secret").base_url("http://api.digitalocean.com").build().unwrap_err();
-    assert!(matches!(error, Error::Config(ConfigError::InsecureTransport { .. })), "{error:?}");
+    assert!(matches!(error, ConfigError::InsecureTransport { .. }), "{error:?}");
     assert_eq!(
         error.to_string(),
         "refusing to send the token over plain http:// to `http://api.digitalocean.com`: use https://, or a loopback address (127.0.0.1, [::1], localhost) for local testing"
@@ -221,9 +231,9 @@ async fn the_token_never_travels_over_plain_http_to_another_host() {
 #[tokio::test]
 async fn a_client_without_a_token_or_with_a_broken_one_is_refused() {
     let missing = Client::builder().build().unwrap_err();
-    assert!(matches!(missing, Error::Config(ConfigError::MissingToken)), "{missing:?}");
+    assert!(matches!(missing, ConfigError::MissingToken), "{missing:?}");
     let broken = Client::builder().token("abc\r\nX-Injected: 1").build().unwrap_err();
-    assert!(matches!(broken, Error::Config(ConfigError::InvalidToken)), "{broken:?}");
+    assert!(matches!(broken, ConfigError::InvalidToken), "{broken:?}");
     assert!(!format!("{broken:?}{broken}").contains("abc"), "the token must not appear in errors");
 }
 
@@ -268,7 +278,7 @@ async fn clients_and_their_calls_can_move_across_threads() {
     spawnable(&call);
     let spawned = tokio::spawn({
         let client = client.clone();
-        async move { client.databases_update_user(CLUSTER, "app-01", &kafka_body()).await.map(|a| a.user.name) }
+        async move { client.databases_update_user(CLUSTER, "app-01", &kafka_body()).await.map(|a| a.into_body().user.name) }
     });
     assert_eq!(spawned.await.unwrap().unwrap(), "app-01");
     drop(call);

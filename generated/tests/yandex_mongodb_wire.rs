@@ -6,7 +6,7 @@
 mod common;
 
 use chrono::{Datelike, Timelike};
-use common::{header, only_request, user_agent};
+use common::{header, only_request, quick_retries, user_agent};
 use dbaas_clients::runtime::Secret;
 use dbaas_clients::yandex_mongodb::{Client, Error, UpdateUserOptions, types};
 use serde_json::json;
@@ -22,7 +22,7 @@ async fn answering(body: serde_json::Value) -> (MockServer, Client) {
 async fn answering_with(template: ResponseTemplate) -> (MockServer, Client) {
     let server = MockServer::start().await;
     Mock::given(any()).respond_with(template).mount(&server).await;
-    let client = Client::builder().token("iam-token-xyz").base_url(server.uri()).build().unwrap();
+    let client = Client::builder().token("iam-token-xyz").base_url(server.uri()).retry(quick_retries()).build().unwrap();
     (server, client)
 }
 
@@ -93,7 +93,8 @@ async fn sends_the_exact_request_with_one_string_update_mask() {
     assert_eq!(header(&request, "content-type"), Some("application/json"));
     assert_eq!(header(&request, "accept"), Some("application/json"));
     assert_eq!(header(&request, "user-agent"), Some(user_agent().as_str()));
-    assert_eq!(header(&request, "idempotency-key"), None);
+    let key = uuid::Uuid::parse_str(header(&request, "idempotency-key").expect("a key of the client's own")).unwrap();
+    assert_eq!(key.get_version_num(), 4, "a fresh UUID v4");
     assert_eq!(
         String::from_utf8(request.body).unwrap(),
         r#"{"updateMask":"password,permissions","password":"s3cr3t-passw0rd","permissions":[{"databaseName":"db1","roles":["readWrite"]}]}"#
@@ -129,7 +130,7 @@ async fn the_current_api_fields_are_sent_as_json_booleans() {
 #[tokio::test]
 async fn a_running_operation_has_no_done_key() {
     let (_server, client) = answering(running()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
     assert_eq!(operation.id.as_deref(), Some("c9q8v0dj1r9r8mi0a8rf"));
     assert_eq!(operation.done, None);
     assert_eq!(operation.response, None);
@@ -144,7 +145,7 @@ async fn a_running_operation_has_no_done_key() {
 #[tokio::test]
 async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
     let (_server, client) = answering(finished()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
     assert_eq!(operation.done, Some(true));
     let modified = operation.modified_at.unwrap();
     assert_eq!((modified.year(), modified.second(), modified.nanosecond()), (2026, 7, 123_456_789));
@@ -159,7 +160,7 @@ async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
 #[tokio::test]
 async fn a_failed_operation_carries_the_status_and_its_typed_details() {
     let (_server, client) = answering(failed()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
     assert_eq!(operation.done, Some(true));
     assert_eq!(operation.response, None);
     let error = operation.error.unwrap();
@@ -175,7 +176,7 @@ async fn a_new_auth_type_is_kept_rather_than_failing() {
     let mut operation = finished();
     operation["response"]["authType"] = json!("AUTH_TYPE_OAUTH");
     let (_server, client) = answering(operation).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
     let auth_type = operation.response.unwrap().auth_type.unwrap();
     assert_eq!(auth_type, types::UserAuthType::UnknownValue("AUTH_TYPE_OAUTH".to_owned()));
     assert_eq!(auth_type.as_str(), "AUTH_TYPE_OAUTH");
@@ -184,7 +185,7 @@ async fn a_new_auth_type_is_kept_rather_than_failing() {
 #[tokio::test]
 async fn polling_gets_the_operation_with_its_any_messages() {
     let (server, client) = answering(finished()).await;
-    let operation = client.get_operation("c9q8v0dj1r9r8mi0a8rf").await.unwrap();
+    let operation = client.get_operation("c9q8v0dj1r9r8mi0a8rf").await.unwrap().into_body();
 
     let request = only_request(&server).await;
     assert_eq!(request.method.as_str(), "GET");

@@ -13,17 +13,7 @@ use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, TypeRef};
 pub fn module_file(api: &Api) -> TokenStream {
     let module_docs = docs::inner_attrs(&module_docs(api));
     let error_body = rust_type(&api.error_body, Scope::Module);
-    let error_docs = docs::attrs(&[
-        "Why a call of this API failed.".to_owned(),
-        String::new(),
-        format!(
-            "A status outside 2xx is [`crate::runtime::Error::Api`]; its body is decoded as [`{}`] when it can be.",
-            match &api.error_body {
-                TypeRef::Named(name) => format!("types::{name}"),
-                _ => "serde_json::Value".to_owned(),
-            }
-        ),
-    ]);
+    let error_docs = docs::attrs(&error_docs(api));
     let default_server = match api.servers.first() {
         Some(server) => {
             let url = &server.url;
@@ -35,14 +25,10 @@ pub fn module_file(api: &Api) -> TokenStream {
     operation_servers.sort_unstable();
     operation_servers.dedup();
     let requires_token = api.auth.as_ref().is_some_and(|auth| auth.required_by_all);
-    let builder = builder(api);
+    let secret_fields = secret_fields(api);
     let methods = api.operations.iter().map(|op| operation_methods(api, op));
     let options = api.operations.iter().filter_map(options_struct);
-    let client_docs = docs::attrs(&[
-        format!("A client of {}.", api.title),
-        String::new(),
-        "Cloning is cheap: clones share one connection pool.".to_owned(),
-    ]);
+    let client_docs = docs::attrs(&client_docs(api));
     quote! {
         #module_docs
 
@@ -51,14 +37,9 @@ pub fn module_file(api: &Api) -> TokenStream {
         #error_docs
         pub type Error = crate::runtime::Error<#error_body>;
 
-        /// What the runtime needs to know about this API.
-        static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
-            default_server: #default_server,
-            operation_servers: &[#(#operation_servers),*],
-            requires_token: #requires_token,
-        };
-
-        #builder
+        /// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
+        /// with a documented default (see [`crate::runtime::ClientBuilder`]).
+        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 
         #client_docs
         #[derive(::std::fmt::Debug, ::std::clone::Clone)]
@@ -66,10 +47,29 @@ pub fn module_file(api: &Api) -> TokenStream {
             core: crate::runtime::ClientCore,
         }
 
+        impl crate::runtime::ApiClient for Client {
+            const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
+                default_server: #default_server,
+                operation_servers: &[#(#operation_servers),*],
+                requires_token: #requires_token,
+                secret_fields: &[#(#secret_fields),*],
+            };
+
+            fn from_core(core: crate::runtime::ClientCore) -> Self {
+                Self { core }
+            }
+        }
+
         impl Client {
             /// Starts building a client.
             pub fn builder() -> ClientBuilder {
-                ClientBuilder { config: crate::runtime::ClientConfig::new(&API) }
+                ClientBuilder::new()
+            }
+
+            /// A client that shares this one's connections and whose calls use `options`
+            /// (retries, timeouts, body limit) over this client's settings.
+            pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+                Self { core: self.core.with_options(options) }
             }
 
             #(#methods)*
@@ -77,6 +77,69 @@ pub fn module_file(api: &Api) -> TokenStream {
 
         #(#options)*
     }
+}
+
+fn error_docs(api: &Api) -> Vec<String> {
+    let body = match &api.error_body {
+        TypeRef::Named(name) => format!("types::{name}"),
+        _ => "serde_json::Value".to_owned(),
+    };
+    vec![
+        "Why a call of this API failed.".to_owned(),
+        String::new(),
+        "# Errors".to_owned(),
+        String::new(),
+        "Every operation of [`Client`] returns this error:".to_owned(),
+        String::new(),
+        format!("- [`crate::runtime::Error::Api`] for any status outside 2xx, its body decoded as [`{body}`] when it can be;"),
+        "- [`crate::runtime::Error::Decode`] for a 2xx body that does not match the documented type;".to_owned(),
+        "- [`crate::runtime::Error::Argument`] for an argument refused before sending (a constraint of the spec, an".to_owned(),
+        "  empty path segment);".to_owned(),
+        "- [`crate::runtime::Error::Timeout`] and [`crate::runtime::Error::Transport`] when the exchange itself fails,".to_owned(),
+        "  after the retries the client allows;".to_owned(),
+        "- [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.".to_owned(),
+    ]
+}
+
+fn client_docs(api: &Api) -> Vec<String> {
+    let mut lines = vec![format!("A client of {}.", api.title)];
+    if let Some(auth) = &api.auth {
+        let mut about = vec!["Authentication: a bearer token, given to [`ClientBuilder::token`].".to_owned()];
+        if let Some(format) = &auth.format {
+            about.push(format!("The API expects a token in the {} format.", docs::code(format)));
+        }
+        paragraph(&mut lines, about);
+        if let Some(description) = &auth.description {
+            paragraph(&mut lines, docs::markdown(description));
+        }
+    }
+    paragraph(&mut lines, ["Cloning is cheap: clones share one connection pool.".to_owned()]);
+    lines
+}
+
+/// The wire names of the fields whose values are secret, sorted.
+fn secret_fields(api: &Api) -> Vec<String> {
+    fn is_secret(ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Secret => true,
+            TypeRef::List(item) | TypeRef::Map(item) => is_secret(item),
+            _ => false,
+        }
+    }
+    let mut names: Vec<String> = api
+        .types
+        .values()
+        .filter_map(|def| match def {
+            crate::resolve::model::TypeDef::Struct(def) => Some(def),
+            _ => None,
+        })
+        .flat_map(|def| def.fields.iter())
+        .filter(|field| is_secret(&field.ty))
+        .map(|field| field.wire_name.clone())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
 
 fn module_docs(api: &Api) -> Vec<String> {
@@ -94,76 +157,6 @@ fn module_docs(api: &Api) -> Vec<String> {
     }
     paragraph(&mut lines, [format!("Generated from `{}`.", api.spec_file)]);
     lines
-}
-
-fn builder(api: &Api) -> TokenStream {
-    let token = api.auth.as_ref().map(|auth| {
-        let mut lines = vec!["Sets the bearer token sent as `Authorization: Bearer <token>`.".to_owned()];
-        if let Some(format) = &auth.format {
-            lines.push(format!("The API expects a token in the {} format.", docs::code(format)));
-        }
-        if let Some(description) = &auth.description {
-            paragraph(&mut lines, docs::markdown(description));
-        }
-        paragraph(&mut lines, ["The token is never sent over plain `http://`, except to a loopback address.".to_owned()]);
-        let doc = docs::attrs(&lines);
-        quote! {
-            #doc
-            pub fn token(mut self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.config.set_token(token.into());
-                self
-            }
-        }
-    });
-    let default = match api.servers.first() {
-        Some(server) => format!("instead of the spec's servers (by default <{}>)", server.url),
-        None => "(this API names no server, so a base URL is needed)".to_owned(),
-    };
-    let base_url_doc = docs::attrs(&[
-        format!("Sends every operation to `url` {default}: a proxy or a local mock, say."),
-        String::new(),
-        "The operation's path is appended to it, so it may carry a path prefix.".to_owned(),
-    ]);
-    quote! {
-        /// Builds a [`Client`]; see [`Client::builder`].
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
-        pub struct ClientBuilder {
-            config: crate::runtime::ClientConfig,
-        }
-
-        impl ClientBuilder {
-            #token
-
-            #base_url_doc
-            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
-                self.config.set_base_url(url.into());
-                self
-            }
-
-            /// Sets the time a whole call may take (60 seconds unless set).
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.config.set_timeout(timeout);
-                self
-            }
-
-            /// Sets the time connecting to the server may take (10 seconds unless set).
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.config.set_connect_timeout(timeout);
-                self
-            }
-
-            /// Checks the settings and builds the client.
-            ///
-            /// # Errors
-            ///
-            /// [`crate::runtime::Error::Config`] when a token is needed and missing or not a
-            /// valid header value, when the base URL is not an absolute `http(s)` URL, or when
-            /// the token would travel over plain `http://` to a host other than this machine.
-            pub fn build(self) -> ::std::result::Result<Client, Error> {
-                ::std::result::Result::Ok(Client { core: self.config.build()? })
-            }
-        }
-    }
 }
 
 /// The arguments every call of an operation takes: positional parameters, then the body.
@@ -222,13 +215,14 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
         (None, _) => (quote! { () }, quote! { send_empty }),
     };
     let deprecated = op.deprecated.then(|| quote! { #[deprecated = "the API marks this operation deprecated"] });
+    let ret = quote! { crate::runtime::Response<#ret> };
     let request = request_expr(op);
     let Some(with_name) = &op.fn_with_options else {
         return quote! {
             #doc
             #deprecated
             pub async fn #fn_name(&self, #(#params),*) -> ::std::result::Result<#ret, Error> {
-                let request = #request;
+                #request
                 self.core.#send(request).await
             }
         };
@@ -248,30 +242,35 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
         #[doc = #with_doc]
         #deprecated
         pub async fn #with_name(&self, #(#params,)* options: &#options) -> ::std::result::Result<#ret, Error> {
-            let request = #request;
+            #request
             self.core.#send(request).await
         }
     }
 }
 
-/// The expression that builds the request of an operation.
+/// The statements that build the request of an operation: its identity, then one step per
+/// path piece, parameter and body, each parameter followed by the check of its constraints.
 fn request_expr(op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method);
+    let (id, path) = (&op.operation_id, &op.path_template);
+    let server = match &op.server {
+        Some(server) => {
+            let url = &server.url;
+            quote! { ::std::option::Option::Some(#url) }
+        }
+        None => quote! { ::std::option::Option::None },
+    };
+    let authenticated = op.authenticated;
+    let retryable = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE") || op.params.iter().any(|p| p.idempotency_key);
     let mut steps = Vec::new();
-    if let Some(server) = &op.server {
-        let url = &server.url;
-        steps.push(quote! { .server(#url) });
-    }
-    if op.authenticated {
-        steps.push(quote! { .bearer() });
-    }
     for part in &op.path {
         steps.push(match part {
             PathPart::Literal(text) => quote! { .path(#text) },
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let (wire, name) = (&param.wire_name, ident(&param.name));
-                quote! { .path_param(#wire, #name) }
+                let check = param_check(param, quote! { #name });
+                quote! { .path_param(#wire, #name) #check }
             }
         });
     }
@@ -279,21 +278,42 @@ fn request_expr(op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         let name = ident(&param.name);
         let is_list = matches!(param.ty, TypeRef::List(_));
-        steps.push(match (param.location, param.required, is_list) {
+        let value = if param.required { quote! { #name } } else { quote! { &options.#name } };
+        let check = param_check(param, value);
+        let step = match (param.location, param.required, is_list) {
             (ParamLocation::Query, true, true) => quote! { .query_list(#wire, #name) },
             (ParamLocation::Query, true, false) => quote! { .query(#wire, #name) },
             (ParamLocation::Query, false, true) => {
                 quote! { .query_list(#wire, options.#name.as_deref().unwrap_or_default()) }
             }
             (ParamLocation::Query, false, false) => quote! { .query_opt(#wire, options.#name.as_ref()) },
+            (_, false, _) if param.idempotency_key => quote! { .idempotency_key(#wire, options.#name.as_ref()) },
             (_, true, _) => quote! { .header(#wire, #name) },
             (_, false, _) => quote! { .header_opt(#wire, options.#name.as_ref()) },
-        });
+        };
+        steps.push(quote! { #step #check });
     }
     if let Some(body) = &op.body {
         steps.push(if body.required { quote! { .json(body) } } else { quote! { .json_opt(body) } });
     }
-    quote! { crate::runtime::Request::new(::reqwest::Method::#method) #(#steps)* }
+    quote! {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: #id,
+            method: crate::runtime::Method::#method,
+            path: #path,
+            server: #server,
+            authenticated: #authenticated,
+            retryable: #retryable,
+        };
+        let request = crate::runtime::Request::new(&OPERATION) #(#steps)*;
+    }
+}
+
+/// The check of a parameter's constraints, when the spec states any.
+fn param_check(param: &crate::resolve::model::Param, value: TokenStream) -> Option<TokenStream> {
+    let rules = super::validation::rules(&param.docs.constraints)?;
+    let (location, wire) = (param.location.keyword(), &param.wire_name);
+    Some(quote! { .check(#location, #wire, #value, &#rules) })
 }
 
 fn options_struct(op: &Operation) -> Option<TokenStream> {

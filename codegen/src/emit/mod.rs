@@ -6,6 +6,7 @@ mod client;
 pub mod docs;
 mod example;
 mod types;
+mod validation;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -60,10 +60,15 @@ pub fn types_file(api: &Api) -> TokenStream {
         "The request and response types of {}, as its spec defines them.",
         api.title
     )]);
-    let items = api.types.values().map(|def| match def {
-        TypeDef::Struct(def) => struct_item(def),
-        TypeDef::Enum(def) => enum_item(def),
-        TypeDef::Alias(def) => alias_item(def),
+    let checks = super::validation::Checks::of(api);
+    let items = api.types.values().map(|def| {
+        let item = match def {
+            TypeDef::Struct(def) => struct_item(def),
+            TypeDef::Enum(def) => enum_item(def),
+            TypeDef::Alias(def) => alias_item(def),
+        };
+        let check = checks.impl_for(def);
+        quote! { #item #check }
     });
     quote! {
         #module_docs

@@ -245,6 +245,10 @@ pub struct Parameter {
     /// The `explode` keyword.
     #[serde(default)]
     pub explode: Option<bool>,
+    /// The `x-idempotency-key` extension: the header makes a request safe to repeat, and the
+    /// client fills it with a fresh key for each call that comes without one.
+    #[serde(default, rename = "x-idempotency-key")]
+    pub idempotency_key: bool,
 }
 
 /// A request body, or a `$ref` to one in `components.requestBodies`.
@@ -422,6 +426,9 @@ pub struct Schema {
     /// The `discriminator` keyword: read so that it can be refused by name.
     #[serde(default)]
     pub discriminator: Option<Value>,
+    /// The `x-secret` extension: a string that must never be shown, like `format: password`.
+    #[serde(default, rename = "x-secret")]
+    pub secret: bool,
 }
 
 /// The `type` keyword of a schema.

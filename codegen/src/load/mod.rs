@@ -1,6 +1,7 @@
 //! Load: YAML text into the typed [`Document`] model, with the place of every problem.
 
 mod document;
+pub mod extensions;
 mod positions;
 
 pub use document::*;
@@ -57,21 +58,31 @@ pub fn load(file: &str, text: &str) -> Loaded {
             return unread(error(place.to_owned(), positions.find(place), Problem::NotOpenApi30 { found: found.to_owned() }));
         }
     }
-    let first = match serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)) {
-        Ok(document) => return Loaded { document: Some(document), positions, problems: Vec::new() },
+    let mut tree = with_string_keys(raw);
+    let stripped = extensions::strip_foreign(&mut tree, file, &positions);
+    // Without foreign extensions, the text itself is read, so the parser gives positions.
+    let first = if stripped.changed {
+        serde_path_to_error::deserialize::<_, Document>(tree.clone()).map_err(|e| {
+            let place = e.path().to_string();
+            let position = positions.find(&place);
+            (e.path().iter().cloned().collect::<Vec<_>>(), place, position, e.into_inner().to_string())
+        })
+    } else {
+        serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
+            let inner_position = e.inner().location().map(|l| (l.line(), l.column()));
+            (e.path().iter().cloned().collect::<Vec<_>>(), e.path().to_string(), inner_position, strip_location(e.inner()))
+        })
+    };
+    let mut errors = stripped.problems;
+    let (mut path, place, position, message) = match first {
+        Ok(document) => return Loaded { document: Some(document), positions, problems: errors },
         Err(first) => first,
     };
-    let mut errors = Vec::new();
-    let mut path: Vec<Segment> = first.path().iter().cloned().collect();
-    let place = first.path().to_string();
-    let inner = first.into_inner();
-    let position = inner.location().map(|l| (l.line(), l.column()));
-    errors.extend(error(place, position, Problem::Syntax { message: strip_location(&inner) }));
+    errors.extend(error(place, position, Problem::Syntax { message }));
     // Unknown keywords are independent of each other: mend each one (a near miss becomes the
     // keyword it was meant to be, anything else is dropped) and read again, so one run reports
     // them all, and later stages can still read the document. Any other problem ends the
     // reading.
-    let mut tree = with_string_keys(raw);
     let mut recovered = None;
     while errors.len() < MAX_ERRORS && unknown_keyword(errors.last()).is_some_and(|meant| mend(&mut tree, &path, meant)) {
         let next = match serde_path_to_error::deserialize::<_, Document>(tree.clone()) {

@@ -213,6 +213,8 @@ pub struct Constraints {
     pub minimum: Option<f64>,
     /// `maximum`.
     pub maximum: Option<f64>,
+    /// The constraints of each item of an array.
+    pub items: Option<Box<Constraints>>,
 }
 
 /// One HTTP operation.
@@ -314,6 +316,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// The documentation.
     pub docs: Docs,
+    /// Whether the header is the operation's idempotency key (`x-idempotency-key`): filled
+    /// with a fresh key for each call that comes without one.
+    pub idempotency_key: bool,
 }
 
 impl Param {

@@ -288,11 +288,19 @@ impl Resolver<'_> {
             self.unsupported(format!("{place}.schema"), construct);
             return None;
         }
+        if parameter.idempotency_key && (location != ParamLocation::Header || !matches!(ty, TypeRef::String | TypeRef::Uuid)) {
+            self.invalid(
+                format!("{place}.x-idempotency-key"),
+                "`x-idempotency-key` marks a header parameter of `type: string` (a UUID is sent when the caller gives none)",
+            );
+            return None;
+        }
         let mut docs = self.docs(schema);
         docs.description = parameter.description.clone().or(docs.description);
         docs.example = parameter.example.as_ref().map(to_json).or(docs.example);
         docs.deprecated |= parameter.deprecated;
-        Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs })
+        let idempotency_key = parameter.idempotency_key;
+        Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
     }
 
     /// Splits a path template into literal text and parameters, and orders the path

@@ -117,6 +117,7 @@ impl Resolver<'_> {
 
     fn string_format(&mut self, schema: &Schema, place: &str) -> Option<TypeRef> {
         match schema.format.as_deref() {
+            None | Some("password") if schema.secret => Some(TypeRef::Secret),
             None => Some(TypeRef::String),
             Some("uuid") => Some(TypeRef::Uuid),
             Some("date-time") => Some(TypeRef::DateTime),
@@ -263,7 +264,8 @@ impl Resolver<'_> {
     /// ignored without a word.
     fn keywords_apply(&mut self, schema: &Schema, kind: SchemaKind, place: &str) -> bool {
         use SchemaKind::{Array, Integer, Number, Object, String};
-        let rules: [(&str, bool, &[SchemaKind]); 11] = [
+        let rules: [(&str, bool, &[SchemaKind]); 12] = [
+            ("x-secret", schema.secret, &[String]),
             ("properties", schema.properties.is_some(), &[Object]),
             ("required", !schema.required.is_empty(), &[Object]),
             ("additionalProperties", schema.additional_properties.is_some(), &[Object]),
@@ -333,6 +335,10 @@ impl Resolver<'_> {
                 max_items: schema.max_items,
                 minimum: schema.minimum,
                 maximum: schema.maximum,
+                items: schema.items.as_deref().filter(|items| items.reference.is_none()).and_then(|items| {
+                    let constraints = self.docs(items).constraints;
+                    (constraints != Constraints::default()).then(|| Box::new(constraints))
+                }),
             },
             read_only: schema.read_only,
             write_only: schema.write_only,
@@ -380,6 +386,7 @@ fn sibling_keywords(schema: &Schema) -> Vec<&'static str> {
         ("items", schema.items.is_some()),
         ("enum", schema.enumeration.is_some()),
         ("nullable", schema.nullable),
+        ("x-secret", schema.secret),
         ("readOnly", schema.read_only),
         ("writeOnly", schema.write_only),
         ("default", schema.default.is_some()),

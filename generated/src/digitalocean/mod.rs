@@ -14,79 +14,55 @@
 pub mod types;
 /// Why a call of this API failed.
 ///
-/// A status outside 2xx is [`crate::runtime::Error::Api`]; its body is decoded as [`types::ErrorBody`] when it can be.
+/// # Errors
+///
+/// Every operation of [`Client`] returns this error:
+///
+/// - [`crate::runtime::Error::Api`] for any status outside 2xx, its body decoded as [`types::ErrorBody`] when it can be;
+/// - [`crate::runtime::Error::Decode`] for a 2xx body that does not match the documented type;
+/// - [`crate::runtime::Error::Argument`] for an argument refused before sending (a constraint of the spec, an
+///   empty path segment);
+/// - [`crate::runtime::Error::Timeout`] and [`crate::runtime::Error::Transport`] when the exchange itself fails,
+///   after the retries the client allows;
+/// - [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.
 pub type Error = crate::runtime::Error<types::ErrorBody>;
-/// What the runtime needs to know about this API.
-static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
-    default_server: ::std::option::Option::Some("https://api.digitalocean.com"),
-    operation_servers: &[],
-    requires_token: true,
-};
-/// Builds a [`Client`]; see [`Client::builder`].
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ClientBuilder {
-    config: crate::runtime::ClientConfig,
-}
-impl ClientBuilder {
-    /// Sets the bearer token sent as `Authorization: Bearer <token>`.
-    ///
-    /// A personal access token or OAuth token, sent as `Authorization: Bearer <token>`.
-    /// Updating a database user needs the `database:update` scope; reading a user's password
-    /// needs `database:view_credentials`.
-    ///
-    /// The token is never sent over plain `http://`, except to a loopback address.
-    pub fn token(
-        mut self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.config.set_token(token.into());
-        self
-    }
-    /// Sends every operation to `url` instead of the spec's servers (by default <https://api.digitalocean.com>): a proxy or a local mock, say.
-    ///
-    /// The operation's path is appended to it, so it may carry a path prefix.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.config.set_base_url(url.into());
-        self
-    }
-    /// Sets the time a whole call may take (60 seconds unless set).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.set_timeout(timeout);
-        self
-    }
-    /// Sets the time connecting to the server may take (10 seconds unless set).
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.set_connect_timeout(timeout);
-        self
-    }
-    /// Checks the settings and builds the client.
-    ///
-    /// # Errors
-    ///
-    /// [`crate::runtime::Error::Config`] when a token is needed and missing or not a
-    /// valid header value, when the base URL is not an absolute `http(s)` URL, or when
-    /// the token would travel over plain `http://` to a host other than this machine.
-    pub fn build(self) -> ::std::result::Result<Client, Error> {
-        ::std::result::Result::Ok(Client {
-            core: self.config.build()?,
-        })
-    }
-}
+/// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
+/// with a documented default (see [`crate::runtime::ClientBuilder`]).
+pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// A client of DigitalOcean API — Managed Database Users.
+///
+/// Authentication: a bearer token, given to [`ClientBuilder::token`].
+///
+/// A personal access token or OAuth token, sent as `Authorization: Bearer <token>`.
+/// Updating a database user needs the `database:update` scope; reading a user's password
+/// needs `database:view_credentials`.
 ///
 /// Cloning is cheap: clones share one connection pool.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+impl crate::runtime::ApiClient for Client {
+    const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
+        default_server: ::std::option::Option::Some("https://api.digitalocean.com"),
+        operation_servers: &[],
+        requires_token: true,
+        secret_fields: &["access_key", "password"],
+    };
+    fn from_core(core: crate::runtime::ClientCore) -> Self {
+        Self { core }
+    }
+}
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            config: crate::runtime::ClientConfig::new(&API),
+        ClientBuilder::new()
+    }
+    /// A client that shares this one's connections and whose calls use `options`
+    /// (retries, timeouts, body limit) over this client's settings.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
         }
     }
     /// Update a Database User
@@ -146,9 +122,19 @@ impl Client {
         database_cluster_uuid: &str,
         username: &str,
         body: &types::DatabasesUpdateUserRequest,
-    ) -> ::std::result::Result<types::DatabasesUpdateUserResponse, Error> {
-        let request = crate::runtime::Request::new(::reqwest::Method::PUT)
-            .bearer()
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::DatabasesUpdateUserResponse>,
+        Error,
+    > {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "databases_update_user",
+            method: crate::runtime::Method::PUT,
+            path: "/v2/databases/{database_cluster_uuid}/users/{username}",
+            server: ::std::option::Option::None,
+            authenticated: true,
+            retryable: true,
+        };
+        let request = crate::runtime::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
             .path("/users/")

@@ -56,6 +56,23 @@ pub struct UserSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mongo_user_settings: ::std::option::Option<MongoUserSettings>,
 }
+impl crate::runtime::Validate for UserSettings {
+    fn validate(
+        &self,
+        at: &crate::runtime::FieldPath<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+        crate::runtime::Validate::validate(
+            &self.opensearch_acl,
+            &at.field("opensearch_acl"),
+        )?;
+        crate::runtime::Validate::validate(&self.acl, &at.field("acl"))?;
+        crate::runtime::Validate::validate(
+            &self.mongo_user_settings,
+            &at.field("mongo_user_settings"),
+        )?;
+        ::std::result::Result::Ok(())
+    }
+}
 /// An ACL (Access Control List) entry of an OpenSearch cluster.
 #[derive(
     ::std::fmt::Debug,
@@ -82,6 +99,7 @@ pub struct OpensearchAcl {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission: ::std::option::Option<OpensearchAclPermission>,
 }
+impl crate::runtime::Validate for OpensearchAcl {}
 /// Permission set applied to the ACL. 'read' allows user to read from the index.
 /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
 /// and 'write' permission. 'deny'(default) restricts user from performing any
@@ -167,6 +185,7 @@ impl crate::runtime::ParamValue for OpensearchAclPermission {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl crate::runtime::Validate for OpensearchAclPermission {}
 /// An ACL (Access Control List) entry of a Kafka cluster.
 #[derive(
     ::std::fmt::Debug,
@@ -194,6 +213,7 @@ pub struct KafkaAcl {
     /// - Example: `"produceconsume"`.
     pub permission: KafkaAclPermission,
 }
+impl crate::runtime::Validate for KafkaAcl {}
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
 /// from the topic. 'produce' allows for messages to be published to the topic.
 /// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
@@ -274,6 +294,7 @@ impl crate::runtime::ParamValue for KafkaAclPermission {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl crate::runtime::Validate for KafkaAclPermission {}
 /// MongoDB-specific settings for the user. This option is not currently supported for
 /// other database engines.
 #[derive(
@@ -301,6 +322,7 @@ pub struct MongoUserSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<MongoUserSettingsRole>,
 }
+impl crate::runtime::Validate for MongoUserSettings {}
 /// The role to assign to the user with each role mapping to a MongoDB built-in role.
 /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
 /// `dbAdmin` maps to a `dbAdmin` role.
@@ -375,6 +397,7 @@ impl crate::runtime::ParamValue for MongoUserSettingsRole {
         ::std::borrow::Cow::Borrowed(self.as_str())
     }
 }
+impl crate::runtime::Validate for MongoUserSettingsRole {}
 /// MySQL-specific settings of a database user.
 #[derive(
     ::std::fmt::Debug,
@@ -594,6 +617,15 @@ impl crate::runtime::ParamValue for DatabaseUserRole {
 pub struct DatabasesUpdateUserRequest {
     /// The `settings` property: see [`UserSettings`].
     pub settings: UserSettings,
+}
+impl crate::runtime::Validate for DatabasesUpdateUserRequest {
+    fn validate(
+        &self,
+        at: &crate::runtime::FieldPath<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+        crate::runtime::Validate::validate(&self.settings, &at.field("settings"))?;
+        ::std::result::Result::Ok(())
+    }
 }
 /// The body of a successful update.
 #[derive(

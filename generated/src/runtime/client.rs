@@ -1,79 +1,95 @@
-//! Client configuration and the one place requests are sent and answers decoded.
+//! The configured client and the one place requests are sent: connection limits, attempts,
+//! retries, timeouts, bounded reading, redaction and tracing.
 
+use std::fmt;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use reqwest::{Response, Url};
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::{Response as HttpResponse, Url};
 use serde::de::DeserializeOwned;
+use tokio::sync::Semaphore;
+use tracing::Instrument;
 
-use super::{ApiError, ConfigError, Error, Request, Secret, USER_AGENT};
+use super::error::{KEPT_BODY_BYTES, TimeoutError, TimeoutLimit, is_retryable_status};
+use super::redact::Redactor;
+use super::response::{rate_limit_wait, retry_after_of};
+use super::settings::{CallOptions, CallSettings};
+use super::{ApiError, ApiInfo, ConfigError, Error, Request, Response, Secret, USER_AGENT};
 
-/// What a generated module tells the runtime about its API.
-#[derive(Debug)]
-pub struct ApiInfo {
-    /// The server the operations go to, unless they name their own.
-    pub default_server: Option<&'static str>,
-    /// The servers some operations name for themselves.
-    pub operation_servers: &'static [&'static str],
-    /// Whether every operation needs the bearer token.
-    pub requires_token: bool,
+/// What a client is built with, beside its credentials and servers.
+pub(crate) struct Limits {
+    pub connect_timeout: Duration,
+    pub max_connections_per_host: usize,
+    pub settings: CallSettings,
 }
 
-/// The default time a whole call may take.
-const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// A configured client: sends requests and decodes answers. Cloning is cheap: clones share
+/// one connection pool and one set of connection slots.
+#[doc(hidden)]
+#[derive(Clone)]
+pub struct ClientCore {
+    shared: Arc<Shared>,
+    settings: CallSettings,
+}
 
-/// The default time connecting may take.
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// The settings of a client being built.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
+/// What every clone of a client shares.
+struct Shared {
     api: &'static ApiInfo,
+    http: reqwest::Client,
     token: Option<Secret>,
+    auth: Option<HeaderValue>,
     base_url: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
+    /// The connection slots of each server, shared by the servers on one host.
+    slots: Vec<(String, Arc<Semaphore>)>,
 }
 
-impl ClientConfig {
-    /// The default settings for an API.
-    pub fn new(api: &'static ApiInfo) -> Self {
-        Self { api, token: None, base_url: None, timeout: DEFAULT_TIMEOUT, connect_timeout: DEFAULT_CONNECT_TIMEOUT }
+impl fmt::Debug for ClientCore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.shared.base_url)
+            .field("default_server", &self.shared.api.default_server)
+            .field("token", &self.shared.token.as_ref().map(|_| "***"))
+            .field("settings", &self.settings)
+            .finish()
     }
+}
 
-    /// Sets the bearer token.
-    pub fn set_token(&mut self, token: String) {
-        self.token = Some(Secret::new(token));
-    }
+/// A 2xx or other answer, read within the limits.
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    body: Bytes,
+}
 
-    /// Points every operation at one base URL.
-    pub fn set_base_url(&mut self, url: String) {
-        self.base_url = Some(url);
-    }
+/// How one attempt ended.
+enum Attempt {
+    Answer(Answer),
+    /// The connection could not be made: nothing was sent, so any request may try again.
+    ConnectFailed(reqwest::Error),
+    Transport(reqwest::Error),
+    Timeout(TimeoutLimit),
+    TooLarge { status: u16, declared: Option<u64> },
+}
 
-    /// Sets the time a whole call may take.
-    pub fn set_timeout(&mut self, timeout: Duration) {
-        self.timeout = timeout;
-    }
-
-    /// Sets the time connecting may take.
-    pub fn set_connect_timeout(&mut self, timeout: Duration) {
-        self.connect_timeout = timeout;
-    }
-
+impl ClientCore {
     /// Checks the settings and sets up the HTTP client.
-    pub fn build(self) -> Result<ClientCore, ConfigError> {
-        let base_url = self.base_url.as_deref().map(checked_base_url).transpose()?;
-        let servers: Vec<String> = match &base_url {
-            Some(url) => vec![url.clone()],
-            None => self.api.default_server.iter().chain(self.api.operation_servers).map(|s| (*s).to_owned()).collect(),
-        };
-        if base_url.is_none() && self.api.default_server.is_none() {
+    pub(crate) fn new(api: &'static ApiInfo, token: Option<Secret>, base_url: Option<&str>, limits: Limits) -> Result<Self, ConfigError> {
+        let base_url = base_url.map(checked_base_url).transpose()?;
+        if base_url.is_none() && api.default_server.is_none() {
             return Err(ConfigError::MissingBaseUrl);
         }
-        let auth = match &self.token {
+        let servers: Vec<String> = match &base_url {
+            Some(url) => vec![url.clone()],
+            None => api.default_server.iter().chain(api.operation_servers).map(|s| (*s).to_owned()).collect(),
+        };
+        let auth = match &token {
             Some(token) => {
+                if token.expose().is_empty() || !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(ConfigError::InvalidToken);
+                }
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| ConfigError::InvalidToken)?;
                 value.set_sensitive(true);
                 if let Some(url) = servers.iter().find(|url| !is_secure_for_tokens(url)) {
@@ -81,26 +97,341 @@ impl ClientConfig {
                 }
                 Some(value)
             }
-            None if self.api.requires_token => return Err(ConfigError::MissingToken),
+            None if api.requires_token => return Err(ConfigError::MissingToken),
             None => None,
         };
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
+            .connect_timeout(limits.connect_timeout)
+            .pool_max_idle_per_host(limits.max_connections_per_host)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(ConfigError::Http)?;
-        Ok(ClientCore { http, auth, base_url, default_server: self.api.default_server })
+        let slots = connection_slots(&servers, limits.max_connections_per_host);
+        let shared = Shared { api, http, token, auth, base_url, slots };
+        Ok(Self { shared: Arc::new(shared), settings: limits.settings })
+    }
+
+    /// A client sharing this one's connections, whose calls use `options` over its settings.
+    pub fn with_options(&self, options: CallOptions) -> Self {
+        Self { shared: Arc::clone(&self.shared), settings: options.apply(self.settings) }
+    }
+
+    /// Sends `request` and decodes a 2xx answer's JSON body as `T`.
+    pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error<E>> {
+        let (answer, request) = self.call(request).await?;
+        let body = self.decode(&answer, &request)?;
+        Ok(Response::new(answer.status, answer.headers, body))
+    }
+
+    /// Sends `request` and decodes a 2xx answer's JSON body as `T`, or `None` when it has none.
+    pub async fn send_optional_json<T: DeserializeOwned, E: DeserializeOwned>(
+        &self,
+        request: Request,
+    ) -> Result<Response<Option<T>>, Error<E>> {
+        let (answer, request) = self.call(request).await?;
+        let body = if answer.body.iter().all(u8::is_ascii_whitespace) { None } else { Some(self.decode(&answer, &request)?) };
+        Ok(Response::new(answer.status, answer.headers, body))
+    }
+
+    /// Sends `request` and ignores a 2xx answer's body.
+    pub async fn send_empty<E: DeserializeOwned>(&self, request: Request) -> Result<Response<()>, Error<E>> {
+        let (answer, _) = self.call(request).await?;
+        Ok(Response::new(answer.status, answer.headers, ()))
+    }
+
+    /// Sends `request` within one tracing span, which records the operation, the attempts,
+    /// the final status and the latency (never a value, a body or a secret).
+    async fn call<E: DeserializeOwned>(&self, request: Request) -> Result<(Answer, Request), Error<E>> {
+        let operation = request.operation;
+        let span = tracing::info_span!(
+            "dbaas_clients.call",
+            operation_id = operation.id,
+            method = %operation.method,
+            path = operation.path,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self.attempts(request, &span).instrument(span.clone()).await;
+        span.record("latency_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        result
+    }
+
+    /// Makes attempts until one succeeds, one fails for good, or the attempts or the time
+    /// run out.
+    async fn attempts<E: DeserializeOwned>(&self, mut request: Request, span: &tracing::Span) -> Result<(Answer, Request), Error<E>> {
+        if let Some(problem) = request.problem.take() {
+            return Err(Error::Argument(problem));
+        }
+        let (url, slots) = self.url(&request)?;
+        let settings = self.settings;
+        let deadline = Instant::now() + settings.call_timeout;
+        let may_repeat = request.operation.retryable;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            span.record("attempts", attempt);
+            let outcome = self.attempt(&request, &url, &slots, deadline).await;
+            let (reason, asked_wait, error) = match outcome {
+                Attempt::Answer(answer) if (200..300).contains(&answer.status) => {
+                    span.record("status", answer.status);
+                    return Ok((self.without_token_in_headers(answer), request));
+                }
+                Attempt::Answer(answer) => {
+                    span.record("status", answer.status);
+                    let retry = may_repeat && is_retryable_status(answer.status);
+                    let asked = retry_after_of(&answer.headers).or_else(|| rate_limit_wait(&answer.headers));
+                    let reason = format!("HTTP {}", answer.status);
+                    let error = self.api_error(answer, &request);
+                    if !retry {
+                        return Err(error);
+                    }
+                    (reason, asked, error)
+                }
+                Attempt::ConnectFailed(error) if error.is_timeout() => {
+                    let timeout = TimeoutError { limit: TimeoutLimit::Connect, limit_value: Duration::ZERO, attempts: attempt };
+                    ("connect timeout".to_owned(), None, Error::Timeout(timeout))
+                }
+                Attempt::ConnectFailed(error) => ("connection failed".to_owned(), None, Error::Transport(error)),
+                Attempt::Transport(error) if may_repeat => ("transport error".to_owned(), None, Error::Transport(error)),
+                Attempt::Transport(error) => return Err(Error::Transport(error)),
+                Attempt::Timeout(TimeoutLimit::Attempt) if may_repeat => {
+                    ("attempt timeout".to_owned(), None, Error::Timeout(self.timeout(TimeoutLimit::Attempt, attempt)))
+                }
+                Attempt::Timeout(limit) => return Err(Error::Timeout(self.timeout(limit, attempt))),
+                Attempt::TooLarge { status, declared } => {
+                    return Err(Error::BodyTooLarge { status, limit: settings.max_body_bytes, declared });
+                }
+            };
+            if attempt >= settings.retry.attempts() {
+                return Err(error);
+            }
+            let wait = asked_wait.unwrap_or_else(|| settings.retry.backoff(attempt + 1));
+            if Instant::now() + wait >= deadline {
+                // Waiting would outlast the call: give the caller the error (with the delay the
+                // server asked for) at once.
+                return Err(error);
+            }
+            tracing::info!(attempt, reason = %reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    fn timeout(&self, limit: TimeoutLimit, attempts: u32) -> TimeoutError {
+        let limit_value = match limit {
+            TimeoutLimit::Attempt => self.settings.attempt_timeout,
+            _ => self.settings.call_timeout,
+        };
+        TimeoutError { limit, limit_value, attempts }
+    }
+
+    /// One attempt: wait for a connection slot (within the call's deadline), then send and
+    /// read within the attempt's limit.
+    async fn attempt(&self, request: &Request, url: &Url, slots: &Semaphore, deadline: Instant) -> Attempt {
+        let deadline = tokio::time::Instant::from_std(deadline);
+        let Ok(Ok(_slot)) = tokio::time::timeout_at(deadline, slots.acquire()).await else {
+            return Attempt::Timeout(TimeoutLimit::Call);
+        };
+        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let (limit, which) = if self.settings.attempt_timeout < remaining {
+            (self.settings.attempt_timeout, TimeoutLimit::Attempt)
+        } else {
+            (remaining, TimeoutLimit::Call)
+        };
+        tokio::time::timeout(limit, self.send_once(request, url)).await.unwrap_or(Attempt::Timeout(which))
+    }
+
+    async fn send_once(&self, request: &Request, url: &Url) -> Attempt {
+        let operation = request.operation;
+        let mut builder = self.shared.http.request(operation.method.clone(), url.clone()).header(ACCEPT, "application/json");
+        if operation.authenticated
+            && let Some(auth) = &self.shared.auth
+        {
+            builder = builder.header(AUTHORIZATION, auth.clone());
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value.clone());
+        }
+        if let Some(body) = &request.body {
+            builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
+        }
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(error) if error.is_connect() => return Attempt::ConnectFailed(error),
+            Err(error) => return Attempt::Transport(error),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let success = (200..300).contains(&status);
+        let limit = if success { self.settings.max_body_bytes } else { self.settings.max_body_bytes.min(KEPT_BODY_BYTES as u64) };
+        match read_body(response, limit, !success).await {
+            Ok(body) => Attempt::Answer(Answer { status, headers, body }),
+            Err(ReadFailure::TooLarge(declared)) => Attempt::TooLarge { status, declared },
+            Err(ReadFailure::Transport(error)) => Attempt::Transport(error),
+        }
+    }
+
+    /// The URL `request` goes to, and the connection slots of its server: the base URL if the
+    /// client has one, else the operation's own server, else the API's default server; then
+    /// the path and the query.
+    fn url(&self, request: &Request) -> Result<(Url, Arc<Semaphore>), ConfigError> {
+        let server = match (&self.shared.base_url, request.operation.server, self.shared.api.default_server) {
+            (Some(base_url), _, _) => base_url.as_str(),
+            (None, Some(server), _) | (None, None, Some(server)) => server,
+            (None, None, None) => return Err(ConfigError::MissingBaseUrl),
+        };
+        let mut url = Url::parse(&format!("{server}{}", request.path))
+            .map_err(|e| ConfigError::InvalidBaseUrl { url: without_credentials(server), reason: e.to_string() })?;
+        if !request.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&request.query);
+        }
+        let slots = self.shared.slots.iter().find(|(known, _)| known == server).map(|(_, slots)| Arc::clone(slots));
+        let slots = slots.ok_or_else(|| ConfigError::InvalidBaseUrl { url: without_credentials(server), reason: "not a server of this API".to_owned() })?;
+        Ok((url, slots))
+    }
+
+    /// What redacts the secrets of `request` and of this client.
+    fn redactor<'a>(&'a self, request: &'a Request) -> Redactor<'a> {
+        let mut redactor = Redactor::new(self.shared.api.secret_fields);
+        if let Some(token) = &self.shared.token {
+            redactor.value(token.expose());
+        }
+        for secret in &request.secrets {
+            redactor.value(secret.expose());
+        }
+        if let Some(body) = request.body.as_deref().and_then(|body| std::str::from_utf8(body).ok()) {
+            redactor.values_in(body);
+        }
+        redactor
+    }
+
+    fn api_error<E: DeserializeOwned>(&self, answer: Answer, request: &Request) -> Error<E> {
+        let redactor = self.redactor(request);
+        let raw_body = redactor.redact(&String::from_utf8_lossy(&answer.body)).into_owned();
+        let body = serde_json::from_str(&raw_body).ok();
+        let headers = redact_headers(answer.headers, &redactor);
+        Error::Api(Box::new(ApiError { status: answer.status, body, raw_body, headers }))
+    }
+
+    fn decode<T: DeserializeOwned, E>(&self, answer: &Answer, request: &Request) -> Result<T, Error<E>> {
+        serde_json::from_slice(&answer.body).map_err(|source| {
+            let redactor = self.redactor(request);
+            let kept = &answer.body[..answer.body.len().min(KEPT_BODY_BYTES)];
+            Error::Decode {
+                status: answer.status,
+                reason: redactor.redact(&source.to_string()).into_owned(),
+                raw_body: redactor.redact(&String::from_utf8_lossy(kept)).into_owned(),
+            }
+        })
+    }
+
+    /// A successful answer whose headers cannot echo the token.
+    fn without_token_in_headers(&self, answer: Answer) -> Answer {
+        let Some(token) = &self.shared.token else { return answer };
+        if !answer.headers.values().any(|value| value.to_str().is_ok_and(|text| text.contains(token.expose()))) {
+            return answer;
+        }
+        let mut redactor = Redactor::new(&[]);
+        redactor.value(token.expose());
+        Answer { headers: redact_headers(answer.headers, &redactor), ..answer }
     }
 }
 
-/// A base URL without its trailing `/`, once checked to be absolute `http(s)` with no query.
+fn redact_headers(mut headers: HeaderMap, redactor: &Redactor<'_>) -> HeaderMap {
+    for value in headers.values_mut() {
+        if let Ok(text) = value.to_str()
+            && let std::borrow::Cow::Owned(redacted) = redactor.redact(text)
+        {
+            *value = HeaderValue::from_str(&redacted).unwrap_or_else(|_| HeaderValue::from_static(super::redact::REDACTED));
+        }
+    }
+    headers
+}
+
+enum ReadFailure {
+    /// Larger than the limit; the size announced, if any.
+    TooLarge(Option<u64>),
+    Transport(reqwest::Error),
+}
+
+/// Reads a body of at most `limit` bytes: an announced larger size is refused before
+/// reading, and a body without one stops at the limit. With `truncate`, a longer body is
+/// cut at the limit instead. Each byte is copied at most once (none, for a single chunk).
+async fn read_body(mut response: HttpResponse, limit: u64, truncate: bool) -> Result<Bytes, ReadFailure> {
+    let declared = response.content_length();
+    if !truncate && let Some(size) = declared.filter(|size| *size > limit) {
+        return Err(ReadFailure::TooLarge(Some(size)));
+    }
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(ReadFailure::Transport)? {
+        let held = first.as_ref().map_or(joined.len(), Bytes::len);
+        if held + chunk.len() > limit {
+            if !truncate {
+                return Err(ReadFailure::TooLarge(declared));
+            }
+            let room = limit - held;
+            match first.take() {
+                Some(only) if joined.is_empty() => {
+                    joined.extend_from_slice(&only);
+                }
+                _ => {}
+            }
+            joined.extend_from_slice(&chunk[..room]);
+            return Ok(Bytes::from(joined));
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            None => joined.extend_from_slice(&chunk),
+            Some(only) => {
+                let capacity = declared.and_then(|size| usize::try_from(size).ok()).unwrap_or(0).min(limit).max(only.len() + chunk.len());
+                joined = Vec::with_capacity(capacity);
+                joined.extend_from_slice(&only);
+                joined.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(first.unwrap_or_else(|| Bytes::from(joined)))
+}
+
+/// The connection slots of each server: servers on one host share them.
+fn connection_slots(servers: &[String], per_host: usize) -> Vec<(String, Arc<Semaphore>)> {
+    let mut hosts: Vec<(String, Arc<Semaphore>)> = Vec::new();
+    let mut slots = Vec::new();
+    for server in servers {
+        let host = Url::parse(server)
+            .ok()
+            .and_then(|url| Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?)))
+            .unwrap_or_else(|| server.clone());
+        let shared = match hosts.iter().find(|(known, _)| *known == host) {
+            Some((_, slots)) => Arc::clone(slots),
+            None => {
+                let slots = Arc::new(Semaphore::new(per_host));
+                hosts.push((host, Arc::clone(&slots)));
+                slots
+            }
+        };
+        slots.push((server.clone(), shared));
+    }
+    slots
+}
+
+/// A base URL without its trailing `/`, once checked to be absolute `http(s)` with no query,
+/// no credentials and no control characters.
 fn checked_base_url(url: &str) -> Result<String, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidBaseUrl { url: url.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl { url: without_credentials(url), reason: reason.to_owned() };
+    if url.chars().any(char::is_control) {
+        return Err(invalid("a base URL cannot hold control characters such as line breaks"));
+    }
     let parsed = Url::parse(url).map_err(|e| invalid(&e.to_string()))?;
     if !matches!(parsed.scheme(), "http" | "https") {
         return Err(invalid("expected an http:// or https:// URL"));
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(invalid("a base URL cannot carry a user name or password: give credentials to `.token(...)`"));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(invalid("a base URL cannot have a query or a fragment"));
@@ -109,6 +440,19 @@ fn checked_base_url(url: &str) -> Result<String, ConfigError> {
         return Err(invalid("expected an absolute URL with a host"));
     }
     Ok(parsed.as_str().trim_end_matches('/').to_owned())
+}
+
+/// `url` as it may be shown: any user info before the host replaced by `***`, and control
+/// characters escaped.
+pub(crate) fn without_credentials(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let shown = match rest[..authority_end].rfind('@') {
+        Some(at) if !scheme.is_empty() => format!("{scheme}://***@{}", &rest[at + 1..]),
+        Some(at) => format!("***@{}", &rest[at + 1..]),
+        None => url.to_owned(),
+    };
+    shown.escape_debug().to_string()
 }
 
 /// Whether a bearer token may be sent to this server: over https, or to this machine.
@@ -129,100 +473,11 @@ fn is_secure_for_tokens(url: &str) -> bool {
     }
 }
 
-/// A configured client: sends requests and decodes answers.
-#[derive(Debug, Clone)]
-pub struct ClientCore {
-    http: reqwest::Client,
-    auth: Option<HeaderValue>,
-    base_url: Option<String>,
-    default_server: Option<&'static str>,
-}
-
-impl ClientCore {
-    /// Sends `request` and decodes a 2xx answer's JSON body as `T`.
-    pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(&self, request: Request) -> Result<T, Error<E>> {
-        let (status, body) = self.send(request).await?;
-        decode(status, &body)
-    }
-
-    /// Sends `request` and decodes a 2xx answer's JSON body as `T`, or `None` when it has none.
-    pub async fn send_optional_json<T: DeserializeOwned, E: DeserializeOwned>(
-        &self,
-        request: Request,
-    ) -> Result<Option<T>, Error<E>> {
-        let (status, body) = self.send(request).await?;
-        if body.iter().all(u8::is_ascii_whitespace) { Ok(None) } else { decode(status, &body).map(Some) }
-    }
-
-    /// Sends `request` and ignores a 2xx answer's body.
-    pub async fn send_empty<E: DeserializeOwned>(&self, request: Request) -> Result<(), Error<E>> {
-        self.send(request).await.map(|_| ())
-    }
-
-    /// The URL `request` goes to: the base URL if the client has one, else the operation's own
-    /// server, else the API's default server; then the path and the query.
-    fn url(&self, request: &Request) -> Result<Url, ConfigError> {
-        let server = match (&self.base_url, request.server, self.default_server) {
-            (Some(base_url), _, _) => base_url.as_str(),
-            (None, Some(server), _) | (None, None, Some(server)) => server,
-            (None, None, None) => return Err(ConfigError::MissingBaseUrl),
-        };
-        let mut url = Url::parse(&format!("{server}{}", request.path))
-            .map_err(|e| ConfigError::InvalidBaseUrl { url: server.to_owned(), reason: e.to_string() })?;
-        if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
-        }
-        Ok(url)
-    }
-
-    /// Sends `request`; a 2xx answer comes back as its status and body, any other as an error.
-    async fn send<E: DeserializeOwned>(&self, request: Request) -> Result<(u16, Vec<u8>), Error<E>> {
-        if let Some(problem) = request.problem {
-            return Err(Error::Argument(problem));
-        }
-        let url = self.url(&request)?;
-        let mut builder = self.http.request(request.method, url).header(ACCEPT, "application/json");
-        if request.authenticated {
-            let auth = self.auth.as_ref().ok_or(ConfigError::MissingToken)?;
-            builder = builder.header(AUTHORIZATION, auth.clone());
-        }
-        for (name, value) in request.headers {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = request.body {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body);
-        }
-        let response = builder.send().await.map_err(Error::Transport)?;
-        read(response).await
-    }
-}
-
-async fn read<E: DeserializeOwned>(response: Response) -> Result<(u16, Vec<u8>), Error<E>> {
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(Error::Transport)?.to_vec();
-    if (200..300).contains(&status) {
-        return Ok((status, body));
-    }
-    Err(Error::Api(Box::new(ApiError {
-        status,
-        body: serde_json::from_slice(&body).ok(),
-        raw_body: String::from_utf8_lossy(&body).into_owned(),
-        headers,
-    })))
-}
-
-fn decode<T: DeserializeOwned, E>(status: u16, body: &[u8]) -> Result<T, Error<E>> {
-    serde_json::from_slice(body).map_err(|source| Error::Decode {
-        status,
-        source,
-        raw_body: String::from_utf8_lossy(body).into_owned(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::runtime::Operation;
+    use crate::runtime::settings::DEFAULT_CONNECT_TIMEOUT;
 
     #[test]
     fn tokens_only_travel_over_https_or_loopback() {
@@ -242,23 +497,32 @@ mod tests {
         default_server: Some("https://api.example.com"),
         operation_servers: &["https://operations.example.com"],
         requires_token: false,
+        secret_fields: &[],
     };
 
+    fn operation(server: Option<&'static str>) -> &'static Operation {
+        Box::leak(Box::new(Operation {
+            id: "op",
+            method: reqwest::Method::GET,
+            path: "/",
+            server,
+            authenticated: false,
+            retryable: true,
+        }))
+    }
+
     fn url_of(base_url: Option<&str>, request: Request) -> String {
-        let mut config = ClientConfig::new(&API);
-        if let Some(base_url) = base_url {
-            config.set_base_url(base_url.to_owned());
-        }
-        let core = config.build().expect("a valid configuration");
-        core.url(&request).expect("a valid URL").to_string()
+        let limits = Limits { connect_timeout: DEFAULT_CONNECT_TIMEOUT, max_connections_per_host: 1, settings: CallSettings::default() };
+        let core = ClientCore::new(&API, None, base_url, limits).expect("a valid configuration");
+        core.url(&request).expect("a valid URL").0.to_string()
     }
 
     #[test]
     fn operations_go_to_their_own_server_unless_a_base_url_is_set() {
-        let own_server = || Request::new(reqwest::Method::GET).server("https://operations.example.com").path("/operations/").path_param("id", "op 1");
+        let own_server = || Request::new(operation(Some("https://operations.example.com"))).path("/operations/").path_param("id", "op 1");
         assert_eq!(url_of(None, own_server()), "https://operations.example.com/operations/op%201");
         assert_eq!(url_of(Some("http://127.0.0.1:9/prefix/"), own_server()), "http://127.0.0.1:9/prefix/operations/op%201");
-        let default = Request::new(reqwest::Method::GET).path("/v1/items").query("q", "a b&c");
+        let default = Request::new(operation(None)).path("/v1/items").query("q", "a b&c");
         assert_eq!(url_of(None, default), "https://api.example.com/v1/items?q=a+b%26c");
     }
 
@@ -269,5 +533,22 @@ mod tests {
         assert!(checked_base_url("127.0.0.1:8080").is_err());
         assert!(checked_base_url("https://x.example/?a=1").is_err());
         assert!(checked_base_url("mailto:a@b.c").is_err());
+        assert!(checked_base_url("http://127.0.0.1:1/a\r\nb").is_err());
+        assert!(checked_base_url("http://user@127.0.0.1:1").is_err());
+    }
+
+    #[test]
+    fn shown_urls_carry_no_credentials() {
+        assert_eq!(without_credentials("http://user:pw@127.0.0.1:9/a@b"), "http://***@127.0.0.1:9/a@b");
+        assert_eq!(without_credentials("user:pw@host"), "***@host");
+        assert_eq!(without_credentials("https://api.example.com/x"), "https://api.example.com/x");
+        assert_eq!(without_credentials("http://h/\r\n"), "http://h/\\r\\n");
+    }
+
+    #[test]
+    fn servers_on_one_host_share_their_slots() {
+        let slots = connection_slots(&["https://a.example/v1".into(), "https://a.example:443/v2".into(), "https://b.example".into()], 2);
+        assert!(Arc::ptr_eq(&slots[0].1, &slots[1].1));
+        assert!(!Arc::ptr_eq(&slots[0].1, &slots[2].1));
     }
 }

@@ -1,10 +1,20 @@
-//! The errors a call can end with.
+//! The errors a call can end with. None of them shows a secret: bodies and headers are
+//! redacted before an error keeps them, and URLs never carry credentials.
 
 use std::fmt;
+use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
+use super::response::{rate_limit_wait, request_id_of, retry_after_of};
+
 /// Why a call failed. `E` is the API's documented error body.
+///
+/// Each variant says what went wrong and whether anything reached the server:
+/// [`Config`](Self::Config) and [`Argument`](Self::Argument) are refused before sending;
+/// [`Transport`](Self::Transport) and [`Timeout`](Self::Timeout) are failures of the exchange;
+/// [`Api`](Self::Api), [`Decode`](Self::Decode) and [`BodyTooLarge`](Self::BodyTooLarge) are
+/// answers the call cannot return.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -15,23 +25,40 @@ pub enum Error<E> {
     #[error(transparent)]
     Argument(#[from] ArgumentError),
     /// The request could not be sent, or the response could not be read (connection refused,
-    /// timeout, TLS failure...).
+    /// TLS failure, connection reset...), after every attempt allowed.
     #[error("the request could not be completed: {0}")]
     Transport(#[source] reqwest::Error),
+    /// A time limit ran out.
+    #[error(transparent)]
+    Timeout(TimeoutError),
     /// The server answered with a status outside 2xx (boxed, to keep every `Result` small).
     #[error(transparent)]
     Api(Box<ApiError<E>>),
     /// The server answered 2xx, but its body is not what the API documents.
-    #[error("the server answered HTTP {status} with a body that does not match the documented type: {source}")]
+    #[error("the server answered HTTP {status} with a body that does not match the documented type: {reason}")]
     Decode {
         /// The HTTP status.
         status: u16,
-        /// What did not match.
-        #[source]
-        source: serde_json::Error,
-        /// The body as received (lossily decoded as UTF-8).
+        /// What did not match, with any secret redacted.
+        reason: String,
+        /// At most the first 64 KiB of the body, lossily decoded as UTF-8, with secrets
+        /// redacted.
         raw_body: String,
     },
+    /// The answer's body is larger than the client reads.
+    #[error("the server answered HTTP {status} with a body larger than the limit of {limit} bytes{}", declared_size(*.declared))]
+    BodyTooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+        /// The size the server announced in `Content-Length`, when it did.
+        declared: Option<u64>,
+    },
+}
+
+fn declared_size(declared: Option<u64>) -> String {
+    declared.map(|size| format!(" (it announced {size} bytes)")).unwrap_or_default()
 }
 
 impl<E> Error<E> {
@@ -39,11 +66,56 @@ impl<E> Error<E> {
     pub fn status(&self) -> Option<u16> {
         match self {
             Self::Api(error) => Some(error.status),
-            Self::Decode { status, .. } => Some(*status),
+            Self::Decode { status, .. } | Self::BodyTooLarge { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The server's id of the request, when it answered with one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api(error) => error.request_id(),
             _ => None,
         }
     }
 }
+
+/// Which time limit ran out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutLimit {
+    /// Connecting to the server.
+    Connect,
+    /// One attempt: sending the request and reading the whole answer.
+    Attempt,
+    /// The whole call: every attempt, every wait between them, and waiting for a connection.
+    Call,
+}
+
+/// A time limit ran out.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} after {attempts} attempt(s): the limit is {limit_value:?}", self.what())]
+pub struct TimeoutError {
+    /// The limit that ran out.
+    pub limit: TimeoutLimit,
+    /// Its value.
+    pub limit_value: Duration,
+    /// How many attempts were made.
+    pub attempts: u32,
+}
+
+impl TimeoutError {
+    fn what(&self) -> &'static str {
+        match self.limit {
+            TimeoutLimit::Connect => "connecting to the server timed out",
+            TimeoutLimit::Attempt => "the attempt timed out",
+            TimeoutLimit::Call => "the call timed out",
+        }
+    }
+}
+
+/// The longest part of a raw body an error keeps.
+pub(crate) const KEPT_BODY_BYTES: usize = 64 * 1024;
 
 /// An answer with a status outside 2xx.
 #[derive(Debug)]
@@ -51,11 +123,12 @@ impl<E> Error<E> {
 pub struct ApiError<E> {
     /// The HTTP status.
     pub status: u16,
-    /// The error body, when it decodes as the API's documented error type.
+    /// The error body, when it decodes as the API's documented error type (decoded from the
+    /// redacted body).
     pub body: Option<E>,
-    /// The body as received (lossily decoded as UTF-8), whether it decoded or not.
+    /// At most the first 64 KiB of the body, lossily decoded as UTF-8, with secrets redacted.
     pub raw_body: String,
-    /// The response headers (looked up case-insensitively).
+    /// The response headers (looked up case-insensitively), with secrets redacted.
     pub headers: HeaderMap,
 }
 
@@ -64,6 +137,28 @@ impl<E> ApiError<E> {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
+
+    /// The server's id of the request: a request-id header, or a `request_id`/`requestId`
+    /// field of the body.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id_of(&self.headers).or_else(|| super::response::request_id_in_body(&self.raw_body))
+    }
+
+    /// How long the server asks the client to wait before trying again: `Retry-After`
+    /// (seconds or an HTTP date), or, when `ratelimit-remaining` is 0, until `ratelimit-reset`.
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after_of(&self.headers).or_else(|| rate_limit_wait(&self.headers))
+    }
+
+    /// Whether the same request may succeed later: 408, 429, 502, 503 and 504.
+    pub fn is_retryable(&self) -> bool {
+        is_retryable_status(self.status)
+    }
+}
+
+/// The statuses worth another attempt.
+pub(crate) fn is_retryable_status(status: u16) -> bool {
+    matches!(status, 408 | 429 | 502 | 503 | 504)
 }
 
 /// The longest part of a raw body an error message quotes.
@@ -76,14 +171,37 @@ impl<E> fmt::Display for ApiError<E> {
         if let Some(reason) = reason {
             write!(f, " {reason}")?;
         }
-        let body: String = self.raw_body.split_whitespace().collect::<Vec<_>>().join(" ");
-        if body.is_empty() {
+        let (quoted, cut) = quote_collapsed(&self.raw_body, QUOTED_BODY_CHARS);
+        if quoted.is_empty() {
             return f.write_str(" with an empty body");
         }
-        let quoted: String = body.chars().take(QUOTED_BODY_CHARS).collect();
-        let ellipsis = if quoted.len() < body.len() { "…" } else { "" };
-        write!(f, ": {quoted}{ellipsis}")
+        write!(f, ": {quoted}{}", if cut { "…" } else { "" })
     }
+}
+
+/// The first `limit` characters of `text` with each run of whitespace made one space, and
+/// whether there was more; reads no further than it quotes.
+fn quote_collapsed(text: &str, limit: usize) -> (String, bool) {
+    let mut quoted = String::new();
+    let mut count = 0;
+    let mut pending_space = false;
+    for c in text.trim_start().chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        let needed = if pending_space { 2 } else { 1 };
+        if count + needed > limit {
+            return (quoted, true);
+        }
+        if pending_space {
+            quoted.push(' ');
+            pending_space = false;
+        }
+        quoted.push(c);
+        count += needed;
+    }
+    (quoted, false)
 }
 
 impl<E: fmt::Debug> std::error::Error for ApiError<E> {}
@@ -96,7 +214,7 @@ pub enum ConfigError {
     #[error("this API needs a bearer token: call `.token(...)` on the client builder")]
     MissingToken,
     /// The token cannot be sent in an HTTP header.
-    #[error("the token is not a valid HTTP header value: it holds a line break or another control character")]
+    #[error("the token must be visible ASCII (no spaces, line breaks, control or non-ASCII characters)")]
     InvalidToken,
     /// The spec names no server and no base URL was given.
     #[error("this API has no default server: call `.base_url(...)` on the client builder")]
@@ -104,7 +222,8 @@ pub enum ConfigError {
     /// The base URL is not an absolute `http://` or `https://` URL.
     #[error("invalid base URL `{url}`: {reason}")]
     InvalidBaseUrl {
-        /// The URL as given.
+        /// The URL as given, without any user name or password, and with control
+        /// characters escaped.
         url: String,
         /// What is wrong with it.
         reason: String,
@@ -126,13 +245,14 @@ pub enum ConfigError {
 #[derive(Debug, thiserror::Error)]
 #[error("argument `{argument}` was refused: {problem}")]
 pub struct ArgumentError {
-    /// The parameter's name in the API.
-    pub argument: &'static str,
+    /// Where the value is, by its wire names: `path.userName`, `header.Idempotency-Key`,
+    /// `body.permissions[1].databaseName`.
+    pub argument: String,
     /// What is wrong with it.
     pub problem: ArgumentProblem,
 }
 
-/// What is wrong with an argument.
+/// What is wrong with an argument. The messages never quote the value, which may be secret.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ArgumentProblem {
@@ -148,4 +268,59 @@ pub enum ArgumentProblem {
     /// The body could not be turned into JSON.
     #[error("the body cannot be serialized as JSON: {0}")]
     Body(#[source] serde_json::Error),
+    /// Shorter than `minLength`.
+    #[error("shorter than {min} characters (minLength)")]
+    TooShort {
+        /// The least number of characters.
+        min: u64,
+    },
+    /// Longer than `maxLength`.
+    #[error("longer than {max} characters (maxLength)")]
+    TooLong {
+        /// The most characters.
+        max: u64,
+    },
+    /// Does not match `pattern`.
+    #[error("does not match the pattern `{pattern}`")]
+    PatternMismatch {
+        /// The regular expression.
+        pattern: &'static str,
+    },
+    /// Below `minimum`.
+    #[error("less than {min} (minimum)")]
+    BelowMinimum {
+        /// The least value.
+        min: f64,
+    },
+    /// Above `maximum`.
+    #[error("greater than {max} (maximum)")]
+    AboveMaximum {
+        /// The greatest value.
+        max: f64,
+    },
+    /// Fewer items than `minItems`.
+    #[error("fewer than {min} items (minItems)")]
+    TooFewItems {
+        /// The least number of items.
+        min: u64,
+    },
+    /// More items than `maxItems`.
+    #[error("more than {max} items (maxItems)")]
+    TooManyItems {
+        /// The most items.
+        max: u64,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_collapses_whitespace_and_stops_at_the_limit() {
+        assert_eq!(quote_collapsed("  a \n\t b  ", 10), ("a b".to_owned(), false));
+        assert_eq!(quote_collapsed("abcdef", 3), ("abc".to_owned(), true));
+        assert_eq!(quote_collapsed("ab cd", 4), ("ab c".to_owned(), true));
+        assert_eq!(quote_collapsed("", 4), (String::new(), false));
+    }
 }

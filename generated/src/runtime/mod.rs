@@ -1,19 +1,41 @@
-//! The behaviour every generated client shares, written once by hand: configuration, request
-//! building, sending, decoding and errors. Generated modules call into it and stay thin.
+//! The behaviour every generated client shares, written once by hand: the client builder,
+//! sending with retries and timeouts, bounded reading, validation, redaction, errors and
+//! tracing. Generated modules state what their spec says and call into it.
 
+mod api;
+mod builder;
 mod client;
 mod error;
 mod param;
+mod redact;
 mod request;
+mod response;
 mod secret;
 mod serde_helpers;
+mod settings;
+mod validate;
 
-pub use client::{ApiInfo, ClientConfig, ClientCore};
-pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error};
+pub use api::{ApiClient, ApiInfo, Operation};
+pub use builder::ClientBuilder;
+pub use client::ClientCore;
+pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, TimeoutError, TimeoutLimit};
 pub use param::ParamValue;
+pub use redact::REDACTED;
 pub use request::Request;
+pub use response::{RateLimit, Response};
 pub use secret::Secret;
+#[doc(hidden)]
 pub use serde_helpers::deserialize_some;
+pub use settings::{
+    CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy,
+};
+#[doc(hidden)]
+pub use validate::{FieldPath, Rules, Validate};
+
+/// The HTTP method type the generated operations name.
+#[doc(hidden)]
+pub use reqwest::Method;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("dbaas-clients/", env!("CARGO_PKG_VERSION"));

@@ -6,11 +6,20 @@ use std::borrow::Cow;
 pub trait ParamValue {
     /// The value as text, before any encoding.
     fn param_text(&self) -> Cow<'_, str>;
+
+    /// The value as a secret, when it is one: it is then kept out of every text.
+    fn secret(&self) -> Option<&super::Secret> {
+        None
+    }
 }
 
 impl<T: ParamValue + ?Sized> ParamValue for &T {
     fn param_text(&self) -> Cow<'_, str> {
         (**self).param_text()
+    }
+
+    fn secret(&self) -> Option<&super::Secret> {
+        (**self).secret()
     }
 }
 
@@ -29,6 +38,10 @@ impl ParamValue for String {
 impl ParamValue for super::Secret {
     fn param_text(&self) -> Cow<'_, str> {
         Cow::Borrowed(self.expose())
+    }
+
+    fn secret(&self) -> Option<&super::Secret> {
+        Some(self)
     }
 }
 

@@ -1,57 +1,57 @@
 //! One request, built step by step by a generated method; problems with its arguments are kept
 //! and reported before anything is sent.
 
+use std::fmt;
+
+use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use reqwest::Method;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
 
-use super::{ArgumentError, ArgumentProblem, ParamValue};
+use super::validate::{FieldPath, Rules, Validate};
+use super::{ArgumentError, ArgumentProblem, Operation, ParamValue, Secret};
 
 /// The characters a path parameter keeps as they are: RFC 3986's unreserved set. Everything
 /// else, `/`, `?`, `#`, `%`, spaces and non-ASCII included, is percent-encoded, so a value is
 /// always exactly one path segment.
 const SEGMENT_KEEPS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
-/// A request being built: method, path, query, headers and body.
-#[derive(Debug)]
+/// A request being built: the operation it belongs to, its path, query, headers and body.
+#[doc(hidden)]
 pub struct Request {
-    pub(super) method: Method,
-    pub(super) server: Option<&'static str>,
-    pub(super) authenticated: bool,
+    pub(super) operation: &'static Operation,
     pub(super) path: String,
     pub(super) query: Vec<(&'static str, String)>,
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
-    pub(super) body: Option<Vec<u8>>,
+    pub(super) body: Option<Bytes>,
+    /// Secret values sent outside the body (in headers), redacted from any echo.
+    pub(super) secrets: Vec<Secret>,
     pub(super) problem: Option<ArgumentError>,
 }
 
+impl fmt::Debug for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Request")
+            .field("operation", &self.operation.id)
+            .field("method", &self.operation.method)
+            .field("path", &self.operation.path)
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .finish_non_exhaustive()
+    }
+}
+
 impl Request {
-    /// Starts a request with `method`, sent to the API's default server.
-    pub fn new(method: Method) -> Self {
+    /// Starts a request of `operation`.
+    pub fn new(operation: &'static Operation) -> Self {
         Self {
-            method,
-            server: None,
-            authenticated: false,
+            operation,
             path: String::new(),
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
+            secrets: Vec::new(),
             problem: None,
         }
-    }
-
-    /// Sends the request to this server instead of the API's default one (unless the client
-    /// has a base URL, which wins).
-    pub fn server(mut self, url: &'static str) -> Self {
-        self.server = Some(url);
-        self
-    }
-
-    /// Sends the client's bearer token with the request.
-    pub fn bearer(mut self) -> Self {
-        self.authenticated = true;
-        self
     }
 
     /// Appends literal path text, as the spec writes it.
@@ -64,8 +64,8 @@ impl Request {
     pub fn path_param(mut self, name: &'static str, value: impl ParamValue) -> Self {
         let text = value.param_text();
         match text.as_ref() {
-            "" => self.refuse(name, ArgumentProblem::EmptyPathSegment),
-            "." | ".." => self.refuse(name, ArgumentProblem::DotPathSegment),
+            "" => self.refuse("path", name, ArgumentProblem::EmptyPathSegment),
+            "." | ".." => self.refuse("path", name, ArgumentProblem::DotPathSegment),
             _ => self.path.extend(utf8_percent_encode(&text, SEGMENT_KEEPS)),
         }
         self
@@ -95,9 +95,15 @@ impl Request {
 
     /// Adds a request header.
     pub fn header(mut self, name: &'static str, value: impl ParamValue) -> Self {
+        if let Some(secret) = value.secret() {
+            self.secrets.push(secret.clone());
+        }
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.param_text())) {
-            (Ok(header_name), Ok(header_value)) => self.headers.push((header_name, header_value)),
-            _ => self.refuse(name, ArgumentProblem::InvalidHeaderValue),
+            (Ok(header_name), Ok(mut header_value)) => {
+                header_value.set_sensitive(value.secret().is_some());
+                self.headers.push((header_name, header_value));
+            }
+            _ => self.refuse("header", name, ArgumentProblem::InvalidHeaderValue),
         }
         self
     }
@@ -110,17 +116,43 @@ impl Request {
         }
     }
 
-    /// Sets the JSON body.
-    pub fn json(mut self, body: &impl Serialize) -> Self {
+    /// Adds the idempotency-key header: the caller's key, or else a fresh UUID v4. The same key
+    /// goes out on every attempt of the call.
+    pub fn idempotency_key(self, name: &'static str, value: Option<impl ParamValue>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self.header(name, uuid::Uuid::new_v4()),
+        }
+    }
+
+    /// Checks the constraints the spec states on a parameter.
+    pub fn check<T: Validate + ?Sized>(mut self, location: &'static str, name: &'static str, value: &T, rules: &Rules) -> Self {
+        if self.problem.is_none()
+            && let Err(error) = value.check(rules, &FieldPath::Root(location, name))
+        {
+            self.problem = Some(error);
+        }
+        self
+    }
+
+    /// Checks the body against the constraints of its type, then sets it as JSON.
+    pub fn json<T: Serialize + Validate + ?Sized>(mut self, body: &T) -> Self {
+        if self.problem.is_some() {
+            return self;
+        }
+        if let Err(error) = body.validate(&FieldPath::Root("body", "")) {
+            self.problem = Some(error);
+            return self;
+        }
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Some(bytes),
-            Err(error) => self.refuse("body", ArgumentProblem::Body(error)),
+            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
+            Err(error) => self.refuse("body", "", ArgumentProblem::Body(error)),
         }
         self
     }
 
     /// Sets the JSON body when one is given.
-    pub fn json_opt(self, body: Option<&impl Serialize>) -> Self {
+    pub fn json_opt<T: Serialize + Validate + ?Sized>(self, body: Option<&T>) -> Self {
         match body {
             Some(body) => self.json(body),
             None => self,
@@ -128,7 +160,7 @@ impl Request {
     }
 
     /// Keeps the first problem; it is reported instead of sending.
-    fn refuse(&mut self, argument: &'static str, problem: ArgumentProblem) {
-        self.problem.get_or_insert(ArgumentError { argument, problem });
+    fn refuse(&mut self, location: &'static str, name: &'static str, problem: ArgumentProblem) {
+        self.problem.get_or_insert_with(|| ArgumentError { argument: FieldPath::Root(location, name).to_string(), problem });
     }
 }

@@ -14,77 +14,53 @@
 pub mod types;
 /// Why a call of this API failed.
 ///
-/// A status outside 2xx is [`crate::runtime::Error::Api`]; its body is decoded as [`types::Status`] when it can be.
+/// # Errors
+///
+/// Every operation of [`Client`] returns this error:
+///
+/// - [`crate::runtime::Error::Api`] for any status outside 2xx, its body decoded as [`types::Status`] when it can be;
+/// - [`crate::runtime::Error::Decode`] for a 2xx body that does not match the documented type;
+/// - [`crate::runtime::Error::Argument`] for an argument refused before sending (a constraint of the spec, an
+///   empty path segment);
+/// - [`crate::runtime::Error::Timeout`] and [`crate::runtime::Error::Transport`] when the exchange itself fails,
+///   after the retries the client allows;
+/// - [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.
 pub type Error = crate::runtime::Error<types::Status>;
-/// What the runtime needs to know about this API.
-static API: crate::runtime::ApiInfo = crate::runtime::ApiInfo {
-    default_server: ::std::option::Option::Some("https://mdb.api.cloud.yandex.net"),
-    operation_servers: &["https://operation.api.cloud.yandex.net"],
-    requires_token: true,
-};
-/// Builds a [`Client`]; see [`Client::builder`].
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
-pub struct ClientBuilder {
-    config: crate::runtime::ClientConfig,
-}
-impl ClientBuilder {
-    /// Sets the bearer token sent as `Authorization: Bearer <token>`.
-    ///
-    /// An IAM token, sent as `Authorization: Bearer <IAM token>`.
-    ///
-    /// The token is never sent over plain `http://`, except to a loopback address.
-    pub fn token(
-        mut self,
-        token: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.config.set_token(token.into());
-        self
-    }
-    /// Sends every operation to `url` instead of the spec's servers (by default <https://mdb.api.cloud.yandex.net>): a proxy or a local mock, say.
-    ///
-    /// The operation's path is appended to it, so it may carry a path prefix.
-    pub fn base_url(
-        mut self,
-        url: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.config.set_base_url(url.into());
-        self
-    }
-    /// Sets the time a whole call may take (60 seconds unless set).
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.set_timeout(timeout);
-        self
-    }
-    /// Sets the time connecting to the server may take (10 seconds unless set).
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.config.set_connect_timeout(timeout);
-        self
-    }
-    /// Checks the settings and builds the client.
-    ///
-    /// # Errors
-    ///
-    /// [`crate::runtime::Error::Config`] when a token is needed and missing or not a
-    /// valid header value, when the base URL is not an absolute `http(s)` URL, or when
-    /// the token would travel over plain `http://` to a host other than this machine.
-    pub fn build(self) -> ::std::result::Result<Client, Error> {
-        ::std::result::Result::Ok(Client {
-            core: self.config.build()?,
-        })
-    }
-}
+/// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
+/// with a documented default (see [`crate::runtime::ClientBuilder`]).
+pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// A client of Yandex Cloud Managed Service for MongoDB API — Users.
+///
+/// Authentication: a bearer token, given to [`ClientBuilder::token`].
+///
+/// An IAM token, sent as `Authorization: Bearer <IAM token>`.
 ///
 /// Cloning is cheap: clones share one connection pool.
 #[derive(::std::fmt::Debug, ::std::clone::Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+impl crate::runtime::ApiClient for Client {
+    const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
+        default_server: ::std::option::Option::Some("https://mdb.api.cloud.yandex.net"),
+        operation_servers: &["https://operation.api.cloud.yandex.net"],
+        requires_token: true,
+        secret_fields: &["password"],
+    };
+    fn from_core(core: crate::runtime::ClientCore) -> Self {
+        Self { core }
+    }
+}
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
-        ClientBuilder {
-            config: crate::runtime::ClientConfig::new(&API),
+        ClientBuilder::new()
+    }
+    /// A client that shares this one's connections and whose calls use `options`
+    /// (retries, timeouts, body limit) over this client's settings.
+    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+        Self {
+            core: self.core.with_options(options),
         }
     }
     /// Updates the specified MongoDB user
@@ -145,7 +121,10 @@ impl Client {
         cluster_id: &str,
         user_name: &str,
         body: &types::UpdateUserRequest,
-    ) -> ::std::result::Result<types::UpdateUserOperation, Error> {
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::UpdateUserOperation>,
+        Error,
+    > {
         self.update_user_with(cluster_id, user_name, body, &UpdateUserOptions::default())
             .await
     }
@@ -156,14 +135,45 @@ impl Client {
         user_name: &str,
         body: &types::UpdateUserRequest,
         options: &UpdateUserOptions,
-    ) -> ::std::result::Result<types::UpdateUserOperation, Error> {
-        let request = crate::runtime::Request::new(::reqwest::Method::PATCH)
-            .bearer()
+    ) -> ::std::result::Result<
+        crate::runtime::Response<types::UpdateUserOperation>,
+        Error,
+    > {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "update_user",
+            method: crate::runtime::Method::PATCH,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
+            server: ::std::option::Option::None,
+            authenticated: true,
+            retryable: true,
+        };
+        let request = crate::runtime::Request::new(&OPERATION)
             .path("/managed-mongodb/v1/clusters/")
             .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &crate::runtime::Rules {
+                    max_length: ::std::option::Option::Some(50),
+                    ..crate::runtime::Rules::NONE
+                },
+            )
             .path("/users/")
             .path_param("userName", user_name)
-            .header_opt("Idempotency-Key", options.idempotency_key.as_ref())
+            .check(
+                "path",
+                "userName",
+                user_name,
+                &crate::runtime::Rules {
+                    max_length: ::std::option::Option::Some(63),
+                    pattern: ::std::option::Option::Some(
+                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                    ),
+                    ..crate::runtime::Rules::NONE
+                },
+            )
+            .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref())
             .json(body);
         self.core.send_json(request).await
     }
@@ -214,10 +224,18 @@ impl Client {
     pub async fn get_operation(
         &self,
         operation_id: &str,
-    ) -> ::std::result::Result<types::Operation, Error> {
-        let request = crate::runtime::Request::new(::reqwest::Method::GET)
-            .server("https://operation.api.cloud.yandex.net")
-            .bearer()
+    ) -> ::std::result::Result<crate::runtime::Response<types::Operation>, Error> {
+        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+            id: "get_operation",
+            method: crate::runtime::Method::GET,
+            path: "/operations/{operationId}",
+            server: ::std::option::Option::Some(
+                "https://operation.api.cloud.yandex.net",
+            ),
+            authenticated: true,
+            retryable: true,
+        };
+        let request = crate::runtime::Request::new(&OPERATION)
             .path("/operations/")
             .path_param("operationId", operation_id);
         self.core.send_json(request).await
@@ -233,7 +251,8 @@ impl Client {
 pub struct UpdateUserOptions {
     /// Makes the request idempotent: a repeated request with the same key returns the
     /// Operation of the first one instead of starting a new one. A UUID (version 4
-    /// recommended).
+    /// recommended). When the caller gives none, the client sends a fresh one, the same
+    /// on every attempt of the call, so the call can be retried safely.
     ///
     /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
     ///

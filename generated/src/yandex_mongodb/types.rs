@@ -47,6 +47,23 @@ pub struct UpdateUserRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deletion_protection: ::std::option::Option<bool>,
 }
+impl crate::runtime::Validate for UpdateUserRequest {
+    fn validate(
+        &self,
+        at: &crate::runtime::FieldPath<'_>,
+    ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+        crate::runtime::Validate::check(
+            &self.password,
+            &crate::runtime::Rules {
+                max_length: ::std::option::Option::Some(128),
+                ..crate::runtime::Rules::NONE
+            },
+            &at.field("password"),
+        )?;
+        crate::runtime::Validate::validate(&self.permissions, &at.field("permissions"))?;
+        ::std::result::Result::Ok(())
+    }
+}
 /// A set of roles on one database.
 #[derive(
     ::std::fmt::Debug,
@@ -69,6 +86,7 @@ pub struct Permission {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+impl crate::runtime::Validate for Permission {}
 /// A MongoDB User resource. For more information, see the Developer's Guide.
 #[derive(
     ::std::fmt::Debug,

@@ -2,7 +2,15 @@
 
 #![allow(dead_code, clippy::expect_used)]
 
+use std::time::Duration;
+
+use dbaas_clients::runtime::RetryPolicy;
 use wiremock::{MockServer, Request};
+
+/// Retries as the default policy does, with waits short enough for tests.
+pub fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default().initial_backoff(Duration::from_millis(20)).max_backoff(Duration::from_millis(50))
+}
 
 /// The one request the server received; fails the test if there were more or fewer.
 pub async fn only_request(server: &MockServer) -> Request {

@@ -1,0 +1,142 @@
+//! The checks of the constraints a spec states on request values: a `Validate` impl for each
+//! type a request can carry, and the rules of each constrained parameter.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{ToTokens, quote};
+
+use super::types::ident;
+use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef};
+
+/// The `Rules` value of `constraints`, when they constrain anything the runtime checks.
+pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
+    let Constraints { min_length, max_length, pattern, min_items, max_items, minimum, maximum, items } = constraints;
+    let mut set = Vec::new();
+    let mut field = |name: &str, value: Option<TokenStream>| {
+        if let Some(value) = value {
+            let name = ident(name);
+            set.push(quote! { #name: ::std::option::Option::Some(#value), });
+        }
+    };
+    let count = |value: &Option<u64>| value.map(|v| Literal::u64_unsuffixed(v).into_token_stream());
+    let bound = |value: &Option<f64>| value.map(|v| Literal::f64_unsuffixed(v).into_token_stream());
+    field("min_length", count(min_length));
+    field("max_length", count(max_length));
+    field("pattern", pattern.as_ref().map(|v| quote! { #v }));
+    field("min_items", count(min_items));
+    field("max_items", count(max_items));
+    field("minimum", bound(minimum));
+    field("maximum", bound(maximum));
+    field("items", items.as_deref().and_then(rules).map(|rules| quote! { &#rules }));
+    if set.is_empty() {
+        return None;
+    }
+    Some(quote! { crate::runtime::Rules { #(#set)* ..crate::runtime::Rules::NONE } })
+}
+
+/// The checks of every struct and enum a request body or parameter can hold, by type name.
+pub struct Checks<'a> {
+    api: &'a Api,
+    reachable: BTreeSet<String>,
+}
+
+impl<'a> Checks<'a> {
+    /// Finds the types a request can hold.
+    pub fn of(api: &'a Api) -> Self {
+        Self { api, reachable: request_types(api) }
+    }
+
+    /// The `Validate` impl of `def`, when a request can hold it.
+    pub fn impl_for(&self, def: &TypeDef) -> Option<TokenStream> {
+        match def {
+            TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def)),
+            TypeDef::Enum(def) if self.reachable.contains(&def.name) => {
+                let name = ident(&def.name);
+                Some(quote! { impl crate::runtime::Validate for #name {} })
+            }
+            _ => None,
+        }
+    }
+}
+
+fn struct_impl(api: &Api, def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let checks: Vec<TokenStream> = def.fields.iter().filter_map(|field| field_check(api, field)).collect();
+    if checks.is_empty() {
+        return quote! { impl crate::runtime::Validate for #name {} };
+    }
+    quote! {
+        impl crate::runtime::Validate for #name {
+            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+                #(#checks)*
+                ::std::result::Result::Ok(())
+            }
+        }
+    }
+}
+
+/// The check of one field: its constraints (or those of the alias it names), and the fields
+/// of the structs it holds.
+fn field_check(api: &Api, field: &Field) -> Option<TokenStream> {
+    let (name, wire) = (ident(&field.name), &field.wire_name);
+    let constraints = effective_constraints(api, field);
+    if let Some(rules) = rules(constraints) {
+        return Some(quote! { crate::runtime::Validate::check(&self.#name, &#rules, &at.field(#wire))?; });
+    }
+    holds_struct(api, &field.ty, 0).then(|| quote! { crate::runtime::Validate::validate(&self.#name, &at.field(#wire))?; })
+}
+
+/// A field's own constraints, or else those of the alias its type names.
+fn effective_constraints<'a>(api: &'a Api, field: &'a Field) -> &'a Constraints {
+    let mut constraints = &field.docs.constraints;
+    let mut ty = &field.ty;
+    for _ in 0..api.types.len() {
+        if *constraints != Constraints::default() {
+            break;
+        }
+        let TypeRef::Named(name) = ty else { break };
+        let Some(TypeDef::Alias(alias)) = api.types.get(name) else { break };
+        constraints = &alias.docs.constraints;
+        ty = &alias.ty;
+    }
+    constraints
+}
+
+/// Whether a value of `ty` holds a struct, whose fields may have constraints.
+fn holds_struct(api: &Api, ty: &TypeRef, depth: usize) -> bool {
+    match ty {
+        TypeRef::List(item) | TypeRef::Map(item) => holds_struct(api, item, depth),
+        TypeRef::Named(name) if depth <= api.types.len() => match api.types.get(name) {
+            Some(TypeDef::Struct(_)) => true,
+            Some(TypeDef::Alias(alias)) => holds_struct(api, &alias.ty, depth + 1),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The names of the structs and enums a request can carry.
+fn request_types(api: &Api) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut pending: Vec<&TypeRef> = Vec::new();
+    for op in &api.operations {
+        pending.extend(op.body.iter().map(|body| &body.ty));
+        pending.extend(op.params.iter().map(|param| &param.ty));
+    }
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::List(item) | TypeRef::Map(item) => pending.push(item),
+            TypeRef::Named(name) if found.insert(name.clone()) => match api.types.get(name) {
+                Some(TypeDef::Struct(def)) => {
+                    pending.extend(def.fields.iter().map(|field| &field.ty));
+                    pending.extend(def.additional.iter());
+                }
+                Some(TypeDef::Alias(alias)) => pending.push(&alias.ty),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    found
+}

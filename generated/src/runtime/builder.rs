@@ -1,0 +1,147 @@
+//! The client builder every API shares: credentials, where to send, and the production
+//! settings (retries, timeouts, limits).
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use super::client::{ClientCore, Limits};
+use super::settings::{CallSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy};
+use super::{ApiClient, ConfigError, Secret};
+
+/// Builds a client of one API. Every setting has a documented default; `build` checks them
+/// all before anything is sent.
+///
+/// | setting | default |
+/// |---|---|
+/// | [`retry`](Self::retry) | 3 attempts, exponential backoff with jitter ([`RetryPolicy::default`]) |
+/// | [`connect_timeout`](Self::connect_timeout) | 10 s |
+/// | [`attempt_timeout`](Self::attempt_timeout) | 30 s |
+/// | [`timeout`](Self::timeout) (the whole call) | 60 s |
+/// | [`max_body_bytes`](Self::max_body_bytes) | 64 MiB |
+/// | [`max_connections_per_host`](Self::max_connections_per_host) | 64 |
+pub struct ClientBuilder<C> {
+    token: Option<Secret>,
+    base_url: Option<String>,
+    connect_timeout: Duration,
+    max_connections_per_host: usize,
+    settings: CallSettings,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        Self {
+            token: self.token.clone(),
+            base_url: self.base_url.clone(),
+            connect_timeout: self.connect_timeout,
+            max_connections_per_host: self.max_connections_per_host,
+            settings: self.settings,
+            client: PhantomData,
+        }
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("base_url", &self.base_url.as_deref().map(super::client::without_credentials))
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_connections_per_host", &self.max_connections_per_host)
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl<C: ApiClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// The default settings.
+    pub fn new() -> Self {
+        Self {
+            token: None,
+            base_url: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_connections_per_host: DEFAULT_MAX_CONNECTIONS_PER_HOST,
+            settings: CallSettings::default(),
+            client: PhantomData,
+        }
+    }
+
+    /// Sets the bearer token, sent as `Authorization: Bearer <token>`. It must be visible
+    /// ASCII, and it is never sent over plain `http://` except to a loopback address.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret::new(token));
+        self
+    }
+
+    /// Sends every operation to `url` instead of the spec's servers: a proxy or a local mock,
+    /// say. The operation's path is appended to it, so it may carry a path prefix. A URL with
+    /// a user name or password is refused: credentials go through [`token`](Self::token).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets how failed attempts are retried; [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.settings.retry = policy;
+        self
+    }
+
+    /// Sets the time connecting to a server may take.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets the time one attempt may take, from sending the request to reading the whole
+    /// answer.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.settings.attempt_timeout = timeout;
+        self
+    }
+
+    /// Sets the time a whole call may take: every attempt, every wait between attempts, and
+    /// waiting for a free connection.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.call_timeout = timeout;
+        self
+    }
+
+    /// Sets the largest response body the client reads, in bytes. A larger answer ends the
+    /// call with [`Error::BodyTooLarge`](super::Error::BodyTooLarge).
+    pub fn max_body_bytes(mut self, bytes: u64) -> Self {
+        self.settings.max_body_bytes = bytes;
+        self
+    }
+
+    /// Sets how many requests the client has in flight to one host (at least 1); further
+    /// calls wait for a free slot, within their own timeout.
+    pub fn max_connections_per_host(mut self, connections: usize) -> Self {
+        self.max_connections_per_host = connections.max(1);
+        self
+    }
+
+    /// Checks the settings and builds the client.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError`] when a token is needed and missing or is not visible ASCII, when the
+    /// base URL is not an absolute `http(s)` URL or carries credentials or control
+    /// characters, or when the token would travel over plain `http://` to a host other than
+    /// this machine.
+    pub fn build(self) -> Result<C, ConfigError> {
+        let limits = Limits {
+            connect_timeout: self.connect_timeout,
+            max_connections_per_host: self.max_connections_per_host,
+            settings: self.settings,
+        };
+        ClientCore::new(C::API, self.token, self.base_url.as_deref(), limits).map(C::from_core)
+    }
+}
