@@ -33,3 +33,35 @@ pub fn header<'r>(request: &'r Request, name: &str) -> Option<&'r str> {
 pub fn user_agent() -> String {
     format!("dbaas-clients/{}", env!("CARGO_PKG_VERSION"))
 }
+
+/// A local server speaking raw HTTP/1.1, for answers wiremock cannot give (no
+/// `Content-Length`, a size announced but never sent). `answer` writes the whole response
+/// after the request's head has been read. Serves at most `connections` connections.
+pub async fn raw_server<F, Fut>(connections: usize, answer: F) -> String
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send,
+{
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a loopback port");
+    let address = listener.local_addr().expect("a local address");
+    let answer = std::sync::Arc::new(answer);
+    tokio::spawn(async move {
+        for _ in 0..connections {
+            let Ok((mut stream, _)) = listener.accept().await else { return };
+            let answer = std::sync::Arc::clone(&answer);
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0_u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 64 * 1024 {
+                    if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                answer(stream).await;
+            });
+        }
+    });
+    format!("http://{address}")
+}
