@@ -42,6 +42,7 @@ struct Shared {
     token: Option<Secret>,
     auth: Option<HeaderValue>,
     base_url: Option<String>,
+    connect_timeout: Duration,
     /// The connection slots of each server, shared by the servers on one host.
     slots: Vec<(String, Arc<Semaphore>)>,
 }
@@ -108,7 +109,7 @@ impl ClientCore {
             .build()
             .map_err(ConfigError::Http)?;
         let slots = connection_slots(&servers, limits.max_connections_per_host);
-        let shared = Shared { api, http, token, auth, base_url, slots };
+        let shared = Shared { api, http, token, auth, base_url, connect_timeout: limits.connect_timeout, slots };
         Ok(Self { shared: Arc::new(shared), settings: limits.settings })
     }
 
@@ -191,8 +192,7 @@ impl ClientCore {
                     (reason, asked, error)
                 }
                 Attempt::ConnectFailed(error) if error.is_timeout() => {
-                    let timeout = TimeoutError { limit: TimeoutLimit::Connect, limit_value: Duration::ZERO, attempts: attempt };
-                    ("connect timeout".to_owned(), None, Error::Timeout(timeout))
+                    ("connect timeout".to_owned(), None, Error::Timeout(self.timeout(TimeoutLimit::Connect, attempt)))
                 }
                 Attempt::ConnectFailed(error) => ("connection failed".to_owned(), None, Error::Transport(error)),
                 Attempt::Transport(error) if may_repeat => ("transport error".to_owned(), None, Error::Transport(error)),
@@ -221,8 +221,9 @@ impl ClientCore {
 
     fn timeout(&self, limit: TimeoutLimit, attempts: u32) -> TimeoutError {
         let limit_value = match limit {
+            TimeoutLimit::Connect => self.shared.connect_timeout,
             TimeoutLimit::Attempt => self.settings.attempt_timeout,
-            _ => self.settings.call_timeout,
+            TimeoutLimit::Call => self.settings.call_timeout,
         };
         TimeoutError { limit, limit_value, attempts }
     }
