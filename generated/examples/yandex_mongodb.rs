@@ -6,23 +6,23 @@
 //!     <cluster-id> <user-name> <database> <role>...
 //! ```
 //!
-//! Only `permissions` is named in the update mask, so the user's password stays as it is.
-//! `YC_BASE_URL` points the client somewhere else than the API, such as a local mock.
+//! Only `permissions` is set, so only `permissions` is named in the update mask the client
+//! sends: the user's password stays as it is. `YC_BASE_URL` points the client somewhere else
+//! than the API, such as a local mock.
 
 use std::env;
 use std::error::Error;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use dbaas_clients::runtime::Patch;
 use dbaas_clients::yandex_mongodb::{Client, types};
 
 const USAGE: &str = "usage: yandex_mongodb <cluster-id> <user-name> <database> <role>...";
 
-/// How long to wait between two looks at the operation.
-const POLL_INTERVAL: Duration = Duration::from_secs(2);
-
-/// How many looks at the operation before giving up.
-const MAX_POLLS: u32 = 150;
+/// How long to wait for the operation before giving up (it goes on on the server; run the
+/// example again with the same arguments, or resume it by its id).
+const WAIT: Duration = Duration::from_secs(300);
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -49,30 +49,14 @@ async fn run() -> Result<(), Box<dyn Error>> {
     let client = builder.build()?;
 
     let body = types::UpdateUserRequest {
-        update_mask: Some("permissions".to_owned()),
-        permissions: Some(vec![types::Permission { database_name: Some(database.clone()), roles: Some(roles.to_vec()) }]),
+        permissions: Patch::Set(vec![types::Permission { database_name: Some(database.clone()), roles: Some(roles.to_vec()) }]),
         ..Default::default()
     };
     // The client sends an idempotency key of its own, so a retried request returns the first
     // operation instead of starting another.
-    let started = client.update_user(cluster, user, &body).await?.into_body();
-    let id = started.id.ok_or("the server started an operation without an id")?;
-    println!("operation {id} started");
-
-    for _ in 0..MAX_POLLS {
-        let operation = client.get_operation(&id).await?.into_body();
-        if operation.done == Some(true) {
-            if let Some(error) = operation.error {
-                return Err(format!("operation {id} failed: code {:?}: {}", error.code, error.message.unwrap_or_default()).into());
-            }
-            // Polling answers with a generic Operation: its `response` is a `google.protobuf.Any`,
-            // which decodes into the type its `@type` names.
-            let response = operation.response.ok_or("the operation finished without a response")?;
-            let user: types::User = serde_json::from_value(serde_json::to_value(&response)?)?;
-            println!("operation {id} done: {user:#?}");
-            return Ok(());
-        }
-        tokio::time::sleep(POLL_INTERVAL).await;
-    }
-    Err(format!("operation {id} is still running; look again later").into())
+    let operation = client.update_user(cluster, user, &body).await?;
+    println!("operation {} started", operation.id());
+    let updated = operation.wait_for(WAIT).await?;
+    println!("operation {} done: {updated:#?}", operation.id());
+    Ok(())
 }

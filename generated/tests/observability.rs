@@ -8,7 +8,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::quick_retries;
-use dbaas_clients::runtime::RateLimit;
+use dbaas_clients::runtime::{Patch, RateLimit};
 use dbaas_clients::yandex_mongodb::{Client, types};
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -24,7 +24,7 @@ fn operation() -> serde_json::Value {
 }
 
 fn password_only() -> types::UpdateUserRequest {
-    types::UpdateUserRequest { update_mask: Some("password".to_owned()), password: Some(PASSWORD.into()), ..Default::default() }
+    types::UpdateUserRequest { password: Patch::Set(PASSWORD.into()), ..Default::default() }
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{header, quick_retries};
-use dbaas_clients::runtime::{CallOptions, RetryPolicy, TimeoutLimit};
+use dbaas_clients::runtime::{CallOptions, Patch, RetryPolicy, TimeoutLimit};
 use dbaas_clients::{digitalocean, yandex_mongodb};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -38,8 +38,7 @@ fn operation() -> serde_json::Value {
 
 fn password_only() -> yandex_mongodb::types::UpdateUserRequest {
     yandex_mongodb::types::UpdateUserRequest {
-        update_mask: Some("password".to_owned()),
-        password: Some("n3w-passw0rd".into()),
+        password: Patch::Set("n3w-passw0rd".into()),
         ..Default::default()
     }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use dbaas_clients::runtime::{ConfigError, REDACTED, RetryPolicy};
+use dbaas_clients::runtime::{ConfigError, Patch, REDACTED, RetryPolicy};
 use dbaas_clients::{digitalocean, yandex_mongodb};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -44,8 +44,7 @@ async fn a_server_echoing_the_body_and_headers_leaves_no_secret_in_the_error() {
     let server = echoing().await;
     let client = yandex_mongodb::Client::builder().token(TOKEN).base_url(server.uri()).retry(RetryPolicy::disabled()).build().unwrap();
     let body = yandex_mongodb::types::UpdateUserRequest {
-        update_mask: Some("password".to_owned()),
-        password: Some(PASSWORD.into()),
+        password: Patch::Set(PASSWORD.into()),
         ..Default::default()
     };
     let error = client.update_user("c9qgcm4nv7ajkbj8d3bq", "app-01", &body).await.unwrap_err();

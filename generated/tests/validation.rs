@@ -5,6 +5,7 @@
 mod common;
 
 use common::nothing_sent;
+use dbaas_clients::runtime::Patch;
 use dbaas_clients::yandex_mongodb::{Client, Error, types};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -17,7 +18,7 @@ async fn server_and_client() -> (MockServer, Client) {
 }
 
 fn with_password(password: &str) -> types::UpdateUserRequest {
-    types::UpdateUserRequest { update_mask: Some("password".to_owned()), password: Some(password.into()), ..Default::default() }
+    types::UpdateUserRequest { password: Patch::Set(password.into()), ..Default::default() }
 }
 
 async fn refused(client: &Client, cluster: &str, user: &str, body: &types::UpdateUserRequest) -> (String, String) {

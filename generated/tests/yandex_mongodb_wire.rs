@@ -7,7 +7,7 @@ mod common;
 
 use chrono::{Datelike, Timelike};
 use common::{header, only_request, quick_retries, user_agent};
-use dbaas_clients::runtime::Secret;
+use dbaas_clients::runtime::{Patch, Secret};
 use dbaas_clients::yandex_mongodb::{Client, Error, UpdateUserOptions, types};
 use serde_json::json;
 use wiremock::matchers::any;
@@ -29,8 +29,8 @@ async fn answering_with(template: ResponseTemplate) -> (MockServer, Client) {
 fn password_and_permissions() -> types::UpdateUserRequest {
     types::UpdateUserRequest {
         update_mask: Some("password,permissions".to_owned()),
-        password: Some(Secret::new("s3cr3t-passw0rd")),
-        permissions: Some(vec![types::Permission {
+        password: Patch::Set(Secret::new("s3cr3t-passw0rd")),
+        permissions: Patch::Set(vec![types::Permission {
             database_name: Some("db1".to_owned()),
             roles: Some(vec!["readWrite".to_owned()]),
         }]),
@@ -116,8 +116,8 @@ async fn the_current_api_fields_are_sent_as_json_booleans() {
     let (server, client) = answering(running()).await;
     let body = types::UpdateUserRequest {
         update_mask: Some("deletionProtection,generatePassword".to_owned()),
-        generate_password: Some(true),
-        deletion_protection: Some(false),
+        generate_password: Patch::Set(true),
+        deletion_protection: Patch::Set(false),
         ..Default::default()
     };
     client.update_user(CLUSTER, "app-01", &body).await.unwrap();
@@ -130,7 +130,7 @@ async fn the_current_api_fields_are_sent_as_json_booleans() {
 #[tokio::test]
 async fn a_running_operation_has_no_done_key() {
     let (_server, client) = answering(running()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     assert_eq!(operation.id.as_deref(), Some("c9q8v0dj1r9r8mi0a8rf"));
     assert_eq!(operation.done, None);
     assert_eq!(operation.response, None);
@@ -145,7 +145,7 @@ async fn a_running_operation_has_no_done_key() {
 #[tokio::test]
 async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
     let (_server, client) = answering(finished()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     assert_eq!(operation.done, Some(true));
     let modified = operation.modified_at.unwrap();
     assert_eq!((modified.year(), modified.second(), modified.nanosecond()), (2026, 7, 123_456_789));
@@ -160,7 +160,7 @@ async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
 #[tokio::test]
 async fn a_failed_operation_carries_the_status_and_its_typed_details() {
     let (_server, client) = answering(failed()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     assert_eq!(operation.done, Some(true));
     assert_eq!(operation.response, None);
     let error = operation.error.unwrap();
@@ -176,7 +176,7 @@ async fn a_new_auth_type_is_kept_rather_than_failing() {
     let mut operation = finished();
     operation["response"]["authType"] = json!("AUTH_TYPE_OAUTH");
     let (_server, client) = answering(operation).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body();
+    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     let auth_type = operation.response.unwrap().auth_type.unwrap();
     assert_eq!(auth_type, types::UserAuthType::UnknownValue("AUTH_TYPE_OAUTH".to_owned()));
     assert_eq!(auth_type.as_str(), "AUTH_TYPE_OAUTH");

@@ -28,6 +28,8 @@ pub fn module_file(api: &Api) -> TokenStream {
     let secret_fields = secret_fields(api);
     let methods = api.operations.iter().map(|op| operation_methods(api, op));
     let options = api.operations.iter().filter_map(options_struct);
+    let long_running = api.operations.iter().filter_map(|op| super::long_running::module_items(api, op));
+    let resumes = api.operations.iter().filter_map(super::long_running::resume_method);
     let client_docs = docs::attrs(&client_docs(api));
     quote! {
         #module_docs
@@ -73,9 +75,13 @@ pub fn module_file(api: &Api) -> TokenStream {
             }
 
             #(#methods)*
+
+            #(#resumes)*
         }
 
         #(#options)*
+
+        #(#long_running)*
     }
 }
 
@@ -207,12 +213,16 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
     let doc = docs::attrs(&operation_docs(api, op));
     let (params, names) = positional_args(op);
     let (ret, send) = match (&op.success.ty, op.success.may_be_empty) {
-        (Some(ty), false) => (rust_type(ty, Scope::Module), quote! { send_json }),
+        _ if op.long_running.is_some() => {
+            let (handle, poll) = (super::long_running::handle_name(op), super::long_running::poll_name(op));
+            (quote! { #handle }, quote! { send_long_running(request, &#poll) })
+        }
+        (Some(ty), false) => (rust_type(ty, Scope::Module), quote! { send_json(request) }),
         (Some(ty), true) => {
             let ty = rust_type(ty, Scope::Module);
-            (quote! { ::std::option::Option<#ty> }, quote! { send_optional_json })
+            (quote! { ::std::option::Option<#ty> }, quote! { send_optional_json(request) })
         }
-        (None, _) => (quote! { () }, quote! { send_empty }),
+        (None, _) => (quote! { () }, quote! { send_empty(request) }),
     };
     let deprecated = op.deprecated.then(|| quote! { #[deprecated = "the API marks this operation deprecated"] });
     let ret = quote! { crate::runtime::Response<#ret> };
@@ -223,7 +233,7 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
             #deprecated
             pub async fn #fn_name(&self, #(#params),*) -> ::std::result::Result<#ret, Error> {
                 #request
-                self.core.#send(request).await
+                self.core.#send.await
             }
         };
     };
@@ -243,7 +253,7 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
         #deprecated
         pub async fn #with_name(&self, #(#params,)* options: &#options) -> ::std::result::Result<#ret, Error> {
             #request
-            self.core.#send(request).await
+            self.core.#send.await
         }
     }
 }
@@ -359,6 +369,17 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         let repeats_summary = op.summary.as_deref().is_some_and(|s| description.first().is_some_and(|first| first.trim_end_matches('.') == s.trim_end_matches('.')));
         paragraph(&mut lines, if repeats_summary && description.len() == 1 { Vec::new() } else { description });
     }
+    if let Some(long_running) = &op.long_running {
+        let result = match &long_running.result {
+            TypeRef::Named(name) => format!("[`types::{name}`]"),
+            _ => "its result".to_owned(),
+        };
+        paragraph(&mut lines, [
+            format!("Starts a long-running operation: `.wait().await` on the answer polls `{}` until the", long_running.poll_operation_id),
+            format!("operation is done and gives {result}. `.id()` gives the id to store, and"),
+            format!("[`Client::resume_{}`] makes the same handle from it later.", op.fn_name.trim_start_matches("r#")),
+        ]);
+    }
     paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method, op.path_template, docs::code(&op.operation_id))]);
     if let Some(server) = &op.server {
         paragraph(&mut lines, [format!("Sent to <{}>, this operation's own server, unless the client has a base URL.", server.url)]);
@@ -386,13 +407,6 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         }
         text
     }));
-    paragraph(&mut lines, ["# Errors".to_owned()]);
-    paragraph(&mut lines, [
-        "[`crate::runtime::Error::Api`] for any status outside 2xx (its body decoded when it matches the".to_owned(),
-        "documented error type), [`crate::runtime::Error::Decode`] for a 2xx body that does not match".to_owned(),
-        "the documented type, [`crate::runtime::Error::Argument`] for an argument refused before".to_owned(),
-        "sending, and [`crate::runtime::Error::Transport`] when the exchange itself fails.".to_owned(),
-    ]);
     paragraph(&mut lines, ["# Example".to_owned()]);
     paragraph(&mut lines, example::usage(api, op));
     lines

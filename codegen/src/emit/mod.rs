@@ -5,6 +5,8 @@
 mod client;
 pub mod docs;
 mod example;
+mod long_running;
+mod masked;
 mod types;
 mod validation;
 

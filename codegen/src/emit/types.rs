@@ -63,6 +63,7 @@ pub fn types_file(api: &Api) -> TokenStream {
     let checks = super::validation::Checks::of(api);
     let items = api.types.values().map(|def| {
         let item = match def {
+            TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role),
             TypeDef::Struct(def) => struct_item(def),
             TypeDef::Enum(def) => enum_item(def),
             TypeDef::Alias(def) => alias_item(def),

@@ -50,6 +50,7 @@ impl<'a> Checks<'a> {
     /// The `Validate` impl of `def`, when a request can hold it.
     pub fn impl_for(&self, def: &TypeDef) -> Option<TokenStream> {
         match def {
+            TypeDef::Struct(def) if def.mask.is_some() => None,
             TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def)),
             TypeDef::Enum(def) if self.reachable.contains(&def.name) => {
                 let name = ident(&def.name);
@@ -88,7 +89,7 @@ fn field_check(api: &Api, field: &Field) -> Option<TokenStream> {
 }
 
 /// A field's own constraints, or else those of the alias its type names.
-fn effective_constraints<'a>(api: &'a Api, field: &'a Field) -> &'a Constraints {
+pub fn effective_constraints<'a>(api: &'a Api, field: &'a Field) -> &'a Constraints {
     let mut constraints = &field.docs.constraints;
     let mut ty = &field.ty;
     for _ in 0..api.types.len() {

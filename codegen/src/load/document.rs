@@ -209,6 +209,26 @@ pub struct Operation {
     /// The `externalDocs` keyword.
     #[serde(default, rename = "externalDocs")]
     pub external_docs: Option<ExternalDocs>,
+    /// The `x-long-running` extension: the operation starts a long-running operation.
+    #[serde(default, rename = "x-long-running")]
+    pub long_running: Option<LongRunningMark>,
+}
+
+/// The `x-long-running` extension of an operation.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LongRunningMark {
+    /// The `operationId` of the operation that polls it (a GET taking the operation's id).
+    pub poll: String,
+    /// The component schema of the result the operation ends with.
+    pub result: String,
+    /// The component schema of the operation's metadata.
+    #[serde(default)]
+    pub metadata: Option<String>,
+    /// The full name of the result's message type, as its `@type` URL ends
+    /// (`yandex.cloud.mdb.mongodb.v1.User`); without it the last part must match `result`.
+    #[serde(default, rename = "resultType")]
+    pub result_type: Option<String>,
 }
 
 /// A parameter, or a `$ref` to one in `components.parameters`.
@@ -429,6 +449,14 @@ pub struct Schema {
     /// The `x-secret` extension: a string that must never be shown, like `format: password`.
     #[serde(default, rename = "x-secret")]
     pub secret: bool,
+    /// The `x-field-mask` extension: on a request body, the property that holds its update
+    /// mask; the client computes the mask from the fields the caller set or reset.
+    #[serde(default, rename = "x-field-mask")]
+    pub field_mask: Option<String>,
+    /// The `x-field-mask-nested` extension: an object inside a masked body whose own fields
+    /// are masked one by one, by dotted paths.
+    #[serde(default, rename = "x-field-mask-nested")]
+    pub field_mask_nested: bool,
 }
 
 /// The `type` keyword of a schema.

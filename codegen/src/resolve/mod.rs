@@ -4,6 +4,7 @@
 //! once. Problems are collected rather than returned one by one, so a run reports all of them.
 
 mod analysis;
+mod long_running;
 pub mod model;
 mod operations;
 mod schemas;
@@ -37,7 +38,8 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         resolver.check_security(requirements, "security");
     }
     let auth = resolver.bearer_auth();
-    let (operations, error_body) = resolver.operations();
+    let (mut operations, error_body) = resolver.operations();
+    resolver.link_long_running(&mut operations);
     if resolver.errors.is_empty() {
         let mut types = resolver.types;
         analysis::mark_boxed_fields(&mut types);

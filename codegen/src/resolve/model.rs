@@ -79,6 +79,21 @@ pub struct StructDef {
     pub additional: Option<TypeRef>,
     /// Whether every field has a sensible default, so `Default` can be derived.
     pub derives_default: bool,
+    /// The struct's part in a partial update, when the spec marks it.
+    pub mask: Option<MaskRole>,
+}
+
+/// The part a struct plays in a partial update (`x-field-mask`, `x-field-mask-nested`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MaskRole {
+    /// The request body: the field with this wire name holds the mask, every other field is a
+    /// `Patch`.
+    Body {
+        /// The wire name of the mask field.
+        mask_field: String,
+    },
+    /// An object inside a masked body: its fields are `Patch`es named by dotted paths.
+    Nested,
 }
 
 /// How a field may be absent or `null` on the wire.
@@ -252,6 +267,33 @@ pub struct Operation {
     pub deprecated: bool,
     /// Whether the operation sends the bearer token.
     pub authenticated: bool,
+    /// How the long-running operation it starts is polled, when the spec marks it.
+    pub long_running: Option<LongRunning>,
+}
+
+/// A long-running operation (`x-long-running`): how to poll it and what it ends with.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LongRunning {
+    /// The polling operation's `operationId`.
+    pub poll_operation_id: String,
+    /// The polling operation's path template.
+    pub poll_path_template: String,
+    /// The polling path before the id.
+    pub poll_path_before: String,
+    /// The wire name of the id parameter.
+    pub poll_id_param: String,
+    /// The polling path after the id.
+    pub poll_path_after: String,
+    /// The polling operation's own server.
+    pub poll_server: Option<ServerUrl>,
+    /// Whether polling sends the bearer token.
+    pub poll_authenticated: bool,
+    /// The type of the result the operation ends with.
+    pub result: TypeRef,
+    /// The message type the result's `@type` must name.
+    pub result_type: String,
+    /// The type of the operation's metadata, for the docs.
+    pub metadata: Option<TypeRef>,
 }
 
 /// The type `ty` stands for, following named aliases (not into lists or maps); a cycle of

@@ -164,6 +164,7 @@ impl Resolver<'_> {
             description: op.description.clone().or_else(|| item.description.clone()),
             deprecated: op.deprecated,
             authenticated,
+            long_running: None,
         })
     }
 

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use serde_yaml::Value;
 
 use super::Resolver;
-use super::model::{ADDITIONAL_FIELD, UNKNOWN_VARIANT, AliasDef, Constraints, Docs, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, Variant};
+use super::model::{
+    ADDITIONAL_FIELD, UNKNOWN_VARIANT, AliasDef, Constraints, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef, Variant,
+};
 use crate::error::Problem;
 use crate::load::{AdditionalProperties, Schema, SchemaKind};
 use crate::names;
@@ -203,7 +205,8 @@ impl Resolver<'_> {
         if !self.claim_type_name(name, place) {
             return None;
         }
-        let placeholder = StructDef { name: name.to_owned(), docs: Docs::default(), fields: Vec::new(), additional: None, derives_default: false };
+        let placeholder =
+            StructDef { name: name.to_owned(), docs: Docs::default(), fields: Vec::new(), additional: None, derives_default: false, mask: None };
         self.types.insert(name.to_owned(), TypeDef::Struct(placeholder));
         for (index, required) in schema.required.iter().enumerate() {
             if !properties.contains_key(required) {
@@ -255,17 +258,49 @@ impl Resolver<'_> {
         if !self.claim_type_name(name, place) {
             return None;
         }
-        let def = StructDef { name: name.to_owned(), docs: self.docs(schema), fields, additional, derives_default: false };
+        let mask = self.mask_role(schema, &fields, place);
+        let def = StructDef { name: name.to_owned(), docs: self.docs(schema), fields, additional, derives_default: false, mask };
         self.types.insert(name.to_owned(), TypeDef::Struct(def));
         Some(TypeRef::Named(name.to_owned()))
+    }
+
+    /// The part the struct plays in a partial update, as `x-field-mask` and
+    /// `x-field-mask-nested` mark it.
+    fn mask_role(&mut self, schema: &Schema, fields: &[Field], place: &str) -> Option<MaskRole> {
+        match (&schema.field_mask, schema.field_mask_nested) {
+            (Some(_), true) => {
+                self.invalid(place, "a schema is either a masked body (`x-field-mask`) or a nested masked object (`x-field-mask-nested`), not both");
+                None
+            }
+            (Some(mask_field), false) => {
+                let mask_place = format!("{place}.x-field-mask");
+                match fields.iter().find(|field| field.wire_name == *mask_field) {
+                    Some(field) if field.ty == TypeRef::String => Some(MaskRole::Body { mask_field: mask_field.clone() }),
+                    Some(_) => {
+                        self.invalid(mask_place, format!("the mask property `{mask_field}` must be `type: string` (a FieldMask in JSON)"));
+                        None
+                    }
+                    None => {
+                        let suggestion = crate::suggest::nearest(mask_field, fields.iter().map(|f| &f.wire_name))
+                            .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+                        self.invalid(mask_place, format!("`{mask_field}` is not one of the properties{suggestion}"));
+                        None
+                    }
+                }
+            }
+            (None, true) => Some(MaskRole::Nested),
+            (None, false) => None,
+        }
     }
 
     /// Reports keywords that mean nothing for the schema's type, which would otherwise be
     /// ignored without a word.
     fn keywords_apply(&mut self, schema: &Schema, kind: SchemaKind, place: &str) -> bool {
         use SchemaKind::{Array, Integer, Number, Object, String};
-        let rules: [(&str, bool, &[SchemaKind]); 12] = [
+        let rules: [(&str, bool, &[SchemaKind]); 14] = [
             ("x-secret", schema.secret, &[String]),
+            ("x-field-mask", schema.field_mask.is_some(), &[Object]),
+            ("x-field-mask-nested", schema.field_mask_nested, &[Object]),
             ("properties", schema.properties.is_some(), &[Object]),
             ("required", !schema.required.is_empty(), &[Object]),
             ("additionalProperties", schema.additional_properties.is_some(), &[Object]),
@@ -387,6 +422,8 @@ fn sibling_keywords(schema: &Schema) -> Vec<&'static str> {
         ("enum", schema.enumeration.is_some()),
         ("nullable", schema.nullable),
         ("x-secret", schema.secret),
+        ("x-field-mask", schema.field_mask.is_some()),
+        ("x-field-mask-nested", schema.field_mask_nested),
         ("readOnly", schema.read_only),
         ("writeOnly", schema.write_only),
         ("default", schema.default.is_some()),

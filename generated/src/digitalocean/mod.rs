@@ -97,13 +97,6 @@ impl Client {
     /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
     /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
     ///
-    /// # Errors
-    ///
-    /// [`crate::runtime::Error::Api`] for any status outside 2xx (its body decoded when it matches the
-    /// documented error type), [`crate::runtime::Error::Decode`] for a 2xx body that does not match
-    /// the documented type, [`crate::runtime::Error::Argument`] for an argument refused before
-    /// sending, and [`crate::runtime::Error::Transport`] when the exchange itself fails.
-    ///
     /// # Example
     ///
     /// ```no_run

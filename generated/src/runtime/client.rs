@@ -17,7 +17,7 @@ use super::error::{KEPT_BODY_BYTES, TimeoutError, TimeoutLimit, is_retryable_sta
 use super::redact::Redactor;
 use super::response::{rate_limit_wait, retry_after_of};
 use super::settings::{CallOptions, CallSettings};
-use super::{ApiError, ApiInfo, ConfigError, Error, Request, Response, Secret, USER_AGENT};
+use super::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, Response, Secret, USER_AGENT};
 
 /// What a client is built with, beside its credentials and servers.
 pub(crate) struct Limits {
@@ -133,6 +133,19 @@ impl ClientCore {
         let (answer, request) = self.call(request).await?;
         let body = if answer.body.iter().all(u8::is_ascii_whitespace) { None } else { Some(self.decode(&answer, &request)?) };
         Ok(Response::new(answer.status, answer.headers, body))
+    }
+
+    /// Sends `request`, which starts a long-running operation, and gives its handle.
+    pub async fn send_long_running<O, R, E>(&self, request: Request, poll: &'static Poll) -> Result<Response<LongRunning<O, R, E>>, Error<E>>
+    where
+        O: DeserializeOwned,
+        R: DeserializeOwned,
+        E: DeserializeOwned,
+    {
+        let (answer, request) = self.call(request).await?;
+        let handle = LongRunning::started(self.clone(), poll, &answer.body);
+        let handle = handle.map_err(|source| self.decode_error::<E>(&answer, &request, &source))?;
+        Ok(Response::new(answer.status, answer.headers, handle))
     }
 
     /// Sends `request` and ignores a 2xx answer's body.
@@ -317,15 +330,17 @@ impl ClientCore {
     }
 
     fn decode<T: DeserializeOwned, E>(&self, answer: &Answer, request: &Request) -> Result<T, Error<E>> {
-        serde_json::from_slice(&answer.body).map_err(|source| {
-            let redactor = self.redactor(request);
-            let kept = &answer.body[..answer.body.len().min(KEPT_BODY_BYTES)];
-            Error::Decode {
-                status: answer.status,
-                reason: redactor.redact(&source.to_string()).into_owned(),
-                raw_body: redactor.redact(&String::from_utf8_lossy(kept)).into_owned(),
-            }
-        })
+        serde_json::from_slice(&answer.body).map_err(|source| self.decode_error(answer, request, &source))
+    }
+
+    fn decode_error<E>(&self, answer: &Answer, request: &Request, source: &serde_json::Error) -> Error<E> {
+        let redactor = self.redactor(request);
+        let kept = &answer.body[..answer.body.len().min(KEPT_BODY_BYTES)];
+        Error::Decode {
+            status: answer.status,
+            reason: redactor.redact(&source.to_string()).into_owned(),
+            raw_body: redactor.redact(&String::from_utf8_lossy(kept)).into_owned(),
+        }
     }
 
     /// A successful answer whose headers cannot echo the token.

@@ -45,6 +45,28 @@ pub enum Error<E> {
         /// redacted.
         raw_body: String,
     },
+    /// A long-running operation finished with an error.
+    #[error("operation `{}` failed: {}", .0.id, .0)]
+    OperationFailed(Box<OperationFailure>),
+    /// A long-running operation did not finish before the deadline of the wait; it may still
+    /// finish: wait on it again with its id.
+    #[error("operation `{id}` did not finish within {waited:?}; it may still finish: wait on it again with its id")]
+    OperationTimeout {
+        /// The operation's id.
+        id: String,
+        /// How long the client waited.
+        waited: Duration,
+    },
+    /// A long-running operation finished with a result of another type than the one declared.
+    #[error("operation `{id}` finished with a result of type `{found}`, expected `{expected}`")]
+    UnexpectedResult {
+        /// The operation's id.
+        id: String,
+        /// The result type declared in the spec.
+        expected: String,
+        /// The `@type` the server sent, or `nothing` when the operation has no result.
+        found: String,
+    },
     /// The answer's body is larger than the client reads.
     #[error("the server answered HTTP {status} with a body larger than the limit of {limit} bytes{}", declared_size(*.declared))]
     BodyTooLarge {
@@ -77,6 +99,26 @@ impl<E> Error<E> {
             Self::Api(error) => error.request_id(),
             _ => None,
         }
+    }
+}
+
+/// The error a long-running operation finished with (`google.rpc.Status`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OperationFailure {
+    /// The operation's id.
+    pub id: String,
+    /// The status code (`google.rpc.Code`).
+    pub code: i64,
+    /// The server's message.
+    pub message: String,
+    /// The details, each a message with its `@type`.
+    pub details: Vec<serde_json::Value>,
+}
+
+impl fmt::Display for OperationFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (code {})", self.message, self.code)
     }
 }
 
@@ -309,6 +351,20 @@ pub enum ArgumentProblem {
     TooManyItems {
         /// The most items.
         max: u64,
+    },
+    /// A field is set or reset, but the caller's own update mask does not name it, so the
+    /// server would ignore it.
+    #[error("it is set or reset, but the update mask given does not name `{path}`: add it to the mask, or leave the mask to the client")]
+    NotInUpdateMask {
+        /// The field's path in the mask's terms.
+        path: String,
+    },
+    /// An update that sets and resets nothing: its mask would be empty, which the server
+    /// reads as "reset every field".
+    #[error("nothing to update: set or reset at least one field (an empty `{mask_field}` would reset every field)")]
+    EmptyUpdate {
+        /// The wire name of the mask field.
+        mask_field: &'static str,
     },
 }
 

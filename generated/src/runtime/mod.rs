@@ -6,7 +6,9 @@ mod api;
 mod builder;
 mod client;
 mod error;
+mod long_running;
 mod param;
+mod patch;
 mod redact;
 mod request;
 mod response;
@@ -18,8 +20,17 @@ mod validate;
 pub use api::{ApiClient, ApiInfo, Operation};
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
-pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, TimeoutError, TimeoutLimit};
+pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, OperationFailure, TimeoutError, TimeoutLimit};
+pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
 pub use param::ParamValue;
+pub use patch::Patch;
+#[doc(hidden)]
+pub use patch::{FieldVisitor, FieldVisitorMut, Masked, computed_mask, mask_of};
+/// The serde and validation glue of masked request bodies.
+#[doc(hidden)]
+pub mod masked {
+    pub use super::patch::{deserialize, serialize, validate};
+}
 pub use redact::REDACTED;
 pub use request::Request;
 pub use response::{RateLimit, Response};

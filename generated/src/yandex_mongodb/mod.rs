@@ -74,6 +74,10 @@ impl Client {
     /// The answer is a long-running `Operation`: poll it with `get_operation` until `done`
     /// is `true`, then read `response` (the updated user) or `error`.
     ///
+    /// Starts a long-running operation: `.wait().await` on the answer polls `get_operation` until the
+    /// operation is done and gives [`types::User`]. `.id()` gives the id to store, and
+    /// [`Client::resume_update_user`] makes the same handle from it later.
+    ///
     /// `PATCH /managed-mongodb/v1/clusters/{clusterId}/users/{userName}` (operationId `update_user`).
     ///
     /// # Arguments
@@ -96,13 +100,6 @@ impl Client {
     /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
     /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
     ///
-    /// # Errors
-    ///
-    /// [`crate::runtime::Error::Api`] for any status outside 2xx (its body decoded when it matches the
-    /// documented error type), [`crate::runtime::Error::Decode`] for a 2xx body that does not match
-    /// the documented type, [`crate::runtime::Error::Argument`] for an argument refused before
-    /// sending, and [`crate::runtime::Error::Transport`] when the exchange itself fails.
-    ///
     /// # Example
     ///
     /// ```no_run
@@ -121,10 +118,7 @@ impl Client {
         cluster_id: &str,
         user_name: &str,
         body: &types::UpdateUserRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::UpdateUserOperation>,
-        Error,
-    > {
+    ) -> ::std::result::Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
         self.update_user_with(cluster_id, user_name, body, &UpdateUserOptions::default())
             .await
     }
@@ -135,10 +129,7 @@ impl Client {
         user_name: &str,
         body: &types::UpdateUserRequest,
         options: &UpdateUserOptions,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::UpdateUserOperation>,
-        Error,
-    > {
+    ) -> ::std::result::Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             id: "update_user",
             method: crate::runtime::Method::PATCH,
@@ -175,7 +166,7 @@ impl Client {
             )
             .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref())
             .json(body);
-        self.core.send_json(request).await
+        self.core.send_long_running(request, &UPDATE_USER_POLL).await
     }
     /// Returns the specified Operation resource
     ///
@@ -201,13 +192,6 @@ impl Client {
     /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
     /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
     /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
-    ///
-    /// # Errors
-    ///
-    /// [`crate::runtime::Error::Api`] for any status outside 2xx (its body decoded when it matches the
-    /// documented error type), [`crate::runtime::Error::Decode`] for a 2xx body that does not match
-    /// the documented type, [`crate::runtime::Error::Argument`] for an argument refused before
-    /// sending, and [`crate::runtime::Error::Transport`] when the exchange itself fails.
     ///
     /// # Example
     ///
@@ -240,6 +224,18 @@ impl Client {
             .path_param("operationId", operation_id);
         self.core.send_json(request).await
     }
+    /// The handle of an operation that [`Client::update_user`] started, from its stored id: wait on it
+    /// again after a restart, say. Nothing is sent until it is waited on.
+    pub fn resume_update_user(
+        &self,
+        operation_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> UpdateUserLongRunning {
+        crate::runtime::LongRunning::resume(
+            self.core.clone(),
+            &UPDATE_USER_POLL,
+            operation_id,
+        )
+    }
 }
 /// The optional parameters of [`Client::update_user_with`].
 #[derive(
@@ -259,3 +255,26 @@ pub struct UpdateUserOptions {
     /// Sent as the header `Idempotency-Key`.
     pub idempotency_key: ::std::option::Option<::uuid::Uuid>,
 }
+/// The long-running operation [`Client::update_user`] starts: `.wait().await` gives its result.
+///
+/// [`Client::resume_update_user`] makes it again from a stored [`id`](crate::runtime::LongRunning::id).
+pub type UpdateUserLongRunning = crate::runtime::LongRunning<
+    types::UpdateUserOperation,
+    types::User,
+    types::Status,
+>;
+/// How the operations [`Client::update_user`] starts are polled.
+static UPDATE_USER_POLL: crate::runtime::Poll = crate::runtime::Poll {
+    operation: crate::runtime::Operation {
+        id: "get_operation",
+        method: crate::runtime::Method::GET,
+        path: "/operations/{operationId}",
+        server: ::std::option::Option::Some("https://operation.api.cloud.yandex.net"),
+        authenticated: true,
+        retryable: true,
+    },
+    path_before: "/operations/",
+    id_param: "operationId",
+    path_after: "",
+    result_type: "yandex.cloud.mdb.mongodb.v1.User",
+};

@@ -3,13 +3,15 @@
 
 //! The request and response types of Yandex Cloud Managed Service for MongoDB API — Users, as its spec defines them.
 /// The body of `User.Update`; the path parameters are not repeated in it.
+///
+/// A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or
+/// reset to the server's default. `updateMask` is worked out from them unless you give it:
+/// then it is sent as given, and a field it names that is not set is reset.
 #[derive(
     ::std::fmt::Debug,
     ::std::clone::Clone,
     ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::std::default::Default
 )]
 pub struct UpdateUserRequest {
     /// A comma-separated names off ALL fields to be updated.
@@ -26,42 +28,91 @@ pub struct UpdateUserRequest {
     /// `password,permissions`.
     ///
     /// - Example: `"password,permissions"`.
-    #[serde(rename = "updateMask")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    ///
+    /// Leave it `None` to have the client name every field set or reset.
     pub update_mask: ::std::option::Option<::std::string::String>,
     /// New password for the user.
     ///
     /// - Write-only: sent in requests, never returned.
     /// - At most 128 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub password: ::std::option::Option<crate::runtime::Secret>,
+    pub password: crate::runtime::Patch<crate::runtime::Secret>,
     /// New set of permissions for the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+    pub permissions: crate::runtime::Patch<::std::vec::Vec<Permission>>,
     /// Generate a new password for the user instead of sending one.
-    #[serde(rename = "generatePassword")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub generate_password: ::std::option::Option<bool>,
+    pub generate_password: crate::runtime::Patch<bool>,
     /// Deletion Protection inhibits deletion of the user.
-    #[serde(rename = "deletionProtection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deletion_protection: ::std::option::Option<bool>,
+    pub deletion_protection: crate::runtime::Patch<bool>,
+}
+impl crate::runtime::Masked for UpdateUserRequest {
+    const MASK_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some(
+        "updateMask",
+    );
+    fn explicit_mask(&self) -> ::std::option::Option<&str> {
+        self.update_mask.as_deref()
+    }
+    fn set_explicit_mask(&mut self, mask: ::std::string::String) {
+        self.update_mask = ::std::option::Option::Some(mask);
+    }
+    fn visit<V: crate::runtime::FieldVisitor>(
+        &self,
+        visitor: &mut V,
+    ) -> ::std::result::Result<(), V::Error> {
+        visitor
+            .leaf(
+                "password",
+                &self.password,
+                &crate::runtime::Rules {
+                    max_length: ::std::option::Option::Some(128),
+                    ..crate::runtime::Rules::NONE
+                },
+            )?;
+        visitor.leaf("permissions", &self.permissions, &crate::runtime::Rules::NONE)?;
+        visitor
+            .leaf(
+                "generatePassword",
+                &self.generate_password,
+                &crate::runtime::Rules::NONE,
+            )?;
+        visitor
+            .leaf(
+                "deletionProtection",
+                &self.deletion_protection,
+                &crate::runtime::Rules::NONE,
+            )?;
+        ::std::result::Result::Ok(())
+    }
+    fn visit_mut<V: crate::runtime::FieldVisitorMut>(
+        &mut self,
+        visitor: &mut V,
+    ) -> ::std::result::Result<(), V::Error> {
+        visitor.leaf("password", &mut self.password)?;
+        visitor.leaf("permissions", &mut self.permissions)?;
+        visitor.leaf("generatePassword", &mut self.generate_password)?;
+        visitor.leaf("deletionProtection", &mut self.deletion_protection)?;
+        ::std::result::Result::Ok(())
+    }
+}
+impl ::serde::Serialize for UpdateUserRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        crate::runtime::masked::serialize(self, serializer)
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateUserRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        crate::runtime::masked::deserialize(deserializer)
+    }
 }
 impl crate::runtime::Validate for UpdateUserRequest {
     fn validate(
         &self,
         at: &crate::runtime::FieldPath<'_>,
     ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
-        crate::runtime::Validate::check(
-            &self.password,
-            &crate::runtime::Rules {
-                max_length: ::std::option::Option::Some(128),
-                ..crate::runtime::Rules::NONE
-            },
-            &at.field("password"),
-        )?;
-        crate::runtime::Validate::validate(&self.permissions, &at.field("permissions"))?;
-        ::std::result::Result::Ok(())
+        crate::runtime::masked::validate(self, at)
     }
 }
 /// A set of roles on one database.

@@ -1,0 +1,134 @@
+//! Masked request bodies (`x-field-mask`): a struct of `Patch` fields whose serde, mask and
+//! checks come from the runtime, driven by one `Masked` impl that lists the fields.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::types::{Scope, ident, rust_type};
+use super::validation;
+use crate::resolve::model::{Api, Field, MaskRole, StructDef, TypeDef, TypeRef};
+
+/// The struct, its `Masked` impl and the serde and `Validate` impls that go through it.
+pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole) -> TokenStream {
+    let name = ident(&def.name);
+    let mut lines = docs::value_docs(&def.docs, &format!("The `{}` object.", def.name));
+    let mask_field = match role {
+        MaskRole::Body { mask_field } => {
+            docs::paragraph(&mut lines, [
+                "A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or".to_owned(),
+                format!("reset to the server's default. `{mask_field}` is worked out from them unless you give it:"),
+                "then it is sent as given, and a field it names that is not set is reset.".to_owned(),
+            ]);
+            Some(mask_field.as_str())
+        }
+        MaskRole::Nested => {
+            docs::paragraph(&mut lines, [
+                "Part of a partial update: each field is a [`crate::runtime::Patch`], named in the mask by its".to_owned(),
+                "dotted path.".to_owned(),
+            ]);
+            None
+        }
+    };
+    let doc = docs::attrs(&lines);
+    let patches: Vec<&Field> = def.fields.iter().filter(|field| Some(field.wire_name.as_str()) != mask_field).collect();
+    let mask = def.fields.iter().find(|field| Some(field.wire_name.as_str()) == mask_field);
+    let mask_decl = mask.map(|field| {
+        let field_name = ident(&field.name);
+        let mut lines = docs::value_docs(&field.docs, "The update mask.");
+        docs::paragraph(&mut lines, ["Leave it `None` to have the client name every field set or reset.".to_owned()]);
+        let doc = docs::attrs(&lines);
+        quote! {
+            #doc
+            pub #field_name: ::std::option::Option<::std::string::String>,
+        }
+    });
+    let fields = patches.iter().map(|field| {
+        let field_name = ident(&field.name);
+        let ty = rust_type(&field.ty, Scope::Types);
+        let doc = docs::attrs(&docs::value_docs(&field.docs, &format!("The `{}` property.", field.wire_name)));
+        quote! {
+            #doc
+            pub #field_name: crate::runtime::Patch<#ty>,
+        }
+    });
+    let visits = patches.iter().map(|field| visit(api, field, false));
+    let visits_mut = patches.iter().map(|field| visit(api, field, true));
+    let (constant, explicit) = match mask {
+        Some(field) => {
+            let (wire, field_name) = (&field.wire_name, ident(&field.name));
+            let constant = quote! { const MASK_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some(#wire); };
+            let explicit = quote! {
+                fn explicit_mask(&self) -> ::std::option::Option<&str> {
+                    self.#field_name.as_deref()
+                }
+
+                fn set_explicit_mask(&mut self, mask: ::std::string::String) {
+                    self.#field_name = ::std::option::Option::Some(mask);
+                }
+            };
+            (constant, Some(explicit))
+        }
+        None => (quote! { const MASK_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::None; }, None),
+    };
+    quote! {
+        #doc
+        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        pub struct #name {
+            #mask_decl
+            #(#fields)*
+        }
+
+        impl crate::runtime::Masked for #name {
+            #constant
+
+            #explicit
+
+            fn visit<V: crate::runtime::FieldVisitor>(&self, visitor: &mut V) -> ::std::result::Result<(), V::Error> {
+                #(#visits)*
+                ::std::result::Result::Ok(())
+            }
+
+            fn visit_mut<V: crate::runtime::FieldVisitorMut>(&mut self, visitor: &mut V) -> ::std::result::Result<(), V::Error> {
+                #(#visits_mut)*
+                ::std::result::Result::Ok(())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                crate::runtime::masked::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::runtime::masked::deserialize(deserializer)
+            }
+        }
+
+        impl crate::runtime::Validate for #name {
+            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+                crate::runtime::masked::validate(self, at)
+            }
+        }
+    }
+}
+
+/// One field shown to a visitor: a nested masked object by its own fields, any other value
+/// as a whole (with its constraints, for the checking visitor).
+fn visit(api: &Api, field: &Field, mutable: bool) -> TokenStream {
+    let (wire, name) = (&field.wire_name, ident(&field.name));
+    let nested = matches!(&field.ty, TypeRef::Named(target)
+        if matches!(api.types.get(target), Some(TypeDef::Struct(StructDef { mask: Some(MaskRole::Nested), .. }))));
+    match (nested, mutable) {
+        (true, false) => quote! { visitor.nested(#wire, &self.#name)?; },
+        (true, true) => quote! { visitor.nested(#wire, &mut self.#name)?; },
+        (false, true) => quote! { visitor.leaf(#wire, &mut self.#name)?; },
+        (false, false) => {
+            let rules = validation::rules(validation::effective_constraints(api, field))
+                .unwrap_or_else(|| quote! { crate::runtime::Rules::NONE });
+            quote! { visitor.leaf(#wire, &self.#name, &#rules)?; }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Long-running operations: the `x-long-running` mark of an operation, linked to the
+//! operation that polls it and to the schema of its result.
+
+use super::Resolver;
+use super::model::{LongRunning, Operation, ParamLocation, PathPart, TypeRef};
+
+impl Resolver<'_> {
+    /// Links every operation marked `x-long-running` to its polling operation and result.
+    pub(super) fn link_long_running(&mut self, operations: &mut [Operation]) {
+        let doc = self.doc;
+        for (template, item) in &doc.paths {
+            for (method, op) in item.operations() {
+                let (Some(mark), Some(id)) = (&op.long_running, &op.operation_id) else { continue };
+                let place = format!("paths.{template}.{method}.x-long-running");
+                let Some(index) = operations.iter().position(|known| known.operation_id == *id) else { continue };
+                // Every part is checked, so one run reports all that is wrong with the mark.
+                let poll = self.poll_target(operations, &mark.poll, &format!("{place}.poll"));
+                let result = self.component_type(&mark.result, &format!("{place}.result"));
+                let metadata = mark.metadata.as_ref().map(|name| self.component_type(name, &format!("{place}.metadata")));
+                let (Some(poll), Some(result), None | Some(Some(_))) = (poll, result, &metadata) else { continue };
+                let metadata = metadata.flatten();
+                if operations[index].success.ty.is_none() {
+                    self.invalid(place.clone(), "a long-running operation must answer with the operation as a JSON body");
+                    continue;
+                }
+                let result_type = mark.result_type.clone().unwrap_or_else(|| mark.result.clone());
+                operations[index].long_running = Some(LongRunning { result, result_type, metadata, ..poll });
+            }
+        }
+    }
+
+    /// The polling operation named `poll`: a GET whose one argument is the operation's id.
+    fn poll_target(&mut self, operations: &[Operation], poll: &str, place: &str) -> Option<LongRunning> {
+        let Some(target) = operations.iter().find(|op| op.operation_id == poll) else {
+            let suggestion = crate::suggest::nearest(poll, operations.iter().map(|op| &op.operation_id))
+                .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+            self.invalid(place, format!("`{poll}` is not the operationId of an operation of this spec{suggestion}"));
+            return None;
+        };
+        let path_params: Vec<_> = target.params.iter().filter(|p| p.location == ParamLocation::Path).collect();
+        let other_required = target.params.iter().any(|p| p.location != ParamLocation::Path && p.required);
+        let shape = match target.path.as_slice() {
+            [PathPart::Literal(before), PathPart::Param(0)] => Some((before.clone(), String::new())),
+            [PathPart::Literal(before), PathPart::Param(0), PathPart::Literal(after)] => Some((before.clone(), after.clone())),
+            _ => None,
+        };
+        let (Some((before, after)), [id_param], false, "GET", None) =
+            (shape, path_params.as_slice(), other_required, target.method.as_str(), &target.body)
+        else {
+            self.invalid(place, format!("`{poll}` cannot poll: it must be a GET whose only argument is the operation's id, in its path"));
+            return None;
+        };
+        Some(LongRunning {
+            poll_operation_id: target.operation_id.clone(),
+            poll_path_template: target.path_template.clone(),
+            poll_path_before: before,
+            poll_id_param: id_param.wire_name.clone(),
+            poll_path_after: after,
+            poll_server: target.server.clone(),
+            poll_authenticated: target.authenticated,
+            result: TypeRef::Json,
+            result_type: String::new(),
+            metadata: None,
+        })
+    }
+
+    /// The type of the component schema `name`.
+    fn component_type(&mut self, name: &str, place: &str) -> Option<TypeRef> {
+        if let Some(rust) = self.component_types.get(name) {
+            return Some(TypeRef::Named(rust.clone()));
+        }
+        let suggestion = crate::suggest::nearest(name, self.doc.components.schemas.keys())
+            .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+        self.invalid(place, format!("`{name}` is not a schema of `components.schemas`{suggestion}"));
+        None
+    }
+}

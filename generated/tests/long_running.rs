@@ -1,0 +1,147 @@
+//! Yandex `User.Update` as a long-running operation: waiting for its typed result, its error,
+//! its deadline, a result of the wrong type, and resuming from a stored id.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::quick_retries;
+use dbaas_clients::runtime::Patch;
+use dbaas_clients::yandex_mongodb::{Client, Error, types};
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const CLUSTER: &str = "c9qgcm4nv7ajkbj8d3bq";
+const OPERATION: &str = "c9q8v0dj1r9r8mi0a8rf";
+
+fn running() -> serde_json::Value {
+    json!({
+        "id": OPERATION,
+        "description": "Update user in MongoDB cluster",
+        "metadata": {"@type": "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.UpdateUserMetadata", "clusterId": CLUSTER, "userName": "app-01"}
+    })
+}
+
+fn done_with(result: serde_json::Value) -> serde_json::Value {
+    let mut operation = running();
+    operation["done"] = json!(true);
+    operation["response"] = result;
+    operation
+}
+
+fn user() -> serde_json::Value {
+    json!({"@type": "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.User", "name": "app-01", "clusterId": CLUSTER,
+           "permissions": [{"databaseName": "db1", "roles": ["readWrite"]}], "authType": "AUTH_TYPE_PASSWORD"})
+}
+
+/// A server whose PATCH starts the operation and whose polls answer `polls` in turn, the last
+/// one for good.
+async fn server(polls: Vec<ResponseTemplate>) -> (MockServer, Client) {
+    let server = MockServer::start().await;
+    Mock::given(method("PATCH")).respond_with(ResponseTemplate::new(200).set_body_json(running())).mount(&server).await;
+    let count = polls.len();
+    for (index, answer) in polls.into_iter().enumerate() {
+        let mock = Mock::given(method("GET")).and(path(format!("/operations/{OPERATION}"))).respond_with(answer);
+        let mock = if index + 1 < count { mock.up_to_n_times(1) } else { mock };
+        mock.mount(&server).await;
+    }
+    let client = Client::builder().token("iam-token-xyz").base_url(server.uri()).retry(quick_retries()).build().unwrap();
+    (server, client)
+}
+
+fn answer(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(body)
+}
+
+fn password_only() -> types::UpdateUserRequest {
+    types::UpdateUserRequest { password: Patch::Set("n3w-passw0rd".into()), ..Default::default() }
+}
+
+async fn polls(server: &MockServer) -> usize {
+    server.received_requests().await.unwrap().iter().filter(|request| request.method.as_str() == "GET").count()
+}
+
+#[tokio::test]
+async fn a_running_operation_is_polled_until_it_is_done_with_a_user() {
+    let (server, client) = server(vec![answer(running()), answer(running()), answer(done_with(user()))]).await;
+    let started = Instant::now();
+    let operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    assert_eq!(operation.id(), OPERATION);
+    assert!(!operation.is_done());
+    let metadata = operation.operation().unwrap().metadata.as_ref().unwrap();
+    assert_eq!(metadata.user_name.as_deref(), Some("app-01"), "the operation as sent, with typed metadata");
+    let user: types::User = operation.wait().await.unwrap();
+    assert_eq!(user.name.as_deref(), Some("app-01"));
+    assert_eq!(user.permissions.unwrap()[0].roles.as_deref(), Some(&["readWrite".to_owned()][..]));
+    assert_eq!(polls(&server).await, 3);
+    // Polls 0.5 s, 1 s and 2 s apart: the first within a second, then backing off.
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(3400) && elapsed < Duration::from_secs(6), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn the_one_line_form_gives_the_user() {
+    let (_server, client) = server(vec![answer(done_with(user()))]).await;
+    let user = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap().wait().await.unwrap();
+    assert_eq!(user.cluster_id.as_deref(), Some(CLUSTER));
+}
+
+#[tokio::test]
+async fn an_operation_that_ends_in_error_is_a_typed_error() {
+    let mut failed = running();
+    failed["done"] = json!(true);
+    failed["error"] = json!({"code": 9, "message": "User app-01 is protected from deletion",
+        "details": [{"@type": "type.googleapis.com/google.rpc.RequestInfo", "requestId": "e38e71c3"}]});
+    let (_server, client) = server(vec![answer(failed)]).await;
+    let error = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap().wait().await.unwrap_err();
+    let Error::OperationFailed(failure) = &error else { panic!("expected OperationFailed, got {error:?}") };
+    assert_eq!((failure.code, failure.message.as_str()), (9, "User app-01 is protected from deletion"));
+    assert_eq!(failure.details[0]["requestId"], "e38e71c3");
+    assert_eq!(failure.id, OPERATION);
+    assert_eq!(error.to_string(), format!("operation `{OPERATION}` failed: User app-01 is protected from deletion (code 9)"));
+}
+
+#[tokio::test]
+async fn an_operation_that_never_finishes_stops_at_the_deadline_with_its_id() {
+    let (server, client) = server(vec![answer(running())]).await;
+    let operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let started = Instant::now();
+    let error = operation.wait_for(Duration::from_millis(1800)).await.unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(elapsed >= Duration::from_millis(1800) && elapsed < Duration::from_secs(3), "{elapsed:?}");
+    let Error::OperationTimeout { id, .. } = &error else { panic!("expected OperationTimeout, got {error:?}") };
+    assert_eq!(id, OPERATION);
+    assert!(polls(&server).await >= 2);
+}
+
+#[tokio::test]
+async fn a_result_of_another_type_is_refused() {
+    let cluster = json!({"@type": "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.Cluster", "name": "c"});
+    let (_server, client) = server(vec![answer(done_with(cluster))]).await;
+    let error = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap().wait().await.unwrap_err();
+    let Error::UnexpectedResult { expected, found, .. } = &error else { panic!("expected UnexpectedResult, got {error:?}") };
+    assert_eq!(expected, "yandex.cloud.mdb.mongodb.v1.User");
+    assert_eq!(found, "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.Cluster");
+}
+
+#[tokio::test]
+async fn a_stored_id_gives_the_same_handle_back() {
+    let (server, client) = server(vec![answer(running()), answer(done_with(user()))]).await;
+    let resumed = client.resume_update_user(OPERATION);
+    assert_eq!(resumed.id(), OPERATION);
+    assert!(resumed.operation().is_none(), "nothing is sent until it is waited on");
+    assert_eq!(polls(&server).await, 0);
+    let user = resumed.wait().await.unwrap();
+    assert_eq!(user.name.as_deref(), Some("app-01"));
+    assert_eq!(polls(&server).await, 2);
+}
+
+#[tokio::test]
+async fn polling_goes_through_the_retries() {
+    let (server, client) = server(vec![ResponseTemplate::new(503), answer(done_with(user()))]).await;
+    client.resume_update_user(OPERATION).wait().await.unwrap();
+    assert_eq!(polls(&server).await, 2, "the 503 was retried");
+}
