@@ -8,6 +8,7 @@
 
 pub mod emit;
 pub mod error;
+mod layout;
 pub mod load;
 pub mod names;
 pub mod resolve;

@@ -307,5 +307,6 @@ fn module_name(spec: &SpecSource, stem: &str, modules: &mut HashMap<String, Stri
 /// Parses, pretty-prints and heads one generated file.
 fn format_file(relative: &str, tokens: TokenStream, source: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: relative.to_owned(), message: e.to_string() })?;
-    Ok(format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{}", prettyplease::unparse(&file)))
+    let code = crate::layout::with_blank_lines(&prettyplease::unparse(&file));
+    Ok(format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{code}"))
 }

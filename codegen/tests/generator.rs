@@ -100,7 +100,7 @@ fn check_shows_a_diff_and_writes_nothing() {
     let generator = Generator::for_workspace(root.path());
     generator.run().expect("good specs generate");
     let types = root.path().join("generated/src/beta/types.rs");
-    let edited = fs::read_to_string(&types).expect("types").replace("Self::Red => \"red\"", "Self::Red => \"rouge\"");
+    let edited = fs::read_to_string(&types).expect("types").replace("(Self::Red, \"red\")", "(Self::Red, \"rouge\")");
     fs::write(&types, &edited).expect("hand edit");
     fs::remove_file(root.path().join("generated/src/alpha/mod.rs")).expect("delete");
     let before = snapshot(root.path());
@@ -108,7 +108,7 @@ fn check_shows_a_diff_and_writes_nothing() {
     let report = generator.check().expect("check runs");
     assert_eq!(report.diffs.len(), 2, "{:#?}", report.diffs);
     let all = report.diffs.join("\n");
-    assert!(all.contains("-            Self::Red => \"rouge\",\n+            Self::Red => \"red\","), "{all}");
+    assert!(all.contains("-        (Self::Red, \"rouge\"),\n+        (Self::Red, \"red\"),"), "{all}");
     assert!(all.contains("+++ b/src/alpha/mod.rs (missing: would be created)"), "{all}");
     assert_eq!(snapshot(root.path()), before);
 }

@@ -11,8 +11,11 @@
 //!
 //! The shared behaviour (sending, errors, secrets) lives in [`runtime`].
 #![forbid(unsafe_code)]
+
 pub mod runtime;
+
 /// DigitalOcean API — Managed Database Users
 pub mod digitalocean;
+
 /// Yandex Cloud Managed Service for MongoDB API — Users
 pub mod yandex_mongodb;

@@ -17,9 +17,9 @@ pub fn module_file(api: &Api) -> TokenStream {
     let default_server = match api.servers.first() {
         Some(server) => {
             let url = &server.url;
-            quote! { ::std::option::Option::Some(#url) }
+            quote! { Some(#url) }
         }
-        None => quote! { ::std::option::Option::None },
+        None => quote! { None },
     };
     let mut operation_servers: Vec<&str> = api.operations.iter().filter_map(|op| op.server.as_ref()).map(|s| s.url.as_str()).collect();
     operation_servers.sort_unstable();
@@ -44,7 +44,7 @@ pub fn module_file(api: &Api) -> TokenStream {
         pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 
         #client_docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone)]
+        #[derive(Debug, Clone)]
         pub struct Client {
             core: crate::runtime::ClientCore,
         }
@@ -180,7 +180,7 @@ fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         if body.required {
             params.push(quote! { body: &#ty });
         } else {
-            params.push(quote! { body: ::std::option::Option<&#ty> });
+            params.push(quote! { body: Option<&#ty> });
         }
         names.push(quote! { body });
     }
@@ -220,7 +220,7 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
         (Some(ty), false) => (rust_type(ty, Scope::Module), quote! { send_json(request) }),
         (Some(ty), true) => {
             let ty = rust_type(ty, Scope::Module);
-            (quote! { ::std::option::Option<#ty> }, quote! { send_optional_json(request) })
+            (quote! { Option<#ty> }, quote! { send_optional_json(request) })
         }
         (None, _) => (quote! { () }, quote! { send_empty(request) }),
     };
@@ -231,7 +231,7 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
         return quote! {
             #doc
             #deprecated
-            pub async fn #fn_name(&self, #(#params),*) -> ::std::result::Result<#ret, Error> {
+            pub async fn #fn_name(&self, #(#params),*) -> Result<#ret, Error> {
                 #request
                 self.core.#send.await
             }
@@ -244,14 +244,14 @@ fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub async fn #fn_name(&self, #(#params),*) -> ::std::result::Result<#ret, Error> {
+        pub async fn #fn_name(&self, #(#params),*) -> Result<#ret, Error> {
             #allow
             self.#with_name(#(#names,)* &#options::default()).await
         }
 
         #[doc = #with_doc]
         #deprecated
-        pub async fn #with_name(&self, #(#params,)* options: &#options) -> ::std::result::Result<#ret, Error> {
+        pub async fn #with_name(&self, #(#params,)* options: &#options) -> Result<#ret, Error> {
             #request
             self.core.#send.await
         }
@@ -266,9 +266,9 @@ fn request_expr(op: &Operation) -> TokenStream {
     let server = match &op.server {
         Some(server) => {
             let url = &server.url;
-            quote! { ::std::option::Option::Some(#url) }
+            quote! { Some(#url) }
         }
-        None => quote! { ::std::option::Option::None },
+        None => quote! { None },
     };
     let authenticated = op.authenticated;
     let retryable = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE") || op.params.iter().any(|p| p.idempotency_key);
@@ -338,12 +338,12 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
         let doc = docs::attrs(&lines);
         quote! {
             #doc
-            pub #name: ::std::option::Option<#ty>,
+            pub #name: Option<#ty>,
         }
     });
     Some(quote! {
         #[doc = #doc]
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
             #(#fields)*
         }
@@ -365,9 +365,16 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         None => paragraph(&mut lines, [format!("Calls `{}`.", op.operation_id)]),
     }
     if let Some(description) = &op.description {
-        let description = docs::markdown(description);
-        let repeats_summary = op.summary.as_deref().is_some_and(|s| description.first().is_some_and(|first| first.trim_end_matches('.') == s.trim_end_matches('.')));
-        paragraph(&mut lines, if repeats_summary && description.len() == 1 { Vec::new() } else { description });
+        let mut description = docs::markdown(description);
+        // A description that opens with the summary again starts after it.
+        let repeats_summary = op.summary.as_deref().is_some_and(|summary| {
+            description.first().is_some_and(|first| first.trim_end_matches('.') == summary.trim_end_matches('.'))
+        });
+        if repeats_summary {
+            let rest = description.iter().position(String::is_empty).map_or(description.len(), |blank| blank + 1);
+            description.drain(..rest);
+        }
+        paragraph(&mut lines, description);
     }
     if let Some(long_running) = &op.long_running {
         let result = match &long_running.result {

@@ -1,41 +1,26 @@
-//! The usage example in each operation's docs: a doctest that compiles (`no_run`), built from
-//! the spec's examples where it has them.
+//! The usage example in each operation's docs: a doctest that compiles (`no_run`), whose body
+//! is a struct literal built from the spec's examples where it has them.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::CRATE_NAME;
-use crate::resolve::model::{Api, Operation, Param, Presence, TypeDef, TypeRef};
+use crate::resolve::model::{Api, Field, MaskRole, Operation, Param, Presence, StructDef, TypeDef, TypeRef};
 
 /// How deep a made-up example body goes before it stops at empty values.
-const MAX_DEPTH: usize = 8;
+const MAX_DEPTH: usize = 6;
 
 /// The lines of the example, fenced.
 pub fn usage(api: &Api, op: &Operation) -> Vec<String> {
-    let mut body_lines = Vec::new();
-    let mut uses_types = false;
+    let mut writer = Writer { api, uses_types: false, uses_patch: false };
+    let body = op.body.as_ref().map(|body| {
+        let example = body.example.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok());
+        let expression = writer.value(&body.ty, example.as_ref(), 0);
+        formatted_statement(&format!("let body = {expression};"))
+    });
+    let mut args: Vec<String> = op.params.iter().filter(|p| p.is_positional()).map(|p| writer.argument(p)).collect();
     if let Some(body) = &op.body {
-        let TypeRef::Named(type_name) = &body.ty else {
-            // The method's parameter type tells `from_str` what to decode.
-            let json = body.example.clone().unwrap_or_else(|| made_up(api, &body.ty, 0).to_string());
-            body_lines.push(format!("let body = serde_json::from_str({})?;", raw_string(&json)));
-            return fence(api, op, body_lines, false);
-        };
-        uses_types = true;
-        let derives_default = matches!(api.types.get(type_name), Some(TypeDef::Struct(def)) if def.derives_default);
-        match &body.example {
-            Some(example) => body_lines.push(format!("let body: types::{type_name} = serde_json::from_str({})?;", raw_string(example))),
-            None if derives_default => body_lines.push(format!("let body = types::{type_name}::default();")),
-            None => {
-                let json = made_up(api, &body.ty, 0).to_string();
-                body_lines.push(format!("let body: types::{type_name} = serde_json::from_str({})?;", raw_string(&json)));
-            }
-        }
+        args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
     }
-    fence(api, op, body_lines, uses_types)
-}
-
-fn fence(api: &Api, op: &Operation, body_lines: Vec<String>, uses_types: bool) -> Vec<String> {
-    let module = &api.module;
     let mut builder = "Client::builder()".to_owned();
     if api.auth.is_some() {
         builder.push_str(".token(\"your-token\")");
@@ -43,89 +28,147 @@ fn fence(api: &Api, op: &Operation, body_lines: Vec<String>, uses_types: bool) -
     if api.servers.is_empty() {
         builder.push_str(".base_url(\"https://api.example.com\")");
     }
-    let mut args: Vec<String> = op.params.iter().filter(|p| p.is_positional()).map(|p| argument(api, p)).collect();
-    if let Some(body) = &op.body {
-        args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
-    }
-    let uses_types = uses_types || args.iter().any(|arg| arg.contains("types::"));
-    let imports = if uses_types { "{types, Client}" } else { "Client" };
+    let imports = if writer.uses_types { "{types, Client}" } else { "Client" };
     let mut lines = vec![
         "```no_run".to_owned(),
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        format!("use {CRATE_NAME}::{module}::{imports};"),
-        String::new(),
-        format!("let client = {builder}.build()?;"),
+        format!("use {CRATE_NAME}::{}::{imports};", api.module),
     ];
-    lines.extend(body_lines);
+    if writer.uses_patch {
+        lines.push(format!("use {CRATE_NAME}::runtime::Patch;"));
+    }
+    lines.extend([String::new(), format!("let client = {builder}.build()?;")]);
+    lines.extend(body.into_iter().flatten());
     lines.push(format!("let answer = client.{}({}).await?;", op.fn_name, args.join(", ")));
     lines.push("println!(\"{answer:?}\");".to_owned());
     lines.extend(["# Ok(())".to_owned(), "# }".to_owned(), "```".to_owned()]);
     lines
 }
 
-/// A positional argument: the parameter's example when it has one, a made-up value otherwise.
-fn argument(api: &Api, param: &Param) -> String {
-    let example = param.docs.example.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok());
-    match (&param.ty, example) {
-        (TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime, Some(Value::String(s))) => Value::String(s).to_string(),
-        (TypeRef::String | TypeRef::Secret, _) => Value::String(param.wire_name.clone()).to_string(),
-        (TypeRef::I32 | TypeRef::I64 | TypeRef::F32 | TypeRef::F64 | TypeRef::Bool, Some(value @ (Value::Number(_) | Value::Bool(_)))) => {
-            value.to_string()
-        }
-        (TypeRef::Named(name), _) => match api.types.get(name) {
-            Some(TypeDef::Enum(def)) => def
-                .variants
-                .first()
-                .map_or_else(|| format!("&types::{name}::from(\"\")"), |v| format!("&types::{name}::{}", v.name)),
-            _ => "todo!()".to_owned(),
-        },
-        (TypeRef::List(_), _) => "&[]".to_owned(),
-        (ty, _) => literal_json_value(&made_up(api, ty, 0)),
+/// `statement` as rustfmt-like lines, or as it is if it does not parse.
+fn formatted_statement(statement: &str) -> Vec<String> {
+    let Ok(file) = syn::parse_file(&format!("fn example() {{ {statement} }}")) else { return vec![statement.to_owned()] };
+    let text = prettyplease::unparse(&file);
+    let lines: Vec<&str> = text.lines().collect();
+    match lines.as_slice() {
+        [_, body @ .., _] => body.iter().map(|line| line.strip_prefix("    ").unwrap_or(line).to_owned()).collect(),
+        _ => vec![statement.to_owned()],
     }
 }
 
-/// A JSON scalar written as a Rust literal.
-fn literal_json_value(value: &Value) -> String {
-    match value {
-        Value::Number(n) if matches!(n.as_f64(), Some(f) if f.fract() == 0.0) && n.is_f64() => format!("{n}.0"),
-        other => other.to_string(),
-    }
+/// Writes Rust expressions for values of the model's types.
+struct Writer<'a> {
+    api: &'a Api,
+    uses_types: bool,
+    uses_patch: bool,
 }
 
-/// A value of type `ty` that decodes: the spec's examples where there are, made-up values
-/// of the right shape elsewhere. Only required properties are filled in.
-fn made_up(api: &Api, ty: &TypeRef, depth: usize) -> Value {
-    match ty {
-        TypeRef::String | TypeRef::Secret => Value::String("string".to_owned()),
-        TypeRef::Uuid => Value::String("00000000-0000-0000-0000-000000000000".to_owned()),
-        TypeRef::DateTime => Value::String("2026-01-01T00:00:00Z".to_owned()),
-        TypeRef::Bool => Value::Bool(false),
-        TypeRef::I32 | TypeRef::I64 => Value::from(0),
-        TypeRef::F32 | TypeRef::F64 => Value::from(0.0),
-        TypeRef::Json => Value::Null,
-        TypeRef::JsonObject | TypeRef::Map(_) => Value::Object(Map::new()),
-        TypeRef::List(_) => Value::Array(Vec::new()),
-        TypeRef::Named(name) => match api.types.get(name) {
-            Some(TypeDef::Enum(def)) => def.variants.first().map_or(Value::Null, |v| Value::String(v.wire_value.clone())),
-            Some(TypeDef::Alias(alias)) if depth < MAX_DEPTH => made_up(api, &alias.ty, depth + 1),
-            Some(TypeDef::Struct(def)) if depth < MAX_DEPTH => {
-                let mut object = Map::new();
-                for field in def.fields.iter().filter(|f| f.presence == Presence::Required) {
-                    let example = field.docs.example.as_deref().and_then(|e| serde_json::from_str(e).ok());
-                    object.insert(field.wire_name.clone(), example.unwrap_or_else(|| made_up(api, &field.ty, depth + 1)));
-                }
-                Value::Object(object)
+impl Writer<'_> {
+    /// A positional argument: the parameter's example when it has one, a made-up value otherwise.
+    fn argument(&mut self, param: &Param) -> String {
+        let example = param.docs.example.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok());
+        match &param.ty {
+            TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime => {
+                let text = example.as_ref().and_then(Value::as_str).unwrap_or(&param.wire_name);
+                Value::String(text.to_owned()).to_string()
             }
-            _ => Value::Null,
-        },
+            TypeRef::List(_) => "&[]".to_owned(),
+            TypeRef::Named(_) => format!("&{}", self.value(&param.ty, example.as_ref(), 0)),
+            ty => self.value(ty, example.as_ref(), 0),
+        }
+    }
+
+    /// An expression of type `ty`, from `example` where it fits.
+    fn value(&mut self, ty: &TypeRef, example: Option<&Value>, depth: usize) -> String {
+        match ty {
+            TypeRef::String => format!("{}.to_owned()", text_of(example, "string")),
+            TypeRef::Secret => format!("{}.into()", text_of(example, "secret")),
+            TypeRef::Uuid => format!("{}.parse()?", text_of(example, "00000000-0000-0000-0000-000000000000")),
+            TypeRef::DateTime => format!("{}.parse()?", text_of(example, "2026-01-01T00:00:00Z")),
+            TypeRef::Bool => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
+            TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(0).to_string(),
+            TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(0.0)),
+            TypeRef::Json => format!("serde_json::json!({})", example.cloned().unwrap_or(Value::Null)),
+            TypeRef::JsonObject => "serde_json::Map::new()".to_owned(),
+            TypeRef::Map(_) => "Default::default()".to_owned(),
+            TypeRef::List(item) => {
+                let items = example.and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+                let items: Vec<String> = items.iter().take(3).map(|value| self.value(item, Some(value), depth + 1)).collect();
+                if items.is_empty() { "Vec::new()".to_owned() } else { format!("Vec::from([{}])", items.join(", ")) }
+            }
+            TypeRef::Named(name) => self.named(name, example, depth),
+        }
+    }
+
+    fn named(&mut self, name: &str, example: Option<&Value>, depth: usize) -> String {
+        let api = self.api;
+        match api.types.get(name) {
+            Some(TypeDef::Enum(def)) => {
+                self.uses_types = true;
+                let wire = example.and_then(Value::as_str);
+                let variant = def.variants.iter().find(|v| Some(v.wire_value.as_str()) == wire).or(def.variants.first());
+                variant.map_or_else(|| format!("types::{name}::from(\"\")"), |v| format!("types::{name}::{}", v.name))
+            }
+            Some(TypeDef::Alias(alias)) if depth < MAX_DEPTH => self.value(&alias.ty, example, depth + 1),
+            Some(TypeDef::Struct(def)) if depth < MAX_DEPTH => self.struct_literal(def, example, depth),
+            Some(TypeDef::Struct(def)) if def.derives_default => {
+                self.uses_types = true;
+                format!("types::{name}::default()")
+            }
+            _ => "Default::default()".to_owned(),
+        }
+    }
+
+    /// A struct literal: the fields the example gives (and the required ones), the rest from
+    /// `Default` when the struct has it.
+    fn struct_literal(&mut self, def: &StructDef, example: Option<&Value>, depth: usize) -> String {
+        self.uses_types = true;
+        let object = example.and_then(Value::as_object);
+        let masked = def.mask.as_ref();
+        let mask_field = match masked {
+            Some(MaskRole::Body { mask_field }) => Some(mask_field.as_str()),
+            _ => None,
+        };
+        let mut fields = Vec::new();
+        for field in &def.fields {
+            if Some(field.wire_name.as_str()) == mask_field {
+                continue;
+            }
+            let given = object.and_then(|object| object.get(&field.wire_name));
+            let needed = masked.is_none() && (field.presence == Presence::Required || !def.derives_default);
+            if given.is_none() && !needed {
+                continue;
+            }
+            let value = if masked.is_some() {
+                self.uses_patch = true;
+                format!("Patch::Set({})", self.value(&field.ty, given, depth + 1))
+            } else {
+                self.field_value(field, given, depth)
+            };
+            fields.push(format!("{}: {value}", field.name));
+        }
+        if def.derives_default && fields.len() < def.fields.len() {
+            fields.push("..Default::default()".to_owned());
+        }
+        format!("types::{} {{ {} }}", def.name, fields.join(", "))
+    }
+
+    fn field_value(&mut self, field: &Field, given: Option<&Value>, depth: usize) -> String {
+        let example = given.cloned().or_else(|| field.docs.example.as_deref().and_then(|e| serde_json::from_str(e).ok()));
+        let mut value = self.value(&field.ty, example.as_ref(), depth + 1);
+        if field.boxed {
+            value = format!("Box::new({value})");
+        }
+        match field.presence {
+            Presence::Required => value,
+            _ if given.is_none() && field.presence != Presence::RequiredNullable => "None".to_owned(),
+            Presence::OptionalNullable => format!("Some(Some({value}))"),
+            Presence::Optional | Presence::RequiredNullable => format!("Some({value})"),
+        }
     }
 }
 
-/// A raw string literal holding `text`, with as many `#` as it needs.
-fn raw_string(text: &str) -> String {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}")
+/// A string literal of the example's text, or of `fallback`.
+fn text_of(example: Option<&Value>, fallback: &str) -> String {
+    Value::String(example.and_then(Value::as_str).unwrap_or(fallback).to_owned()).to_string()
 }

@@ -40,9 +40,9 @@ pub fn module_items(api: &Api, op: &Operation) -> Option<TokenStream> {
     let server = match &long_running.poll_server {
         Some(server) => {
             let url = &server.url;
-            quote! { ::std::option::Option::Some(#url) }
+            quote! { Some(#url) }
         }
-        None => quote! { ::std::option::Option::None },
+        None => quote! { None },
     };
     let authenticated = long_running.poll_authenticated;
     let (before, param, after) = (&long_running.poll_path_before, &long_running.poll_id_param, &long_running.poll_path_after);
@@ -79,7 +79,7 @@ pub fn resume_method(op: &Operation) -> Option<TokenStream> {
     ]);
     Some(quote! {
         #doc
-        pub fn #name(&self, operation_id: impl ::std::convert::Into<::std::string::String>) -> #handle {
+        pub fn #name(&self, operation_id: impl Into<String>) -> #handle {
             crate::runtime::LongRunning::resume(self.core.clone(), &#poll, operation_id)
         }
     })

@@ -10,7 +10,7 @@ use super::validation;
 use crate::resolve::model::{Api, Field, MaskRole, StructDef, TypeDef, TypeRef};
 
 /// The struct, its `Masked` impl and the serde and `Validate` impls that go through it.
-pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole) -> TokenStream {
+pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'_>) -> TokenStream {
     let name = ident(&def.name);
     let mut lines = docs::value_docs(&def.docs, &format!("The `{}` object.", def.name));
     let mask_field = match role {
@@ -31,6 +31,7 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole) -> TokenStream
         }
     };
     let doc = docs::attrs(&lines);
+    let (option, string, result) = (scope.std("Option"), scope.std("String"), scope.std("Result"));
     let patches: Vec<&Field> = def.fields.iter().filter(|field| Some(field.wire_name.as_str()) != mask_field).collect();
     let mask = def.fields.iter().find(|field| Some(field.wire_name.as_str()) == mask_field);
     let mask_decl = mask.map(|field| {
@@ -40,12 +41,12 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole) -> TokenStream
         let doc = docs::attrs(&lines);
         quote! {
             #doc
-            pub #field_name: ::std::option::Option<::std::string::String>,
+            pub #field_name: #option<#string>,
         }
     });
     let fields = patches.iter().map(|field| {
         let field_name = ident(&field.name);
-        let ty = rust_type(&field.ty, Scope::Types);
+        let ty = rust_type(&field.ty, scope);
         let doc = docs::attrs(&docs::value_docs(&field.docs, &format!("The `{}` property.", field.wire_name)));
         quote! {
             #doc
@@ -57,23 +58,23 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole) -> TokenStream
     let (constant, explicit) = match mask {
         Some(field) => {
             let (wire, field_name) = (&field.wire_name, ident(&field.name));
-            let constant = quote! { const MASK_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some(#wire); };
+            let constant = quote! { const MASK_FIELD: #option<&'static str> = Some(#wire); };
             let explicit = quote! {
-                fn explicit_mask(&self) -> ::std::option::Option<&str> {
+                fn explicit_mask(&self) -> #option<&str> {
                     self.#field_name.as_deref()
                 }
 
-                fn set_explicit_mask(&mut self, mask: ::std::string::String) {
-                    self.#field_name = ::std::option::Option::Some(mask);
+                fn set_explicit_mask(&mut self, mask: #string) {
+                    self.#field_name = Some(mask);
                 }
             };
             (constant, Some(explicit))
         }
-        None => (quote! { const MASK_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::None; }, None),
+        None => (quote! { const MASK_FIELD: #option<&'static str> = None; }, None),
     };
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::default::Default)]
+        #[derive(Debug, Clone, PartialEq, Default)]
         pub struct #name {
             #mask_decl
             #(#fields)*
@@ -84,31 +85,31 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole) -> TokenStream
 
             #explicit
 
-            fn visit<V: crate::runtime::FieldVisitor>(&self, visitor: &mut V) -> ::std::result::Result<(), V::Error> {
+            fn visit<V: crate::runtime::FieldVisitor>(&self, visitor: &mut V) -> #result<(), V::Error> {
                 #(#visits)*
-                ::std::result::Result::Ok(())
+                Ok(())
             }
 
-            fn visit_mut<V: crate::runtime::FieldVisitorMut>(&mut self, visitor: &mut V) -> ::std::result::Result<(), V::Error> {
+            fn visit_mut<V: crate::runtime::FieldVisitorMut>(&mut self, visitor: &mut V) -> #result<(), V::Error> {
                 #(#visits_mut)*
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
 
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 crate::runtime::masked::serialize(self, serializer)
             }
         }
 
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 crate::runtime::masked::deserialize(deserializer)
             }
         }
 
         impl crate::runtime::Validate for #name {
-            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
                 crate::runtime::masked::validate(self, at)
             }
         }

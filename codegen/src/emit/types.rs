@@ -8,13 +8,66 @@ use crate::resolve::model::{
     ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
 };
 
+/// The standard library's names a generated file uses, each with its full path.
+const STD_NAMES: &[(&str, &str)] = &[
+    ("String", "::std::string::String"),
+    ("Option", "::std::option::Option"),
+    ("Vec", "::std::vec::Vec"),
+    ("Box", "::std::boxed::Box"),
+    ("BTreeMap", "::std::collections::BTreeMap"),
+    ("Result", "::std::result::Result"),
+    ("Serialize", "::serde::Serialize"),
+    ("Deserialize", "::serde::Deserialize"),
+];
+
+/// How a file names the standard library's types: by their short names, except those a spec
+/// type of the same name would capture, which keep their full paths.
+#[derive(Debug, Clone, Default)]
+pub struct StdNames {
+    shadowed: Vec<&'static str>,
+}
+
+impl StdNames {
+    /// The names in the `types` module of `api`, where its types are in scope.
+    pub fn in_types(api: &Api) -> Self {
+        Self { shadowed: STD_NAMES.iter().map(|(short, _)| *short).filter(|short| api.types.contains_key(*short)).collect() }
+    }
+
+    /// `name` (one of [`STD_NAMES`]) as this file writes it.
+    pub fn path(&self, name: &str) -> TokenStream {
+        let full = STD_NAMES.iter().find(|(short, _)| *short == name).map_or(name, |(_, full)| *full);
+        let text = if self.shadowed.contains(&name) { full } else { name };
+        text.parse().unwrap_or_default()
+    }
+
+    /// `name` as a string, for serde attributes that name a path.
+    pub fn path_text(&self, name: &str) -> String {
+        self.path(name).to_string().replace(' ', "")
+    }
+
+    /// Whether `name` keeps its full path here.
+    pub fn is_shadowed(&self, name: &str) -> bool {
+        self.shadowed.contains(&name)
+    }
+}
+
 /// Where a type is written from: inside the `types` module or beside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Inside `types`: named types are in scope.
-    Types,
-    /// In the API module: named types are under `types::`.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Inside `types`: named types are in scope, and may capture standard names.
+    Types(&'a StdNames),
+    /// In the API module: named types are under `types::`, standard names are free.
     Module,
+}
+
+impl Scope<'_> {
+    /// `name` (a standard name) as this scope writes it.
+    pub fn std(self, name: &str) -> TokenStream {
+        match self {
+            Scope::Types(names) => names.path(name),
+            Scope::Module => StdNames::default().path(name),
+        }
+    }
 }
 
 /// An identifier, raw or not as it needs.
@@ -23,34 +76,50 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// The Rust type of a value.
-pub fn rust_type(ty: &TypeRef, scope: Scope) -> TokenStream {
+pub fn rust_type(ty: &TypeRef, scope: Scope<'_>) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { ::std::string::String },
+        TypeRef::String => scope.std("String"),
         TypeRef::Secret => quote! { crate::runtime::Secret },
         TypeRef::Bool => quote! { bool },
         TypeRef::I32 => quote! { i32 },
         TypeRef::I64 => quote! { i64 },
         TypeRef::F32 => quote! { f32 },
         TypeRef::F64 => quote! { f64 },
-        TypeRef::Uuid => quote! { ::uuid::Uuid },
-        TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::Utc> },
-        TypeRef::Json => quote! { ::serde_json::Value },
-        TypeRef::JsonObject => quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> },
+        TypeRef::Uuid => quote! { uuid::Uuid },
+        TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        TypeRef::Json => quote! { serde_json::Value },
+        TypeRef::JsonObject => {
+            let string = scope.std("String");
+            quote! { serde_json::Map<#string, serde_json::Value> }
+        }
         TypeRef::List(item) => {
-            let item = rust_type(item, scope);
-            quote! { ::std::vec::Vec<#item> }
+            let (vec, item) = (scope.std("Vec"), rust_type(item, scope));
+            quote! { #vec<#item> }
         }
         TypeRef::Map(value) => {
-            let value = rust_type(value, scope);
-            quote! { ::std::collections::BTreeMap<::std::string::String, #value> }
+            let (string, value) = (scope.std("String"), rust_type(value, scope));
+            let map = match scope {
+                Scope::Types(_) => scope.std("BTreeMap"),
+                Scope::Module => quote! { std::collections::BTreeMap },
+            };
+            quote! { #map<#string, #value> }
         }
         TypeRef::Named(name) => {
             let name = ident(name);
             match scope {
-                Scope::Types => quote! { #name },
+                Scope::Types(_) => quote! { #name },
                 Scope::Module => quote! { types::#name },
             }
         }
+    }
+}
+
+/// Whether a value of `ty` is or holds a map, so the file needs `BTreeMap`.
+fn holds_map(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Map(_) => true,
+        TypeRef::List(item) => holds_map(item),
+        _ => false,
     }
 }
 
@@ -60,33 +129,47 @@ pub fn types_file(api: &Api) -> TokenStream {
         "The request and response types of {}, as its spec defines them.",
         api.title
     )]);
+    let names = StdNames::in_types(api);
+    let scope = Scope::Types(&names);
     let checks = super::validation::Checks::of(api);
     let items = api.types.values().map(|def| {
         let item = match def {
-            TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role),
-            TypeDef::Struct(def) => struct_item(def),
+            TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
+            TypeDef::Struct(def) => struct_item(def, scope),
             TypeDef::Enum(def) => enum_item(def),
-            TypeDef::Alias(def) => alias_item(def),
+            TypeDef::Alias(def) => alias_item(def, scope),
         };
         let check = checks.impl_for(def);
         quote! { #item #check }
     });
+    let derives_serde = api.types.values().any(|def| matches!(def, TypeDef::Struct(def) if def.mask.is_none()));
+    let serde_names: Vec<Ident> =
+        ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
+    let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
+    let uses_map = api.types.values().any(|def| match def {
+        TypeDef::Struct(def) => def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json),
+        TypeDef::Alias(def) => holds_map(&def.ty),
+        TypeDef::Enum(_) => false,
+    });
+    let map_import = (uses_map && !names.is_shadowed("BTreeMap")).then(|| quote! { use std::collections::BTreeMap; });
     quote! {
         #module_docs
+        #map_import
+        #serde_import
         #(#items)*
     }
 }
 
-fn struct_item(def: &StructDef) -> TokenStream {
+fn struct_item(def: &StructDef, scope: Scope<'_>) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs::attrs(&docs::value_docs(&def.docs, &format!("The `{}` object.", def.name)));
-    let default = def.derives_default.then(|| quote! { ::std::default::Default, });
-    let fields = def.fields.iter().map(field);
+    let default = def.derives_default.then(|| quote! { Default, });
+    let fields = def.fields.iter().map(|f| field(f, scope));
     let additional = def.additional.as_ref().map(|ty| {
         let name = ident(ADDITIONAL_FIELD);
         let ty = match ty {
-            TypeRef::Json => quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> },
-            other => rust_type(&TypeRef::Map(Box::new(other.clone())), Scope::Types),
+            TypeRef::Json => rust_type(&TypeRef::JsonObject, scope),
+            other => rust_type(&TypeRef::Map(Box::new(other.clone())), scope),
         };
         quote! {
             /// Properties beyond the documented ones, kept as they were received.
@@ -94,9 +177,10 @@ fn struct_item(def: &StructDef) -> TokenStream {
             pub #name: #ty,
         }
     });
+    let (serialize, deserialize) = (scope.std("Serialize"), scope.std("Deserialize"));
     quote! {
         #doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default #serialize, #deserialize)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -104,7 +188,7 @@ fn struct_item(def: &StructDef) -> TokenStream {
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+fn field(field: &Field, scope: Scope<'_>) -> TokenStream {
     let name = ident(&field.name);
     let fallback = match &field.ty {
         TypeRef::Named(name) => format!("The `{}` property: see [`{name}`].", field.wire_name),
@@ -115,35 +199,41 @@ fn field(field: &Field) -> TokenStream {
         _ => format!("The `{}` property.", field.wire_name),
     };
     let doc = docs::attrs(&docs::value_docs(&field.docs, &fallback));
-    let rename = (field.name != field.wire_name).then(|| {
-        let wire = &field.wire_name;
-        quote! { #[serde(rename = #wire)] }
-    });
-    let mut ty = rust_type(&field.ty, Scope::Types);
+    let mut ty = rust_type(&field.ty, scope);
     if field.boxed {
-        ty = quote! { ::std::boxed::Box<#ty> };
+        let boxed = scope.std("Box");
+        ty = quote! { #boxed<#ty> };
     }
-    let (serde, ty) = match field.presence {
-        Presence::Required => (None, ty),
-        Presence::RequiredNullable => (None, quote! { ::std::option::Option<#ty> }),
-        Presence::Optional => (
-            Some(quote! { #[serde(default, skip_serializing_if = "::std::option::Option::is_none")] }),
-            quote! { ::std::option::Option<#ty> },
-        ),
-        Presence::OptionalNullable => (
-            Some(quote! {
-                #[serde(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "crate::runtime::deserialize_some"
-                )]
-            }),
-            quote! { ::std::option::Option<::std::option::Option<#ty>> },
-        ),
+    let option = scope.std("Option");
+    let is_none = match scope {
+        Scope::Types(names) => format!("{}::is_none", names.path_text("Option")),
+        Scope::Module => "Option::is_none".to_owned(),
     };
+    // One `#[serde(...)]` per field, with whatever it needs.
+    let mut serde: Vec<TokenStream> = Vec::new();
+    if field.name != field.wire_name {
+        let wire = &field.wire_name;
+        serde.push(quote! { rename = #wire });
+    }
+    let ty = match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable => quote! { #option<#ty> },
+        Presence::Optional => {
+            serde.extend([quote! { default }, quote! { skip_serializing_if = #is_none }]);
+            quote! { #option<#ty> }
+        }
+        Presence::OptionalNullable => {
+            serde.extend([
+                quote! { default },
+                quote! { skip_serializing_if = #is_none },
+                quote! { deserialize_with = "crate::runtime::deserialize_some" },
+            ]);
+            quote! { #option<#option<#ty>> }
+        }
+    };
+    let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
     quote! {
         #doc
-        #rename
         #serde
         pub #name: #ty,
     }
@@ -167,63 +257,27 @@ fn enum_item(def: &EnumDef) -> TokenStream {
     quote! {
         #doc
         #unknown_doc
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this client does not know, kept as it was received.
-            #unknown(::std::string::String),
+            #unknown(crate::runtime::UnknownValue),
         }
 
         impl #name {
-            /// The value as it is sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #( Self::#variants => #wire, )*
-                    Self::#unknown(value) => value,
-                }
-            }
+            /// Every value this client knows, with its text on the wire.
+            pub const KNOWN: &'static [(Self, &'static str)] = &[#( (Self::#variants, #wire), )*];
         }
 
-        impl ::std::convert::From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #( #wire => Self::#variants, )*
-                    other => Self::#unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                ::std::result::Result::Ok(Self::from(value.as_str()))
-            }
-        }
-
-        impl crate::runtime::ParamValue for #name {
-            fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-                ::std::borrow::Cow::Borrowed(self.as_str())
-            }
-        }
+        crate::runtime::string_enum!(#name);
     }
 }
 
-fn alias_item(def: &AliasDef) -> TokenStream {
+fn alias_item(def: &AliasDef, scope: Scope<'_>) -> TokenStream {
     let name = ident(&def.name);
     let doc = docs::attrs(&docs::value_docs(&def.docs, &format!("The `{}` type.", def.name)));
-    let ty = rust_type(&def.ty, Scope::Types);
+    let ty = rust_type(&def.ty, scope);
     quote! {
         #doc
         pub type #name = #ty;

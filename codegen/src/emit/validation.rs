@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::types::ident;
+use super::types::{StdNames, ident};
 use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef};
 
 /// The `Rules` value of `constraints`, when they constrain anything the runtime checks.
@@ -16,7 +16,7 @@ pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
     let mut field = |name: &str, value: Option<TokenStream>| {
         if let Some(value) = value {
             let name = ident(name);
-            set.push(quote! { #name: ::std::option::Option::Some(#value), });
+            set.push(quote! { #name: Some(#value), });
         }
     };
     let count = |value: &Option<u64>| value.map(|v| Literal::u64_unsuffixed(v).into_token_stream());
@@ -52,10 +52,6 @@ impl<'a> Checks<'a> {
         match def {
             TypeDef::Struct(def) if def.mask.is_some() => None,
             TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def)),
-            TypeDef::Enum(def) if self.reachable.contains(&def.name) => {
-                let name = ident(&def.name);
-                Some(quote! { impl crate::runtime::Validate for #name {} })
-            }
             _ => None,
         }
     }
@@ -63,15 +59,16 @@ impl<'a> Checks<'a> {
 
 fn struct_impl(api: &Api, def: &StructDef) -> TokenStream {
     let name = ident(&def.name);
+    let result = StdNames::in_types(api).path("Result");
     let checks: Vec<TokenStream> = def.fields.iter().filter_map(|field| field_check(api, field)).collect();
     if checks.is_empty() {
         return quote! { impl crate::runtime::Validate for #name {} };
     }
     quote! {
         impl crate::runtime::Validate for #name {
-            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
                 #(#checks)*
-                ::std::result::Result::Ok(())
+                Ok(())
             }
         }
     }

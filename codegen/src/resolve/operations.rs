@@ -510,7 +510,13 @@ impl Resolver<'_> {
             };
             match &header.schema {
                 Some(schema) => {
+                    // Headers are documentation: their schema is checked, and the types an
+                    // inline enum or object would make are dropped, since nothing uses them.
+                    let before = self.types.len();
                     self.lower(schema, &hint, &format!("{header_place}.schema"));
+                    for (name, _) in self.types.drain(before..) {
+                        self.type_origins.remove(&name);
+                    }
                 }
                 None => self.invalid(header_place, format!("response header `{name}` needs a `schema`")),
             }

@@ -11,7 +11,9 @@
 //! - <https://api.digitalocean.com>: The production API.
 //!
 //! Generated from `specs/digitalocean.yaml`.
+
 pub mod types;
+
 /// Why a call of this API failed.
 ///
 /// # Errors
@@ -26,9 +28,11 @@ pub mod types;
 ///   after the retries the client allows;
 /// - [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.
 pub type Error = crate::runtime::Error<types::ErrorBody>;
+
 /// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
 /// with a documented default (see [`crate::runtime::ClientBuilder`]).
 pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
 /// A client of DigitalOcean API — Managed Database Users.
 ///
 /// Authentication: a bearer token, given to [`ClientBuilder::token`].
@@ -38,26 +42,30 @@ pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// needs `database:view_credentials`.
 ///
 /// Cloning is cheap: clones share one connection pool.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl crate::runtime::ApiClient for Client {
     const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
-        default_server: ::std::option::Option::Some("https://api.digitalocean.com"),
+        default_server: Some("https://api.digitalocean.com"),
         operation_servers: &[],
         requires_token: true,
         secret_fields: &["access_key", "password"],
     };
+
     fn from_core(core: crate::runtime::ClientCore) -> Self {
         Self { core }
     }
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
+
     /// A client that shares this one's connections and whose calls use `options`
     /// (retries, timeouts, body limit) over this client's settings.
     pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
@@ -65,6 +73,7 @@ impl Client {
             core: self.core.with_options(options),
         }
     }
+
     /// Update a Database User
     ///
     /// To update an existing database user, send a PUT request to
@@ -104,7 +113,20 @@ impl Client {
     /// use dbaas_clients::digitalocean::{types, Client};
     ///
     /// let client = Client::builder().token("your-token").build()?;
-    /// let body: types::DatabasesUpdateUserRequest = serde_json::from_str(r#"{"settings":{"acl":[{"topic":"topic-abc.*","permission":"produceconsume"}]}}"#)?;
+    /// let body = types::DatabasesUpdateUserRequest {
+    ///     settings: types::UserSettings {
+    ///         acl: Some(
+    ///             Vec::from([
+    ///                 types::KafkaAcl {
+    ///                     id: None,
+    ///                     topic: "topic-abc.*".to_owned(),
+    ///                     permission: types::KafkaAclPermission::Produceconsume,
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         ..Default::default()
+    ///     },
+    /// };
     /// let answer = client.databases_update_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01", &body).await?;
     /// println!("{answer:?}");
     /// # Ok(())
@@ -115,15 +137,12 @@ impl Client {
         database_cluster_uuid: &str,
         username: &str,
         body: &types::DatabasesUpdateUserRequest,
-    ) -> ::std::result::Result<
-        crate::runtime::Response<types::DatabasesUpdateUserResponse>,
-        Error,
-    > {
+    ) -> Result<crate::runtime::Response<types::DatabasesUpdateUserResponse>, Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             id: "databases_update_user",
             method: crate::runtime::Method::PUT,
             path: "/v2/databases/{database_cluster_uuid}/users/{username}",
-            server: ::std::option::Option::None,
+            server: None,
             authenticated: true,
             retryable: true,
         };

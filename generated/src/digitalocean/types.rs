@@ -2,65 +2,56 @@
 // Do not edit by hand.
 
 //! The request and response types of DigitalOcean API — Managed Database Users, as its spec defines them.
+
+use serde::{Deserialize, Serialize};
+
 /// The body of every error response of the DigitalOcean API.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorBody {
     /// A short identifier corresponding to the HTTP status code returned. For example,
     /// the ID for a response returning a 404 status code would be "not_found."
     ///
     /// - Example: `"not_found"`.
-    pub id: ::std::string::String,
+    pub id: String,
     /// A message providing additional information about the error, including details to
     /// help resolve it when possible.
     ///
     /// - Example: `"The resource you were accessing could not be found."`.
-    pub message: ::std::string::String,
+    pub message: String,
     /// Optionally, some endpoints may include a request ID that should be provided when
     /// reporting bugs or opening support tickets to help identify the issue.
     ///
     /// - Example: `"4d9d8375-3c56-4925-a3e7-eb137fed17e9"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub request_id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }
+
 /// The settings of a database user; only these can be changed by an update.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserSettings {
     /// For Postgres clusters, set to `true` for a user with replication rights.
     /// This option is not currently supported for other database engines.
     /// When omitted, the server treats it as `false`.
     ///
     /// - Example: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub pg_allow_replication: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pg_allow_replication: Option<bool>,
     /// ACLs (Access Control Lists) specifying permissions on index within a OpenSearch cluster.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub opensearch_acl: ::std::option::Option<::std::vec::Vec<OpensearchAcl>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opensearch_acl: Option<Vec<OpensearchAcl>>,
     /// ACLs (Access Control Lists) specifying permissions on topics within a Kafka cluster.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub acl: ::std::option::Option<::std::vec::Vec<KafkaAcl>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acl: Option<Vec<KafkaAcl>>,
     /// The `mongo_user_settings` property: see [`MongoUserSettings`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mongo_user_settings: ::std::option::Option<MongoUserSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mongo_user_settings: Option<MongoUserSettings>,
 }
+
 impl crate::runtime::Validate for UserSettings {
     fn validate(
         &self,
         at: &crate::runtime::FieldPath<'_>,
-    ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+    ) -> Result<(), crate::runtime::ArgumentError> {
         crate::runtime::Validate::validate(
             &self.opensearch_acl,
             &at.field("opensearch_acl"),
@@ -70,24 +61,18 @@ impl crate::runtime::Validate for UserSettings {
             &self.mongo_user_settings,
             &at.field("mongo_user_settings"),
         )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
+
 /// An ACL (Access Control List) entry of an OpenSearch cluster.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OpensearchAcl {
     /// A regex for matching the indexes that this ACL should apply to.
     ///
     /// - Example: `"index-abc.*"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub index: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
     /// Permission set applied to the ACL. 'read' allows user to read from the index.
     /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
     /// and 'write' permission. 'deny'(default) restricts user from performing any
@@ -96,10 +81,12 @@ pub struct OpensearchAcl {
     ///
     /// - Default: `"deny"`.
     /// - Example: `"read"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permission: ::std::option::Option<OpensearchAclPermission>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission: Option<OpensearchAclPermission>,
 }
+
 impl crate::runtime::Validate for OpensearchAcl {}
+
 /// Permission set applied to the ACL. 'read' allows user to read from the index.
 /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
 /// and 'write' permission. 'deny'(default) restricts user from performing any
@@ -111,13 +98,8 @@ impl crate::runtime::Validate for OpensearchAcl {}
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum OpensearchAclPermission {
     /// The value `deny`.
     Deny,
@@ -130,80 +112,34 @@ pub enum OpensearchAclPermission {
     /// The value `write`.
     Write,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(::std::string::String),
+    UnknownValue(crate::runtime::UnknownValue),
 }
+
 impl OpensearchAclPermission {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "deny",
-            Self::Admin => "admin",
-            Self::Read => "read",
-            Self::Readwrite => "readwrite",
-            Self::Write => "write",
-            Self::UnknownValue(value) => value,
-        }
-    }
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Deny, "deny"),
+        (Self::Admin, "admin"),
+        (Self::Read, "read"),
+        (Self::Readwrite, "readwrite"),
+        (Self::Write, "write"),
+    ];
 }
-impl ::std::convert::From<&str> for OpensearchAclPermission {
-    fn from(value: &str) -> Self {
-        match value {
-            "deny" => Self::Deny,
-            "admin" => Self::Admin,
-            "read" => Self::Read,
-            "readwrite" => Self::Readwrite,
-            "write" => Self::Write,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for OpensearchAclPermission {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for OpensearchAclPermission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OpensearchAclPermission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl crate::runtime::ParamValue for OpensearchAclPermission {
-    fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl crate::runtime::Validate for OpensearchAclPermission {}
+
+crate::runtime::string_enum!(OpensearchAclPermission);
+
 /// An ACL (Access Control List) entry of a Kafka cluster.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KafkaAcl {
     /// An identifier for the ACL. Will be computed after the ACL is created/updated.
     ///
     /// - Example: `"aaa"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// A regex for matching the topic(s) that this ACL should apply to.
     ///
     /// - Example: `"topic-abc.*"`.
-    pub topic: ::std::string::String,
+    pub topic: String,
     /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
     /// from the topic. 'produce' allows for messages to be published to the topic.
     /// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
@@ -213,7 +149,9 @@ pub struct KafkaAcl {
     /// - Example: `"produceconsume"`.
     pub permission: KafkaAclPermission,
 }
+
 impl crate::runtime::Validate for KafkaAcl {}
+
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
 /// from the topic. 'produce' allows for messages to be published to the topic.
 /// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
@@ -224,13 +162,8 @@ impl crate::runtime::Validate for KafkaAcl {}
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KafkaAclPermission {
     /// The value `admin`.
     Admin,
@@ -241,70 +174,24 @@ pub enum KafkaAclPermission {
     /// The value `produceconsume`.
     Produceconsume,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(::std::string::String),
+    UnknownValue(crate::runtime::UnknownValue),
 }
+
 impl KafkaAclPermission {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "admin",
-            Self::Consume => "consume",
-            Self::Produce => "produce",
-            Self::Produceconsume => "produceconsume",
-            Self::UnknownValue(value) => value,
-        }
-    }
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Admin, "admin"),
+        (Self::Consume, "consume"),
+        (Self::Produce, "produce"),
+        (Self::Produceconsume, "produceconsume"),
+    ];
 }
-impl ::std::convert::From<&str> for KafkaAclPermission {
-    fn from(value: &str) -> Self {
-        match value {
-            "admin" => Self::Admin,
-            "consume" => Self::Consume,
-            "produce" => Self::Produce,
-            "produceconsume" => Self::Produceconsume,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for KafkaAclPermission {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for KafkaAclPermission {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for KafkaAclPermission {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl crate::runtime::ParamValue for KafkaAclPermission {
-    fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl crate::runtime::Validate for KafkaAclPermission {}
+
+crate::runtime::string_enum!(KafkaAclPermission);
+
 /// MongoDB-specific settings for the user. This option is not currently supported for
 /// other database engines.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MongoUserSettings {
     /// A list of databases to which the user should have access. When the database is set
     /// to `admin`, the user will have access to all databases based on the user's role
@@ -312,17 +199,19 @@ pub struct MongoUserSettings {
     /// read access to all databases.
     ///
     /// - Example: `["my-db","my-db-2"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub databases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub databases: Option<Vec<String>>,
     /// The role to assign to the user with each role mapping to a MongoDB built-in role.
     /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
     /// `dbAdmin` maps to a `dbAdmin` role.
     ///
     /// - Example: `"readOnly"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<MongoUserSettingsRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<MongoUserSettingsRole>,
 }
+
 impl crate::runtime::Validate for MongoUserSettings {}
+
 /// The role to assign to the user with each role mapping to a MongoDB built-in role.
 /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
 /// `dbAdmin` maps to a `dbAdmin` role.
@@ -331,13 +220,8 @@ impl crate::runtime::Validate for MongoUserSettings {}
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MongoUserSettingsRole {
     /// The value `readOnly`.
     ReadOnly,
@@ -346,66 +230,22 @@ pub enum MongoUserSettingsRole {
     /// The value `dbAdmin`.
     DbAdmin,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(::std::string::String),
+    UnknownValue(crate::runtime::UnknownValue),
 }
+
 impl MongoUserSettingsRole {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadOnly => "readOnly",
-            Self::ReadWrite => "readWrite",
-            Self::DbAdmin => "dbAdmin",
-            Self::UnknownValue(value) => value,
-        }
-    }
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::ReadOnly, "readOnly"),
+        (Self::ReadWrite, "readWrite"),
+        (Self::DbAdmin, "dbAdmin"),
+    ];
 }
-impl ::std::convert::From<&str> for MongoUserSettingsRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "readOnly" => Self::ReadOnly,
-            "readWrite" => Self::ReadWrite,
-            "dbAdmin" => Self::DbAdmin,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for MongoUserSettingsRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MongoUserSettingsRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MongoUserSettingsRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl crate::runtime::ParamValue for MongoUserSettingsRole {
-    fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
-impl crate::runtime::Validate for MongoUserSettingsRole {}
+
+crate::runtime::string_enum!(MongoUserSettingsRole);
+
 /// MySQL-specific settings of a database user.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MysqlSettings {
     /// A string specifying the authentication method to be used for connections to the
     /// MySQL user account. The valid values are `mysql_native_password` or
@@ -416,6 +256,7 @@ pub struct MysqlSettings {
     /// - Example: `"mysql_native_password"`.
     pub auth_plugin: MysqlSettingsAuthPlugin,
 }
+
 /// A string specifying the authentication method to be used for connections to the
 /// MySQL user account. The valid values are `mysql_native_password` or
 /// `caching_sha2_password`. If excluded when creating a new user, the default for the
@@ -426,115 +267,68 @@ pub struct MysqlSettings {
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum MysqlSettingsAuthPlugin {
     /// The value `mysql_native_password`.
     MysqlNativePassword,
     /// The value `caching_sha2_password`.
     CachingSha2Password,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(::std::string::String),
+    UnknownValue(crate::runtime::UnknownValue),
 }
+
 impl MysqlSettingsAuthPlugin {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MysqlNativePassword => "mysql_native_password",
-            Self::CachingSha2Password => "caching_sha2_password",
-            Self::UnknownValue(value) => value,
-        }
-    }
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::MysqlNativePassword, "mysql_native_password"),
+        (Self::CachingSha2Password, "caching_sha2_password"),
+    ];
 }
-impl ::std::convert::From<&str> for MysqlSettingsAuthPlugin {
-    fn from(value: &str) -> Self {
-        match value {
-            "mysql_native_password" => Self::MysqlNativePassword,
-            "caching_sha2_password" => Self::CachingSha2Password,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for MysqlSettingsAuthPlugin {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for MysqlSettingsAuthPlugin {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for MysqlSettingsAuthPlugin {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl crate::runtime::ParamValue for MysqlSettingsAuthPlugin {
-    fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+
+crate::runtime::string_enum!(MysqlSettingsAuthPlugin);
+
 /// A database user, as the API returns it.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DatabaseUser {
     /// The name of a database user.
     ///
     /// - Example: `"app-01"`.
-    pub name: ::std::string::String,
+    pub name: String,
     /// A string representing the database user's role. The value will be either
     /// "primary" or "normal".
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"normal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub role: ::std::option::Option<DatabaseUserRole>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<DatabaseUserRole>,
     /// A randomly generated password for the database user. Only returned to tokens with
     /// the `database:view_credentials` scope.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"jge5lfxtzhx42iff"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub password: ::std::option::Option<crate::runtime::Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<crate::runtime::Secret>,
     /// Access certificate for TLS client authentication. (Kafka only)
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_cert: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_cert: Option<String>,
     /// Access key for TLS client authentication. (Kafka only)
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub access_key: ::std::option::Option<crate::runtime::Secret>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key: Option<crate::runtime::Secret>,
     /// The `mysql_settings` property: see [`MysqlSettings`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub mysql_settings: ::std::option::Option<MysqlSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql_settings: Option<MysqlSettings>,
     /// The `settings` property: see [`UserSettings`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub settings: ::std::option::Option<UserSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<UserSettings>,
 }
+
 /// A string representing the database user's role. The value will be either
 /// "primary" or "normal".
 ///
@@ -543,99 +337,46 @@ pub struct DatabaseUser {
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum DatabaseUserRole {
     /// The value `primary`.
     Primary,
     /// The value `normal`.
     Normal,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(::std::string::String),
+    UnknownValue(crate::runtime::UnknownValue),
 }
+
 impl DatabaseUserRole {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "primary",
-            Self::Normal => "normal",
-            Self::UnknownValue(value) => value,
-        }
-    }
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Primary, "primary"),
+        (Self::Normal, "normal"),
+    ];
 }
-impl ::std::convert::From<&str> for DatabaseUserRole {
-    fn from(value: &str) -> Self {
-        match value {
-            "primary" => Self::Primary,
-            "normal" => Self::Normal,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for DatabaseUserRole {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for DatabaseUserRole {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DatabaseUserRole {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl crate::runtime::ParamValue for DatabaseUserRole {
-    fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+
+crate::runtime::string_enum!(DatabaseUserRole);
+
 /// The new settings of a database user.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DatabasesUpdateUserRequest {
     /// The `settings` property: see [`UserSettings`].
     pub settings: UserSettings,
 }
+
 impl crate::runtime::Validate for DatabasesUpdateUserRequest {
     fn validate(
         &self,
         at: &crate::runtime::FieldPath<'_>,
-    ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+    ) -> Result<(), crate::runtime::ArgumentError> {
         crate::runtime::Validate::validate(&self.settings, &at.field("settings"))?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
+
 /// The body of a successful update.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DatabasesUpdateUserResponse {
     /// The `user` property: see [`DatabaseUser`].
     pub user: DatabaseUser,

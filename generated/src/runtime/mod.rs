@@ -5,6 +5,7 @@
 mod api;
 mod builder;
 mod client;
+mod enums;
 mod error;
 mod long_running;
 mod param;
@@ -20,6 +21,14 @@ mod validate;
 pub use api::{ApiClient, ApiInfo, Operation};
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
+#[doc(hidden)]
+pub use enums::CowStr;
+pub use enums::UnknownValue;
+/// Implements what every generated string enum shares.
+#[doc(hidden)]
+pub use crate::__string_enum as string_enum;
+#[doc(hidden)]
+pub use serde;
 pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, OperationFailure, TimeoutError, TimeoutLimit};
 pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
 pub use param::ParamValue;

@@ -11,7 +11,9 @@
 //! - <https://mdb.api.cloud.yandex.net>: The Managed Service for MongoDB API endpoint.
 //!
 //! Generated from `specs/yandex-mongodb.yaml`.
+
 pub mod types;
+
 /// Why a call of this API failed.
 ///
 /// # Errors
@@ -26,9 +28,11 @@ pub mod types;
 ///   after the retries the client allows;
 /// - [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.
 pub type Error = crate::runtime::Error<types::Status>;
+
 /// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
 /// with a documented default (see [`crate::runtime::ClientBuilder`]).
 pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+
 /// A client of Yandex Cloud Managed Service for MongoDB API — Users.
 ///
 /// Authentication: a bearer token, given to [`ClientBuilder::token`].
@@ -36,26 +40,30 @@ pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// An IAM token, sent as `Authorization: Bearer <IAM token>`.
 ///
 /// Cloning is cheap: clones share one connection pool.
-#[derive(::std::fmt::Debug, ::std::clone::Clone)]
+#[derive(Debug, Clone)]
 pub struct Client {
     core: crate::runtime::ClientCore,
 }
+
 impl crate::runtime::ApiClient for Client {
     const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
-        default_server: ::std::option::Option::Some("https://mdb.api.cloud.yandex.net"),
+        default_server: Some("https://mdb.api.cloud.yandex.net"),
         operation_servers: &["https://operation.api.cloud.yandex.net"],
         requires_token: true,
         secret_fields: &["password"],
     };
+
     fn from_core(core: crate::runtime::ClientCore) -> Self {
         Self { core }
     }
 }
+
 impl Client {
     /// Starts building a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::new()
     }
+
     /// A client that shares this one's connections and whose calls use `options`
     /// (retries, timeouts, body limit) over this client's settings.
     pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
@@ -63,9 +71,8 @@ impl Client {
             core: self.core.with_options(options),
         }
     }
+
     /// Updates the specified MongoDB user
-    ///
-    /// Updates the specified MongoDB user.
     ///
     /// Only the fields named in `updateMask` are changed. Without a mask, every field that
     /// is not sent is reset to its default: a request that sends only a new password and no
@@ -105,9 +112,21 @@ impl Client {
     /// ```no_run
     /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
     /// use dbaas_clients::yandex_mongodb::{types, Client};
+    /// use dbaas_clients::runtime::Patch;
     ///
     /// let client = Client::builder().token("your-token").build()?;
-    /// let body: types::UpdateUserRequest = serde_json::from_str(r#"{"updateMask":"password,permissions","password":"s3cr3t-passw0rd","permissions":[{"databaseName":"db1","roles":["readWrite"]}]}"#)?;
+    /// let body = types::UpdateUserRequest {
+    ///     password: Patch::Set("s3cr3t-passw0rd".into()),
+    ///     permissions: Patch::Set(
+    ///         Vec::from([
+    ///             types::Permission {
+    ///                 database_name: Some("db1".to_owned()),
+    ///                 roles: Some(Vec::from(["readWrite".to_owned()])),
+    ///             },
+    ///         ]),
+    ///     ),
+    ///     ..Default::default()
+    /// };
     /// let answer = client.update_user("c9qgcm4nv7ajkbj8d3bq", "app-01", &body).await?;
     /// println!("{answer:?}");
     /// # Ok(())
@@ -118,10 +137,11 @@ impl Client {
         cluster_id: &str,
         user_name: &str,
         body: &types::UpdateUserRequest,
-    ) -> ::std::result::Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
+    ) -> Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
         self.update_user_with(cluster_id, user_name, body, &UpdateUserOptions::default())
             .await
     }
+
     /// Like [`Client::update_user`], with the optional parameters in `options`.
     pub async fn update_user_with(
         &self,
@@ -129,12 +149,12 @@ impl Client {
         user_name: &str,
         body: &types::UpdateUserRequest,
         options: &UpdateUserOptions,
-    ) -> ::std::result::Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
+    ) -> Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             id: "update_user",
             method: crate::runtime::Method::PATCH,
             path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
-            server: ::std::option::Option::None,
+            server: None,
             authenticated: true,
             retryable: true,
         };
@@ -146,7 +166,7 @@ impl Client {
                 "clusterId",
                 cluster_id,
                 &crate::runtime::Rules {
-                    max_length: ::std::option::Option::Some(50),
+                    max_length: Some(50),
                     ..crate::runtime::Rules::NONE
                 },
             )
@@ -157,10 +177,8 @@ impl Client {
                 "userName",
                 user_name,
                 &crate::runtime::Rules {
-                    max_length: ::std::option::Option::Some(63),
-                    pattern: ::std::option::Option::Some(
-                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
-                    ),
+                    max_length: Some(63),
+                    pattern: Some("^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$"),
                     ..crate::runtime::Rules::NONE
                 },
             )
@@ -168,6 +186,7 @@ impl Client {
             .json(body);
         self.core.send_long_running(request, &UPDATE_USER_POLL).await
     }
+
     /// Returns the specified Operation resource
     ///
     /// Returns the specified Operation resource: poll it until `done` is `true`.
@@ -208,14 +227,12 @@ impl Client {
     pub async fn get_operation(
         &self,
         operation_id: &str,
-    ) -> ::std::result::Result<crate::runtime::Response<types::Operation>, Error> {
+    ) -> Result<crate::runtime::Response<types::Operation>, Error> {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             id: "get_operation",
             method: crate::runtime::Method::GET,
             path: "/operations/{operationId}",
-            server: ::std::option::Option::Some(
-                "https://operation.api.cloud.yandex.net",
-            ),
+            server: Some("https://operation.api.cloud.yandex.net"),
             authenticated: true,
             retryable: true,
         };
@@ -224,11 +241,12 @@ impl Client {
             .path_param("operationId", operation_id);
         self.core.send_json(request).await
     }
+
     /// The handle of an operation that [`Client::update_user`] started, from its stored id: wait on it
     /// again after a restart, say. Nothing is sent until it is waited on.
     pub fn resume_update_user(
         &self,
-        operation_id: impl ::std::convert::Into<::std::string::String>,
+        operation_id: impl Into<String>,
     ) -> UpdateUserLongRunning {
         crate::runtime::LongRunning::resume(
             self.core.clone(),
@@ -237,13 +255,9 @@ impl Client {
         )
     }
 }
+
 /// The optional parameters of [`Client::update_user_with`].
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserOptions {
     /// Makes the request idempotent: a repeated request with the same key returns the
     /// Operation of the first one instead of starting a new one. A UUID (version 4
@@ -253,8 +267,9 @@ pub struct UpdateUserOptions {
     /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
     ///
     /// Sent as the header `Idempotency-Key`.
-    pub idempotency_key: ::std::option::Option<::uuid::Uuid>,
+    pub idempotency_key: Option<uuid::Uuid>,
 }
+
 /// The long-running operation [`Client::update_user`] starts: `.wait().await` gives its result.
 ///
 /// [`Client::resume_update_user`] makes it again from a stored [`id`](crate::runtime::LongRunning::id).
@@ -263,13 +278,14 @@ pub type UpdateUserLongRunning = crate::runtime::LongRunning<
     types::User,
     types::Status,
 >;
+
 /// How the operations [`Client::update_user`] starts are polled.
 static UPDATE_USER_POLL: crate::runtime::Poll = crate::runtime::Poll {
     operation: crate::runtime::Operation {
         id: "get_operation",
         method: crate::runtime::Method::GET,
         path: "/operations/{operationId}",
-        server: ::std::option::Option::Some("https://operation.api.cloud.yandex.net"),
+        server: Some("https://operation.api.cloud.yandex.net"),
         authenticated: true,
         retryable: true,
     },

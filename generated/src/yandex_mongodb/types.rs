@@ -2,17 +2,15 @@
 // Do not edit by hand.
 
 //! The request and response types of Yandex Cloud Managed Service for MongoDB API — Users, as its spec defines them.
+
+use serde::{Deserialize, Serialize};
+
 /// The body of `User.Update`; the path parameters are not repeated in it.
 ///
 /// A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or
 /// reset to the server's default. `updateMask` is worked out from them unless you give it:
 /// then it is sent as given, and a field it names that is not set is reset.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default
-)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserRequest {
     /// A comma-separated names off ALL fields to be updated.
     /// Only the specified fields will be changed. The others will be left untouched.
@@ -30,39 +28,41 @@ pub struct UpdateUserRequest {
     /// - Example: `"password,permissions"`.
     ///
     /// Leave it `None` to have the client name every field set or reset.
-    pub update_mask: ::std::option::Option<::std::string::String>,
+    pub update_mask: Option<String>,
     /// New password for the user.
     ///
     /// - Write-only: sent in requests, never returned.
     /// - At most 128 characters.
     pub password: crate::runtime::Patch<crate::runtime::Secret>,
     /// New set of permissions for the user.
-    pub permissions: crate::runtime::Patch<::std::vec::Vec<Permission>>,
+    pub permissions: crate::runtime::Patch<Vec<Permission>>,
     /// Generate a new password for the user instead of sending one.
     pub generate_password: crate::runtime::Patch<bool>,
     /// Deletion Protection inhibits deletion of the user.
     pub deletion_protection: crate::runtime::Patch<bool>,
 }
+
 impl crate::runtime::Masked for UpdateUserRequest {
-    const MASK_FIELD: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "updateMask",
-    );
-    fn explicit_mask(&self) -> ::std::option::Option<&str> {
+    const MASK_FIELD: Option<&'static str> = Some("updateMask");
+
+    fn explicit_mask(&self) -> Option<&str> {
         self.update_mask.as_deref()
     }
-    fn set_explicit_mask(&mut self, mask: ::std::string::String) {
-        self.update_mask = ::std::option::Option::Some(mask);
+
+    fn set_explicit_mask(&mut self, mask: String) {
+        self.update_mask = Some(mask);
     }
+
     fn visit<V: crate::runtime::FieldVisitor>(
         &self,
         visitor: &mut V,
-    ) -> ::std::result::Result<(), V::Error> {
+    ) -> Result<(), V::Error> {
         visitor
             .leaf(
                 "password",
                 &self.password,
                 &crate::runtime::Rules {
-                    max_length: ::std::option::Option::Some(128),
+                    max_length: Some(128),
                     ..crate::runtime::Rules::NONE
                 },
             )?;
@@ -79,128 +79,110 @@ impl crate::runtime::Masked for UpdateUserRequest {
                 &self.deletion_protection,
                 &crate::runtime::Rules::NONE,
             )?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
+
     fn visit_mut<V: crate::runtime::FieldVisitorMut>(
         &mut self,
         visitor: &mut V,
-    ) -> ::std::result::Result<(), V::Error> {
+    ) -> Result<(), V::Error> {
         visitor.leaf("password", &mut self.password)?;
         visitor.leaf("permissions", &mut self.permissions)?;
         visitor.leaf("generatePassword", &mut self.generate_password)?;
         visitor.leaf("deletionProtection", &mut self.deletion_protection)?;
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::serde::Serialize for UpdateUserRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
+
+impl serde::Serialize for UpdateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         crate::runtime::masked::serialize(self, serializer)
     }
 }
-impl<'de> ::serde::Deserialize<'de> for UpdateUserRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
+
+impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
+    ) -> Result<Self, D::Error> {
         crate::runtime::masked::deserialize(deserializer)
     }
 }
+
 impl crate::runtime::Validate for UpdateUserRequest {
     fn validate(
         &self,
         at: &crate::runtime::FieldPath<'_>,
-    ) -> ::std::result::Result<(), crate::runtime::ArgumentError> {
+    ) -> Result<(), crate::runtime::ArgumentError> {
         crate::runtime::masked::validate(self, at)
     }
 }
+
 /// A set of roles on one database.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Permission {
     /// Name of the database that the permission grants access to.
     ///
     /// - Example: `"db1"`.
-    #[serde(rename = "databaseName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub database_name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "databaseName", default, skip_serializing_if = "Option::is_none")]
+    pub database_name: Option<String>,
     /// MongoDB roles for the `databaseName` database that the permission grants.
     ///
     /// - Example: `["readWrite"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub roles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<String>>,
 }
+
 impl crate::runtime::Validate for Permission {}
+
 /// A MongoDB User resource. For more information, see the Developer's Guide.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct User {
     /// Name of the MongoDB user.
     ///
     /// - Example: `"app-01"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub name: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cluster_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
     /// Set of permissions granted to the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub permissions: ::std::option::Option<::std::vec::Vec<Permission>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<Permission>>,
     /// Connection Manager connection configuration.
-    #[serde(rename = "connectionManager")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub connection_manager: ::std::option::Option<UserConnectionManager>,
+    #[serde(
+        rename = "connectionManager",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub connection_manager: Option<UserConnectionManager>,
     /// How the user authenticates. New values can appear as the service grows; a client
     /// keeps the ones it does not know as they are.
-    #[serde(rename = "authType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub auth_type: ::std::option::Option<UserAuthType>,
+    #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<UserAuthType>,
     /// Deletion Protection inhibits deletion of the user.
-    #[serde(rename = "deletionProtection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub deletion_protection: ::std::option::Option<bool>,
+    #[serde(
+        rename = "deletionProtection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deletion_protection: Option<bool>,
 }
+
 /// Connection Manager connection configuration.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserConnectionManager {
     /// ID of Connection Manager connection. Filled in by backend. Read-only.
-    #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub connection_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
+    pub connection_id: Option<String>,
 }
+
 /// How the user authenticates. New values can appear as the service grows; a client
 /// keeps the ones it does not know as they are.
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserAuthType {
     /// The value `AUTH_TYPE_UNSPECIFIED`.
     AuthTypeUnspecified,
@@ -209,220 +191,141 @@ pub enum UserAuthType {
     /// The value `AUTH_TYPE_IAM`.
     AuthTypeIam,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(::std::string::String),
+    UnknownValue(crate::runtime::UnknownValue),
 }
+
 impl UserAuthType {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthTypeUnspecified => "AUTH_TYPE_UNSPECIFIED",
-            Self::AuthTypePassword => "AUTH_TYPE_PASSWORD",
-            Self::AuthTypeIam => "AUTH_TYPE_IAM",
-            Self::UnknownValue(value) => value,
-        }
-    }
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::AuthTypeUnspecified, "AUTH_TYPE_UNSPECIFIED"),
+        (Self::AuthTypePassword, "AUTH_TYPE_PASSWORD"),
+        (Self::AuthTypeIam, "AUTH_TYPE_IAM"),
+    ];
 }
-impl ::std::convert::From<&str> for UserAuthType {
-    fn from(value: &str) -> Self {
-        match value {
-            "AUTH_TYPE_UNSPECIFIED" => Self::AuthTypeUnspecified,
-            "AUTH_TYPE_PASSWORD" => Self::AuthTypePassword,
-            "AUTH_TYPE_IAM" => Self::AuthTypeIam,
-            other => Self::UnknownValue(other.to_owned()),
-        }
-    }
-}
-impl ::std::fmt::Display for UserAuthType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-impl ::serde::Serialize for UserAuthType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserAuthType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        ::std::result::Result::Ok(Self::from(value.as_str()))
-    }
-}
-impl crate::runtime::ParamValue for UserAuthType {
-    fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
-        ::std::borrow::Cow::Borrowed(self.as_str())
-    }
-}
+
+crate::runtime::string_enum!(UserAuthType);
+
 /// The metadata of an Operation started by `User.Update`.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateUserMetadata {
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub cluster_id: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
     /// Name of the user that is being updated.
-    #[serde(rename = "userName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub user_name: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
 }
+
 /// The error result of an operation in case of failure or cancellation, and the body of
 /// every error response (`google.rpc.Status`).
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Status {
     /// Error code. An enum value of `google.rpc.Code`.
     ///
     /// - Example: `5`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub code: ::std::option::Option<i32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<i32>,
     /// An error message.
     ///
     /// - Example: `"User app-01 not found"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
     /// A list of messages that carry the error details.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub details: ::std::option::Option<::std::vec::Vec<Any>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<Vec<Any>>,
 }
+
 /// A message of any type (`google.protobuf.Any`): the `@type` key names the message
 /// type and the other keys are its fields.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Any {
     /// The URL of the message's type.
     ///
     /// - Example: `"type.googleapis.com/google.rpc.RequestInfo"`.
     #[serde(rename = "@type")]
-    pub type_: ::std::string::String,
+    pub type_: String,
     /// Properties beyond the documented ones, kept as they were received.
     #[serde(flatten)]
-    pub additional_properties: ::serde_json::Map<
-        ::std::string::String,
-        ::serde_json::Value,
-    >,
+    pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
+
 /// An Operation resource started by `User.Update`. proto3 JSON leaves out default values:
 /// while the operation runs there is no `done` key, and empty strings are left out.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateUserOperation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Description of the operation. 0-256 characters long.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Creation timestamp, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who initiated the operation.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_by: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
     /// The time when the Operation resource was last modified, RFC 3339 with 0 to 9
     /// digits for fractions of a second.
-    #[serde(rename = "modifiedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// If the value is `false` (or absent), it means the operation is still in progress.
     /// If `true`, the operation is completed, and either `error` or `response` is
     /// available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub done: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
     /// The `metadata` property: see [`UpdateUserMetadata`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<UpdateUserMetadata>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<UpdateUserMetadata>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
     /// The `response` property: see [`User`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub response: ::std::option::Option<User>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<User>,
 }
+
 /// An Operation resource of any kind. `metadata` and `response` carry an `@type` key that
 /// names their type. proto3 JSON leaves out default values: while the operation runs
 /// there is no `done` key, and empty strings are left out.
-#[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Operation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub id: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Description of the operation. 0-256 characters long.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub description: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     /// Creation timestamp, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who initiated the operation.
-    #[serde(rename = "createdBy")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_by: ::std::option::Option<::std::string::String>,
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
     /// The time when the Operation resource was last modified, RFC 3339 with 0 to 9
     /// digits for fractions of a second.
-    #[serde(rename = "modifiedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub modified_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// If the value is `false` (or absent), it means the operation is still in progress.
     /// If `true`, the operation is completed, and either `error` or `response` is
     /// available.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub done: ::std::option::Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
     /// The `metadata` property: see [`Any`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub metadata: ::std::option::Option<Any>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Any>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub error: ::std::option::Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
     /// The `response` property: see [`Any`].
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub response: ::std::option::Option<Any>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Any>,
 }
