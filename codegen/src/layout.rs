@@ -2,8 +2,24 @@
 //! attributes, and between the items of a module, an `impl` or a trait.
 
 /// How an item starts, once its indentation is taken off.
-const ITEM_STARTS: &[&str] =
-    &["///", "#[", "pub ", "impl", "fn ", "async fn ", "static ", "const ", "type ", "mod ", "use ", "enum ", "struct ", "trait ", "crate::", "unsafe "];
+const ITEM_STARTS: &[&str] = &[
+    "///",
+    "#[",
+    "pub ",
+    "impl",
+    "fn ",
+    "async fn ",
+    "static ",
+    "const ",
+    "type ",
+    "mod ",
+    "use ",
+    "enum ",
+    "struct ",
+    "trait ",
+    "crate::",
+    "unsafe ",
+];
 
 /// `text` (prettyplease's output) with a blank line before each item that follows another
 /// item at the same level.

@@ -16,4 +16,4 @@ mod suggest;
 pub mod write;
 
 pub use error::{Error, Problem, SpecError, SpecErrors};
-pub use write::{CheckReport, Generator, RenderedTree, SpecSource, Summary, render};
+pub use write::{CheckReport, Generator, RenderedTree, SpecSource, Summary, find_workspace_root, render, render_for};

@@ -89,6 +89,13 @@ pub struct Generator {
     pub out_dir: PathBuf,
 }
 
+/// The workspace that holds `start`: the nearest folder, `start` itself or one above it, with a
+/// `Cargo.toml` and a `specs/` folder. Found at run time, never from where a binary was built,
+/// so two checkouts sharing one target folder each work on their own files.
+pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| dir.join("Cargo.toml").is_file() && dir.join("specs").is_dir()).map(Path::to_owned)
+}
+
 impl Generator {
     /// The generator of a workspace laid out as this project is: `specs/` and `generated/`.
     pub fn for_workspace(root: &Path) -> Self {
@@ -249,8 +256,15 @@ fn unified_diff(relative: &str, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new).unified_diff().context_radius(3).header(&from, &to).to_string()
 }
 
-/// Renders the complete output of `specs`, or every problem found in them.
+/// Renders the complete output of `specs` for the `dbaas-clients` crate, or every problem
+/// found in them.
 pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
+    render_for(specs, emit::CRATE_NAME)
+}
+
+/// Renders the complete output of `specs` for a crate imported as `crate_name` (the name its
+/// usage examples use), or every problem found in them.
+pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree, Error> {
     let mut errors = Vec::new();
     let mut apis: Vec<Api> = Vec::new();
     let mut modules: HashMap<String, String> = HashMap::new();
@@ -277,7 +291,7 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
     for api in &apis {
         tree.types += api.types.len();
         tree.operations += api.operations.len();
-        for (relative, tokens) in emit::api_files(api) {
+        for (relative, tokens) in emit::api_files(api, crate_name) {
             let content = format_file(&relative, tokens, &format!("from {}", api.spec_file))?;
             tree.files.insert(relative, content);
         }

@@ -150,7 +150,8 @@ fn a_dangling_ref_suggests_the_near_miss() {
 #[test]
 fn keywords_that_do_not_apply_to_the_type_are_refused_not_ignored() {
     let root = workspace();
-    let spec = ALSO_GOOD.replace("      description: A component enum.\n", "      description: A component enum.\n      items:\n        type: string\n");
+    let spec = ALSO_GOOD
+        .replace("      description: A component enum.\n", "      description: A component enum.\n      items:\n        type: string\n");
     fs::write(root.path().join("specs/beta.yaml"), spec).expect("edit");
     let error = Generator::for_workspace(root.path()).run().expect_err("refused");
     assert_eq!(

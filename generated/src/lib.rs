@@ -15,7 +15,9 @@
 pub mod runtime;
 
 /// DigitalOcean API — Managed Database Users
+#[rustfmt::skip]
 pub mod digitalocean;
 
 /// Yandex Cloud Managed Service for MongoDB API — Users
+#[rustfmt::skip]
 pub mod yandex_mongodb;

@@ -60,10 +60,7 @@ async fn sends_the_exact_request() {
     assert_eq!(header(&request, "content-type"), Some("application/json"));
     assert_eq!(header(&request, "accept"), Some("application/json"));
     assert_eq!(header(&request, "user-agent"), Some(user_agent().as_str()));
-    assert_eq!(
-        String::from_utf8(request.body).unwrap(),
-        r#"{"settings":{"acl":[{"topic":"topic-abc.*","permission":"produceconsume"}]}}"#
-    );
+    assert_eq!(String::from_utf8(request.body).unwrap(), r#"{"settings":{"acl":[{"topic":"topic-abc.*","permission":"produceconsume"}]}}"#);
 }
 
 #[tokio::test]
@@ -244,7 +241,14 @@ async fn a_refused_connection_is_a_transport_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let uri = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
-    let error = Client::builder().token("t").base_url(uri).build().unwrap().databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
+    let error = Client::builder()
+        .token("t")
+        .base_url(uri)
+        .build()
+        .unwrap()
+        .databases_update_user(CLUSTER, "app-01", &kafka_body())
+        .await
+        .unwrap_err();
     assert!(matches!(error, Error::Transport(_)), "{error:?}");
     assert_eq!(error.status(), None);
 }

@@ -99,7 +99,8 @@ async fn a_set_field_missing_from_an_explicit_mask_is_refused_before_sending() {
     assert!(matches!(&argument.problem, ArgumentProblem::NotInUpdateMask { path } if path == "password"));
     assert!(error.to_string().contains("the update mask given does not name `password`"), "{error}");
 
-    let reset = types::UpdateUserRequest { update_mask: Some("password".to_owned()), generate_password: Patch::Reset, ..Default::default() };
+    let reset =
+        types::UpdateUserRequest { update_mask: Some("password".to_owned()), generate_password: Patch::Reset, ..Default::default() };
     let error = client.update_user(CLUSTER, "app-01", &reset).await.unwrap_err();
     assert!(matches!(&error, Error::Argument(argument) if argument.argument == "body.generatePassword"), "{error:?}");
     assert!(nothing_sent(&server).await);
@@ -126,16 +127,26 @@ fn round_trips(body: &types::UpdateUserRequest, wire: &str) {
 
 #[test]
 fn each_body_round_trips_through_its_wire_json() {
-    round_trips(&types::UpdateUserRequest { password: password("pw"), ..Default::default() }, r#"{"updateMask":"password","password":"pw"}"#);
+    round_trips(
+        &types::UpdateUserRequest { password: password("pw"), ..Default::default() },
+        r#"{"updateMask":"password","password":"pw"}"#,
+    );
     round_trips(
         &types::UpdateUserRequest { permissions: Patch::Set(vec![]), ..Default::default() },
         r#"{"updateMask":"permissions","permissions":[]}"#,
     );
     round_trips(
-        &types::UpdateUserRequest { password: password("pw"), permissions: Patch::Set(vec![permission("db", "read")]), ..Default::default() },
+        &types::UpdateUserRequest {
+            password: password("pw"),
+            permissions: Patch::Set(vec![permission("db", "read")]),
+            ..Default::default()
+        },
         r#"{"updateMask":"password,permissions","password":"pw","permissions":[{"databaseName":"db","roles":["read"]}]}"#,
     );
-    round_trips(&types::UpdateUserRequest { deletion_protection: Patch::Reset, ..Default::default() }, r#"{"updateMask":"deletionProtection"}"#);
+    round_trips(
+        &types::UpdateUserRequest { deletion_protection: Patch::Reset, ..Default::default() },
+        r#"{"updateMask":"deletionProtection"}"#,
+    );
     round_trips(
         &types::UpdateUserRequest {
             update_mask: Some("permissions,password".to_owned()),

@@ -37,10 +37,7 @@ fn operation() -> serde_json::Value {
 }
 
 fn password_only() -> yandex_mongodb::types::UpdateUserRequest {
-    yandex_mongodb::types::UpdateUserRequest {
-        password: Patch::Set("n3w-passw0rd".into()),
-        ..Default::default()
-    }
+    yandex_mongodb::types::UpdateUserRequest { password: Patch::Set("n3w-passw0rd".into()), ..Default::default() }
 }
 
 /// A server answering `first` `times` times, then `then` for good.
@@ -126,7 +123,8 @@ async fn yandex_patch_with_its_automatic_key_is_retried_with_the_same_key() {
     assert_eq!(uuid::Uuid::parse_str(keys[0]).unwrap().get_version_num(), 4);
     assert!(keys.iter().all(|key| *key == keys[0]), "one key for every attempt: {keys:?}");
 
-    let server = answering(ResponseTemplate::new(200).set_body_json(operation()), 1, ResponseTemplate::new(200).set_body_json(operation())).await;
+    let server =
+        answering(ResponseTemplate::new(200).set_body_json(operation()), 1, ResponseTemplate::new(200).set_body_json(operation())).await;
     let client = yandex_client(&server);
     client.update_user("c9qgcm4nv7ajkbj8d3bq", "app-01", &password_only()).await.unwrap();
     client.update_user("c9qgcm4nv7ajkbj8d3bq", "app-01", &password_only()).await.unwrap();

@@ -20,7 +20,8 @@ struct Echo;
 
 impl Respond for Echo {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let headers: Vec<String> = request.headers.iter().map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or(""))).collect();
+        let headers: Vec<String> =
+            request.headers.iter().map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or(""))).collect();
         let text = format!("{} {}\n{}\n\n{}", request.method, request.url, headers.join("\n"), String::from_utf8_lossy(&request.body));
         let echoed = request.headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         ResponseTemplate::new(500).insert_header("x-echo", echoed.as_str()).set_body_raw(text, "text/plain")
@@ -43,10 +44,7 @@ fn assert_clean(text: &str) {
 async fn a_server_echoing_the_body_and_headers_leaves_no_secret_in_the_error() {
     let server = echoing().await;
     let client = yandex_mongodb::Client::builder().token(TOKEN).base_url(server.uri()).retry(RetryPolicy::disabled()).build().unwrap();
-    let body = yandex_mongodb::types::UpdateUserRequest {
-        password: Patch::Set(PASSWORD.into()),
-        ..Default::default()
-    };
+    let body = yandex_mongodb::types::UpdateUserRequest { password: Patch::Set(PASSWORD.into()), ..Default::default() };
     let error = client.update_user("c9qgcm4nv7ajkbj8d3bq", "app-01", &body).await.unwrap_err();
     let yandex_mongodb::Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
     assert!(api.raw_body.contains(REDACTED), "{}", api.raw_body);

@@ -130,7 +130,8 @@ async fn the_current_api_fields_are_sent_as_json_booleans() {
 #[tokio::test]
 async fn a_running_operation_has_no_done_key() {
     let (_server, client) = answering(running()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
+    let operation =
+        client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     assert_eq!(operation.id.as_deref(), Some("c9q8v0dj1r9r8mi0a8rf"));
     assert_eq!(operation.done, None);
     assert_eq!(operation.response, None);
@@ -145,7 +146,8 @@ async fn a_running_operation_has_no_done_key() {
 #[tokio::test]
 async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
     let (_server, client) = answering(finished()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
+    let operation =
+        client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     assert_eq!(operation.done, Some(true));
     let modified = operation.modified_at.unwrap();
     assert_eq!((modified.year(), modified.second(), modified.nanosecond()), (2026, 7, 123_456_789));
@@ -160,7 +162,8 @@ async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
 #[tokio::test]
 async fn a_failed_operation_carries_the_status_and_its_typed_details() {
     let (_server, client) = answering(failed()).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
+    let operation =
+        client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     assert_eq!(operation.done, Some(true));
     assert_eq!(operation.response, None);
     let error = operation.error.unwrap();
@@ -176,7 +179,8 @@ async fn a_new_auth_type_is_kept_rather_than_failing() {
     let mut operation = finished();
     operation["response"]["authType"] = json!("AUTH_TYPE_OAUTH");
     let (_server, client) = answering(operation).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
+    let operation =
+        client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     let auth_type = operation.response.unwrap().auth_type.unwrap();
     assert!(matches!(&auth_type, types::UserAuthType::UnknownValue(value) if value.as_str() == "AUTH_TYPE_OAUTH"), "{auth_type:?}");
     assert_eq!(serde_json::to_string(&auth_type).unwrap(), r#""AUTH_TYPE_OAUTH""#, "sent back as it came");

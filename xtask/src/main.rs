@@ -1,6 +1,6 @@
 //! `cargo xtask`: the project's tasks. This file only reads arguments and calls the library.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use codegen::{Error, Generator};
@@ -20,7 +20,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR] | cargo x
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
-  --root DIR       work on the specs/ and generated/ of DIR instead of this workspace
+  --root DIR       work on the specs/ and generated/ of DIR instead of the workspace
+                   around the current folder
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
@@ -30,8 +31,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => codegen(false, &workspace_root()),
-        ["codegen", "--check"] => codegen(true, &workspace_root()),
+        ["codegen"] => with_workspace(|root| codegen(false, root)),
+        ["codegen", "--check"] => with_workspace(|root| codegen(true, root)),
         ["codegen", "--root", root] => codegen(false, Path::new(root)),
         ["codegen", "--check", "--root", root] | ["codegen", "--root", root, "--check"] => codegen(true, Path::new(root)),
         ["fuzz", options @ ..] => fuzz(options),
@@ -109,7 +110,6 @@ fn fuzz(options: &[&str]) -> ExitCode {
         .args(["test", "--release", "--package", "codegen", "--test", "never_panics", "--", "--nocapture"])
         .env("CODEGEN_FUZZ_CASES", cases)
         .env("CODEGEN_FUZZ_FIRST", first)
-        .current_dir(workspace_root())
         .status();
     match status {
         Ok(status) if status.success() => ExitCode::SUCCESS,
@@ -128,8 +128,17 @@ fn error_text(error: &Error) -> String {
     }
 }
 
-/// The workspace root: the parent of this crate's folder.
-fn workspace_root() -> PathBuf {
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().map_or_else(|| manifest_dir.to_owned(), Path::to_owned)
+/// Runs `task` on the workspace around the current folder.
+fn with_workspace(task: impl FnOnce(&Path) -> ExitCode) -> ExitCode {
+    let here = std::env::current_dir().unwrap_or_default();
+    match codegen::find_workspace_root(&here) {
+        Some(root) => task(&root),
+        None => {
+            eprintln!(
+                "error: `{}` is not inside a workspace with a `Cargo.toml` and a `specs/` folder: run from one, or pass --root DIR",
+                here.display()
+            );
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
 }

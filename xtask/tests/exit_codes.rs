@@ -48,3 +48,48 @@ fn each_outcome_has_its_exit_code() {
     let usage = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("codegen").arg("--frobnicate").output().expect("xtask runs");
     assert_eq!(usage.status.code(), Some(64));
 }
+
+/// Every file under `dir`, with its content.
+fn files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        for entry in fs::read_dir(&dir).expect("a readable folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let content = fs::read(&path).expect("a readable file");
+                found.push((path, content));
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn the_workspace_is_the_one_around_the_current_folder_not_the_one_built_from() {
+    // A second checkout, sharing this one's build (and so its xtask binary).
+    let other = tempfile::tempdir().expect("a temporary folder");
+    fs::write(other.path().join("Cargo.toml"), "[workspace]\n").expect("manifest");
+    fs::create_dir_all(other.path().join("specs/nested")).expect("specs folder");
+    fs::write(other.path().join("specs/ping.yaml"), SPEC).expect("spec");
+    let this_checkout = std::env::current_dir().expect("a current folder").join("../generated");
+    let before = files(&this_checkout);
+
+    let run = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(other.path().join("specs/nested")).output();
+    let done = run(&["codegen"]).expect("xtask runs");
+    assert_eq!(done.status.code(), Some(0), "{}", text(&done));
+    assert!(other.path().join("generated/src/ping/mod.rs").is_file(), "the other checkout is generated");
+    assert_eq!(files(&this_checkout), before, "this checkout's generated/ is not touched");
+
+    fs::write(other.path().join("specs/ping.yaml"), SPEC.replace("Pong.", "Pong!")).expect("edit");
+    let stale = run(&["codegen", "--check"]).expect("xtask runs");
+    assert_eq!(stale.status.code(), Some(1), "a stale tree is reported stale: {}", text(&stale));
+
+    let nowhere = tempfile::tempdir().expect("a temporary folder");
+    let outside = Command::new(env!("CARGO_BIN_EXE_xtask")).arg("codegen").current_dir(nowhere.path()).output().expect("xtask runs");
+    assert_eq!(outside.status.code(), Some(64), "{}", text(&outside));
+    assert!(text(&outside).contains("is not inside a workspace"), "{}", text(&outside));
+}

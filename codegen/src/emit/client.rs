@@ -10,7 +10,7 @@ use super::types::{Scope, ident, rust_type};
 use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, TypeRef};
 
 /// The whole module file of an API.
-pub fn module_file(api: &Api) -> TokenStream {
+pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     let module_docs = docs::inner_attrs(&module_docs(api));
     let error_body = rust_type(&api.error_body, Scope::Module);
     let error_docs = docs::attrs(&error_docs(api));
@@ -26,7 +26,7 @@ pub fn module_file(api: &Api) -> TokenStream {
     operation_servers.dedup();
     let requires_token = api.auth.as_ref().is_some_and(|auth| auth.required_by_all);
     let secret_fields = secret_fields(api);
-    let methods = api.operations.iter().map(|op| operation_methods(api, op));
+    let methods = api.operations.iter().map(|op| operation_methods(api, op, crate_name));
     let options = api.operations.iter().filter_map(options_struct);
     let long_running = api.operations.iter().filter_map(|op| super::long_running::module_items(api, op));
     let resumes = api.operations.iter().filter_map(super::long_running::resume_method);
@@ -153,10 +153,14 @@ fn module_docs(api: &Api) -> Vec<String> {
     if let Some(description) = &api.description {
         paragraph(&mut lines, docs::markdown(description));
     }
-    let servers: Vec<String> = api.servers.iter().map(|server| {
-        let about = server.description.as_deref().map(|d| format!(": {}", docs::markdown(d).join(" "))).unwrap_or_default();
-        format!("- <{}>{about}", server.url)
-    }).collect();
+    let servers: Vec<String> = api
+        .servers
+        .iter()
+        .map(|server| {
+            let about = server.description.as_deref().map(|d| format!(": {}", docs::markdown(d).join(" "))).unwrap_or_default();
+            format!("- <{}>{about}", server.url)
+        })
+        .collect();
     if !servers.is_empty() {
         paragraph(&mut lines, ["Servers (the first is the default):".to_owned()]);
         paragraph(&mut lines, servers);
@@ -207,10 +211,9 @@ fn options_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Options", op.type_prefix)
 }
 
-
-fn operation_methods(api: &Api, op: &Operation) -> TokenStream {
+fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream {
     let fn_name = ident(&op.fn_name);
-    let doc = docs::attrs(&operation_docs(api, op));
+    let doc = docs::attrs(&operation_docs(api, op, crate_name));
     let (params, names) = positional_args(op);
     let (ret, send) = match (&op.success.ty, op.success.may_be_empty) {
         _ if op.long_running.is_some() => {
@@ -271,7 +274,8 @@ fn request_expr(op: &Operation) -> TokenStream {
         None => quote! { None },
     };
     let authenticated = op.authenticated;
-    let retryable = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE") || op.params.iter().any(|p| p.idempotency_key);
+    let retryable = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
+        || op.params.iter().any(|p| p.idempotency_key);
     let mut steps = Vec::new();
     for part in &op.path {
         steps.push(match part {
@@ -288,7 +292,11 @@ fn request_expr(op: &Operation) -> TokenStream {
         let wire = &param.wire_name;
         let name = ident(&param.name);
         let is_list = matches!(param.ty, TypeRef::List(_));
-        let value = if param.required { quote! { #name } } else { quote! { &options.#name } };
+        let value = if param.required {
+            quote! { #name }
+        } else {
+            quote! { &options.#name }
+        };
         let check = param_check(param, value);
         let step = match (param.location, param.required, is_list) {
             (ParamLocation::Query, true, true) => quote! { .query_list(#wire, #name) },
@@ -304,7 +312,11 @@ fn request_expr(op: &Operation) -> TokenStream {
         steps.push(quote! { #step #check });
     }
     if let Some(body) = &op.body {
-        steps.push(if body.required { quote! { .json(body) } } else { quote! { .json_opt(body) } });
+        steps.push(if body.required {
+            quote! { .json(body) }
+        } else {
+            quote! { .json_opt(body) }
+        });
     }
     quote! {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
@@ -358,7 +370,7 @@ fn location_name(location: ParamLocation) -> &'static str {
     }
 }
 
-fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
+fn operation_docs(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
     let mut lines = Vec::new();
     match &op.summary {
         Some(summary) => paragraph(&mut lines, docs::markdown(summary)),
@@ -367,9 +379,10 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
     if let Some(description) = &op.description {
         let mut description = docs::markdown(description);
         // A description that opens with the summary again starts after it.
-        let repeats_summary = op.summary.as_deref().is_some_and(|summary| {
-            description.first().is_some_and(|first| first.trim_end_matches('.') == summary.trim_end_matches('.'))
-        });
+        let repeats_summary = op
+            .summary
+            .as_deref()
+            .is_some_and(|summary| description.first().is_some_and(|first| first.trim_end_matches('.') == summary.trim_end_matches('.')));
         if repeats_summary {
             let rest = description.iter().position(String::is_empty).map_or(description.len(), |blank| blank + 1);
             description.drain(..rest);
@@ -381,11 +394,17 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
             TypeRef::Named(name) => format!("[`types::{name}`]"),
             _ => "its result".to_owned(),
         };
-        paragraph(&mut lines, [
-            format!("Starts a long-running operation: `.wait().await` on the answer polls `{}` until the", long_running.poll_operation_id),
-            format!("operation is done and gives {result}. `.id()` gives the id to store, and"),
-            format!("[`Client::resume_{}`] makes the same handle from it later.", op.fn_name.trim_start_matches("r#")),
-        ]);
+        paragraph(
+            &mut lines,
+            [
+                format!(
+                    "Starts a long-running operation: `.wait().await` on the answer polls `{}` until the",
+                    long_running.poll_operation_id
+                ),
+                format!("operation is done and gives {result}. `.id()` gives the id to store, and"),
+                format!("[`Client::resume_{}`] makes the same handle from it later.", op.fn_name.trim_start_matches("r#")),
+            ],
+        );
     }
     paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method, op.path_template, docs::code(&op.operation_id))]);
     if let Some(server) = &op.server {
@@ -406,15 +425,18 @@ fn operation_docs(api: &Api, op: &Operation) -> Vec<String> {
         paragraph(&mut lines, arguments);
     }
     paragraph(&mut lines, ["# Responses".to_owned()]);
-    paragraph(&mut lines, op.responses.iter().map(|response| {
-        let mut text = format!("- `{}`: {}", response.status, docs::markdown(&response.description).join(" "));
-        if !response.headers.is_empty() {
-            let names: Vec<String> = response.headers.iter().map(|(name, _)| docs::code(name)).collect();
-            text.push_str(&format!(" Headers: {}.", names.join(", ")));
-        }
-        text
-    }));
+    paragraph(
+        &mut lines,
+        op.responses.iter().map(|response| {
+            let mut text = format!("- `{}`: {}", response.status, docs::markdown(&response.description).join(" "));
+            if !response.headers.is_empty() {
+                let names: Vec<String> = response.headers.iter().map(|(name, _)| docs::code(name)).collect();
+                text.push_str(&format!(" Headers: {}.", names.join(", ")));
+            }
+            text
+        }),
+    );
     paragraph(&mut lines, ["# Example".to_owned()]);
-    paragraph(&mut lines, example::usage(api, op));
+    paragraph(&mut lines, example::usage(api, op, crate_name));
     lines
 }

@@ -3,14 +3,13 @@
 
 use serde_json::Value;
 
-use super::CRATE_NAME;
 use crate::resolve::model::{Api, Field, MaskRole, Operation, Param, Presence, StructDef, TypeDef, TypeRef};
 
 /// How deep a made-up example body goes before it stops at empty values.
 const MAX_DEPTH: usize = 6;
 
 /// The lines of the example, fenced.
-pub fn usage(api: &Api, op: &Operation) -> Vec<String> {
+pub fn usage(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
     let mut writer = Writer { api, uses_types: false, uses_patch: false };
     let body = op.body.as_ref().map(|body| {
         let example = body.example.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok());
@@ -32,10 +31,10 @@ pub fn usage(api: &Api, op: &Operation) -> Vec<String> {
     let mut lines = vec![
         "```no_run".to_owned(),
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
-        format!("use {CRATE_NAME}::{}::{imports};", api.module),
+        format!("use {crate_name}::{}::{imports};", api.module),
     ];
     if writer.uses_patch {
-        lines.push(format!("use {CRATE_NAME}::runtime::Patch;"));
+        lines.push(format!("use {crate_name}::runtime::Patch;"));
     }
     lines.extend([String::new(), format!("let client = {builder}.build()?;")]);
     lines.extend(body.into_iter().flatten());

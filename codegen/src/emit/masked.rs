@@ -15,18 +15,24 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
     let mut lines = docs::value_docs(&def.docs, &format!("The `{}` object.", def.name));
     let mask_field = match role {
         MaskRole::Body { mask_field } => {
-            docs::paragraph(&mut lines, [
-                "A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or".to_owned(),
-                format!("reset to the server's default. `{mask_field}` is worked out from them unless you give it:"),
-                "then it is sent as given, and a field it names that is not set is reset.".to_owned(),
-            ]);
+            docs::paragraph(
+                &mut lines,
+                [
+                    "A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or".to_owned(),
+                    format!("reset to the server's default. `{mask_field}` is worked out from them unless you give it:"),
+                    "then it is sent as given, and a field it names that is not set is reset.".to_owned(),
+                ],
+            );
             Some(mask_field.as_str())
         }
         MaskRole::Nested => {
-            docs::paragraph(&mut lines, [
-                "Part of a partial update: each field is a [`crate::runtime::Patch`], named in the mask by its".to_owned(),
-                "dotted path.".to_owned(),
-            ]);
+            docs::paragraph(
+                &mut lines,
+                [
+                    "Part of a partial update: each field is a [`crate::runtime::Patch`], named in the mask by its".to_owned(),
+                    "dotted path.".to_owned(),
+                ],
+            );
             None
         }
     };
@@ -127,8 +133,8 @@ fn visit(api: &Api, field: &Field, mutable: bool) -> TokenStream {
         (true, true) => quote! { visitor.nested(#wire, &mut self.#name)?; },
         (false, true) => quote! { visitor.leaf(#wire, &mut self.#name)?; },
         (false, false) => {
-            let rules = validation::rules(validation::effective_constraints(api, field))
-                .unwrap_or_else(|| quote! { crate::runtime::Rules::NONE });
+            let rules =
+                validation::rules(validation::effective_constraints(api, field)).unwrap_or_else(|| quote! { crate::runtime::Rules::NONE });
             quote! { visitor.leaf(#wire, &self.#name, &#rules)?; }
         }
     }

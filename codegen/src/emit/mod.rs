@@ -15,15 +15,13 @@ use quote::quote;
 
 use crate::resolve::model::Api;
 
-/// The name the generated crate is imported by, for the usage examples.
+/// The name the generated crate is imported by, for its usage examples.
 pub const CRATE_NAME: &str = "dbaas_clients";
 
-/// The files of one API, as paths relative to the crate root with their code.
-pub fn api_files(api: &Api) -> Vec<(String, TokenStream)> {
-    vec![
-        (format!("src/{}/mod.rs", api.module), client::module_file(api)),
-        (format!("src/{}/types.rs", api.module), types::types_file(api)),
-    ]
+/// The files of one API, as paths relative to the crate root with their code; `crate_name`
+/// is the name the usage examples import the crate by.
+pub fn api_files(api: &Api, crate_name: &str) -> Vec<(String, TokenStream)> {
+    vec![(format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name)), (format!("src/{}/types.rs", api.module), types::types_file(api))]
 }
 
 /// The crate root: its docs and one module per API, beside the hand-written runtime.
@@ -36,16 +34,14 @@ pub fn lib_file(apis: &[Api]) -> TokenStream {
         String::new(),
     ];
     lines.extend(apis.iter().map(|api| format!("- [`{}`]: {}", api.module, docs::markdown(&api.title).join(" "))));
-    lines.extend([
-        String::new(),
-        "The shared behaviour (sending, errors, secrets) lives in [`runtime`].".to_owned(),
-    ]);
+    lines.extend([String::new(), "The shared behaviour (sending, errors, secrets) lives in [`runtime`].".to_owned()]);
     let crate_docs = docs::inner_attrs(&lines);
     let modules = apis.iter().map(|api| {
         let name = types::ident(&api.module);
         let doc = format!(" {}", docs::markdown(&api.title).join(" "));
         quote! {
             #[doc = #doc]
+            #[rustfmt::skip]
             pub mod #name;
         }
     });

@@ -4,9 +4,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs;
-use crate::resolve::model::{
-    ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
-};
+use crate::resolve::model::{ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT};
 
 /// The standard library's names a generated file uses, each with its full path.
 const STD_NAMES: &[(&str, &str)] = &[
@@ -125,10 +123,7 @@ fn holds_map(ty: &TypeRef) -> bool {
 
 /// The whole `types` module file of an API.
 pub fn types_file(api: &Api) -> TokenStream {
-    let module_docs = docs::inner_attrs(&[format!(
-        "The request and response types of {}, as its spec defines them.",
-        api.title
-    )]);
+    let module_docs = docs::inner_attrs(&[format!("The request and response types of {}, as its spec defines them.", api.title)]);
     let names = StdNames::in_types(api);
     let scope = Scope::Types(&names);
     let checks = super::validation::Checks::of(api);
@@ -147,7 +142,9 @@ pub fn types_file(api: &Api) -> TokenStream {
         ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
     let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
     let uses_map = api.types.values().any(|def| match def {
-        TypeDef::Struct(def) => def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json),
+        TypeDef::Struct(def) => {
+            def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json)
+        }
         TypeDef::Alias(def) => holds_map(&def.ty),
         TypeDef::Enum(_) => false,
     });

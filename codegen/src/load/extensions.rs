@@ -9,8 +9,7 @@ use crate::error::{Problem, SpecError};
 use crate::load::Positions;
 
 /// The extensions this project defines, each read by the object the README says.
-pub const PROJECT_EXTENSIONS: &[&str] =
-    &["x-idempotency-key", "x-secret", "x-field-mask", "x-field-mask-nested", "x-long-running"];
+pub const PROJECT_EXTENSIONS: &[&str] = &["x-idempotency-key", "x-secret", "x-field-mask", "x-field-mask-nested", "x-long-running"];
 
 /// What a key's value is in the OpenAPI grammar, as far as extensions care.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -146,8 +145,12 @@ mod tests {
 
     #[test]
     fn near_misses_of_ours_are_reported_and_mended() {
-        let (tree, problems) = stripped("paths:\n  /a:\n    get:\n      parameters:\n        - name: k\n          x-idempotency-kee: true\n");
-        assert_eq!(problems, ["paths./a.get.parameters[0].x-idempotency-kee: unknown extension `x-idempotency-kee`: did you mean `x-idempotency-key`?"]);
+        let (tree, problems) =
+            stripped("paths:\n  /a:\n    get:\n      parameters:\n        - name: k\n          x-idempotency-kee: true\n");
+        assert_eq!(
+            problems,
+            ["paths./a.get.parameters[0].x-idempotency-kee: unknown extension `x-idempotency-kee`: did you mean `x-idempotency-key`?"]
+        );
         assert!(tree.contains("x-idempotency-key: true"));
         let (_, problems) = stripped("info:\n  x-secure: 1\n");
         assert!(problems.is_empty(), "a vendor's own extension close to ours is not a typo: {problems:?}");

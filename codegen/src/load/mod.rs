@@ -50,11 +50,8 @@ pub fn load(file: &str, text: &str) -> Loaded {
             return unread(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found }));
         }
         None => {
-            let (place, found) = if raw.get("swagger").is_some() {
-                ("swagger", "a Swagger 2.0 document")
-            } else {
-                ("", "no `openapi` key")
-            };
+            let (place, found) =
+                if raw.get("swagger").is_some() { ("swagger", "a Swagger 2.0 document") } else { ("", "no `openapi` key") };
             return unread(error(place.to_owned(), positions.find(place), Problem::NotOpenApi30 { found: found.to_owned() }));
         }
     }

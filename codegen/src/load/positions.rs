@@ -38,8 +38,15 @@ impl Positions {
 enum Frame {
     /// `unplaced` is set for a mapping that is a sequence item: the parser marks such a
     /// mapping where its first key ends, so the item takes the first key's position.
-    Mapping { path: String, key: Option<String>, unplaced: bool },
-    Sequence { path: String, next_index: usize },
+    Mapping {
+        path: String,
+        key: Option<String>,
+        unplaced: bool,
+    },
+    Sequence {
+        path: String,
+        next_index: usize,
+    },
 }
 
 #[derive(Debug, Default)]

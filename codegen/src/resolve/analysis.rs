@@ -62,7 +62,8 @@ pub fn mark_default_structs(types: &mut IndexMap<String, TypeDef>) {
         let before = defaults.len();
         for (name, def) in types.iter() {
             if let TypeDef::Struct(def) = def
-                && (def.mask.is_some() || def.fields.iter().all(|f| f.presence != Presence::Required || has_default(types, &defaults, &f.ty)))
+                && (def.mask.is_some()
+                    || def.fields.iter().all(|f| f.presence != Presence::Required || has_default(types, &defaults, &f.ty)))
             {
                 defaults.insert(name.clone());
             }

@@ -109,10 +109,7 @@ impl Resolver<'_> {
         match self.type_origins.get(rust) {
             Some(first) if first != origin => {
                 let first = first.clone();
-                self.error(
-                    origin,
-                    Problem::NameCollision { what: "type", first, second: origin.to_owned(), rust: rust.to_owned() },
-                );
+                self.error(origin, Problem::NameCollision { what: "type", first, second: origin.to_owned(), rust: rust.to_owned() });
                 false
             }
             Some(_) => true,

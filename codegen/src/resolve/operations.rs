@@ -6,8 +6,7 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef,
-    through_aliases,
+    BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef, through_aliases,
 };
 use super::schemas::to_json;
 use crate::error::Problem;
@@ -50,7 +49,8 @@ impl Resolver<'_> {
             let place = format!("components.securitySchemes.{name}");
             let is_bearer = scheme.kind == "http" && scheme.scheme.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
             if !is_bearer {
-                let found = format!("`type: {}`{}", scheme.kind, scheme.scheme.as_ref().map_or(String::new(), |s| format!(" with `scheme: {s}`")));
+                let found =
+                    format!("`type: {}`{}", scheme.kind, scheme.scheme.as_ref().map_or(String::new(), |s| format!(" with `scheme: {s}`")));
                 self.unsupported(place, format!("the security scheme {found} (only `type: http` with `scheme: bearer` is)"));
                 continue;
             }
@@ -82,9 +82,8 @@ impl Resolver<'_> {
                 let clash = method_names.clone().find_map(|name| fn_names.get(name).map(|first| (first.clone(), name.clone())));
                 match clash {
                     Some(((first_id, first_place), _)) if first_id == operation.operation_id => {
-                        let message = format!(
-                            "duplicate operationId `{first_id}`: `{first_place}` has it too; every operation needs its own"
-                        );
+                        let message =
+                            format!("duplicate operationId `{first_id}`: `{first_place}` has it too; every operation needs its own");
                         self.invalid(id_place, message);
                     }
                     Some(((first_id, _), rust)) => {
@@ -119,7 +118,10 @@ impl Resolver<'_> {
         };
         let (fn_name, type_prefix) = (names::snake(operation_id), names::camel(operation_id));
         if RESERVED_FN_NAMES.contains(&fn_name.as_str()) {
-            self.invalid(format!("{place}.operationId"), format!("`{fn_name}` is a method every client has already; choose another operationId"));
+            self.invalid(
+                format!("{place}.operationId"),
+                format!("`{fn_name}` is a method every client has already; choose another operationId"),
+            );
             return None;
         }
         let errors_before = self.errors.len();
@@ -219,7 +221,8 @@ impl Resolver<'_> {
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for ((wire, location), (parameter, param_place)) in merged {
             let Some(param) = self.param(&wire, &location, parameter, prefix, &param_place) else { continue };
-            let reserved = RESERVED_PARAM_NAMES.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
+            let reserved =
+                RESERVED_PARAM_NAMES.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
             if let Some(first) = reserved.or_else(|| rust_names.get(&param.name).cloned()) {
                 let problem = Problem::NameCollision { what: "parameter", first, second: wire, rust: param.name };
                 self.error(param_place, problem);
@@ -428,7 +431,10 @@ impl Resolver<'_> {
             let is_success = match status_class(status) {
                 Some(class) => class == 2,
                 None => {
-                    self.invalid(response_place, format!("expected a status code such as `200`, a range such as `4XX`, or `default`, found `{status}`"));
+                    self.invalid(
+                        response_place,
+                        format!("expected a status code such as `200`, a range such as `4XX`, or `default`, found `{status}`"),
+                    );
                     continue;
                 }
             };
@@ -437,7 +443,9 @@ impl Resolver<'_> {
             let mut owner = prefix.to_owned();
             let response = match &response.reference {
                 Some(reference) => {
-                    let Some((name, target)) = self.follow(reference, "responses", &doc.components.responses, &response_place) else { continue };
+                    let Some((name, target)) = self.follow(reference, "responses", &doc.components.responses, &response_place) else {
+                        continue;
+                    };
                     response_place = format!("components.responses.{name}");
                     owner = names::camel(name);
                     hint = format!("{owner}Body");

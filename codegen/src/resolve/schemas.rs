@@ -7,7 +7,8 @@ use serde_yaml::Value;
 
 use super::Resolver;
 use super::model::{
-    ADDITIONAL_FIELD, UNKNOWN_VARIANT, AliasDef, Constraints, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef, Variant,
+    ADDITIONAL_FIELD, AliasDef, Constraints, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
+    Variant,
 };
 use crate::error::Problem;
 use crate::load::{AdditionalProperties, Schema, SchemaKind};
@@ -140,10 +141,7 @@ impl Resolver<'_> {
             return Some(ty.clone());
         }
         let supported: Vec<&str> = formats.iter().map(|(name, _)| *name).collect();
-        self.unsupported(
-            format!("{place}.format"),
-            format!("`format: {format}` on a number (supported: {})", supported.join(", ")),
-        );
+        self.unsupported(format!("{place}.format"), format!("`format: {format}` on a number (supported: {})", supported.join(", ")));
         None
     }
 
@@ -205,8 +203,14 @@ impl Resolver<'_> {
         if !self.claim_type_name(name, place) {
             return None;
         }
-        let placeholder =
-            StructDef { name: name.to_owned(), docs: Docs::default(), fields: Vec::new(), additional: None, derives_default: false, mask: None };
+        let placeholder = StructDef {
+            name: name.to_owned(),
+            docs: Docs::default(),
+            fields: Vec::new(),
+            additional: None,
+            derives_default: false,
+            mask: None,
+        };
         self.types.insert(name.to_owned(), TypeDef::Struct(placeholder));
         for (index, required) in schema.required.iter().enumerate() {
             if !properties.contains_key(required) {
@@ -269,7 +273,10 @@ impl Resolver<'_> {
     fn mask_role(&mut self, schema: &Schema, fields: &[Field], place: &str) -> Option<MaskRole> {
         match (&schema.field_mask, schema.field_mask_nested) {
             (Some(_), true) => {
-                self.invalid(place, "a schema is either a masked body (`x-field-mask`) or a nested masked object (`x-field-mask-nested`), not both");
+                self.invalid(
+                    place,
+                    "a schema is either a masked body (`x-field-mask`) or a nested masked object (`x-field-mask-nested`), not both",
+                );
                 None
             }
             (Some(mask_field), false) => {

@@ -13,9 +13,8 @@ use crate::load::{AdditionalProperties, Document, Schema, SchemaKind};
 const MAX_DEPTH: usize = 32;
 
 /// RFC 3339 `date-time`, as `format: date-time` means it.
-static DATE_TIME: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").ok()
-});
+static DATE_TIME: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").ok());
 
 impl Resolver<'_> {
     /// Reports `value`, given as `keyword` at `place`, when it does not match `schema`.
@@ -119,9 +118,10 @@ fn array_mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize) 
         return Some(format!("the list has {count} items, more than `maxItems` {max}"));
     }
     let item_schema = schema.items.as_deref()?;
-    items.iter().enumerate().find_map(|(index, item)| {
-        mismatch(doc, item_schema, item, depth + 1).map(|problem| format!("item {index}: {problem}"))
-    })
+    items
+        .iter()
+        .enumerate()
+        .find_map(|(index, item)| mismatch(doc, item_schema, item, depth + 1).map(|problem| format!("item {index}: {problem}")))
 }
 
 fn object_mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize) -> Option<String> {

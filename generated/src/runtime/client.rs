@@ -72,7 +72,10 @@ enum Attempt {
     ConnectFailed(reqwest::Error),
     Transport(reqwest::Error),
     Timeout(TimeoutLimit),
-    TooLarge { status: u16, declared: Option<u64> },
+    TooLarge {
+        status: u16,
+        declared: Option<u64>,
+    },
 }
 
 impl ClientCore {
@@ -136,7 +139,11 @@ impl ClientCore {
     }
 
     /// Sends `request`, which starts a long-running operation, and gives its handle.
-    pub async fn send_long_running<O, R, E>(&self, request: Request, poll: &'static Poll) -> Result<Response<LongRunning<O, R, E>>, Error<E>>
+    pub async fn send_long_running<O, R, E>(
+        &self,
+        request: Request,
+        poll: &'static Poll,
+    ) -> Result<Response<LongRunning<O, R, E>>, Error<E>>
     where
         O: DeserializeOwned,
         R: DeserializeOwned,
@@ -302,7 +309,10 @@ impl ClientCore {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
         let slots = self.shared.slots.iter().find(|(known, _)| known == server).map(|(_, slots)| Arc::clone(slots));
-        let slots = slots.ok_or_else(|| ConfigError::InvalidBaseUrl { url: without_credentials(server), reason: "not a server of this API".to_owned() })?;
+        let slots = slots.ok_or_else(|| ConfigError::InvalidBaseUrl {
+            url: without_credentials(server),
+            reason: "not a server of this API".to_owned(),
+        })?;
         Ok((url, slots))
     }
 
@@ -517,14 +527,7 @@ mod tests {
     };
 
     fn operation(server: Option<&'static str>) -> &'static Operation {
-        Box::leak(Box::new(Operation {
-            id: "op",
-            method: reqwest::Method::GET,
-            path: "/",
-            server,
-            authenticated: false,
-            retryable: true,
-        }))
+        Box::leak(Box::new(Operation { id: "op", method: reqwest::Method::GET, path: "/", server, authenticated: false, retryable: true }))
     }
 
     fn url_of(base_url: Option<&str>, request: Request) -> String {

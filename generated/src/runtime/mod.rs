@@ -18,23 +18,23 @@ mod serde_helpers;
 mod settings;
 mod validate;
 
+/// Implements what every generated string enum shares.
+#[doc(hidden)]
+pub use crate::__string_enum as string_enum;
 pub use api::{ApiClient, ApiInfo, Operation};
 pub use builder::ClientBuilder;
 pub use client::ClientCore;
 #[doc(hidden)]
 pub use enums::CowStr;
 pub use enums::UnknownValue;
-/// Implements what every generated string enum shares.
-#[doc(hidden)]
-pub use crate::__string_enum as string_enum;
-#[doc(hidden)]
-pub use serde;
 pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, OperationFailure, TimeoutError, TimeoutLimit};
 pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
 pub use param::ParamValue;
 pub use patch::Patch;
 #[doc(hidden)]
 pub use patch::{FieldVisitor, FieldVisitorMut, Masked, computed_mask, mask_of};
+#[doc(hidden)]
+pub use serde;
 /// The serde and validation glue of masked request bodies.
 #[doc(hidden)]
 pub mod masked {

@@ -43,15 +43,7 @@ impl fmt::Debug for Request {
 impl Request {
     /// Starts a request of `operation`.
     pub fn new(operation: &'static Operation) -> Self {
-        Self {
-            operation,
-            path: String::new(),
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: None,
-            secrets: Vec::new(),
-            problem: None,
-        }
+        Self { operation, path: String::new(), query: Vec::new(), headers: Vec::new(), body: None, secrets: Vec::new(), problem: None }
     }
 
     /// Appends literal path text, as the spec writes it.

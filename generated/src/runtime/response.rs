@@ -108,9 +108,7 @@ fn number(headers: &HeaderMap, name: &str) -> Option<u64> {
 
 /// The request id among `headers`.
 pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<&str> {
-    ["x-request-id", "request-id", "x-correlation-id"]
-        .iter()
-        .find_map(|name| headers.get(*name).and_then(|value| value.to_str().ok()))
+    ["x-request-id", "request-id", "x-correlation-id"].iter().find_map(|name| headers.get(*name).and_then(|value| value.to_str().ok()))
 }
 
 /// A `request_id` or `requestId` string in a JSON body, however deep.
