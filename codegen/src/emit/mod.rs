@@ -21,7 +21,10 @@ pub const CRATE_NAME: &str = "dbaas_clients";
 /// The files of one API, as paths relative to the crate root with their code; `crate_name`
 /// is the name the usage examples import the crate by.
 pub fn api_files(api: &Api, crate_name: &str) -> Vec<(String, TokenStream)> {
-    vec![(format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name)), (format!("src/{}/types.rs", api.module), types::types_file(api))]
+    vec![
+        (format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name)),
+        (format!("src/{}/types.rs", api.module), types::types_file(api)),
+    ]
 }
 
 /// The crate root: its docs and one module per API, beside the hand-written runtime.
