@@ -84,7 +84,7 @@ pub enum Problem {
 }
 
 fn suggestion_text(suggestion: Option<&str>) -> String {
-    suggestion.map_or_else(String::new, |name| format!(" (did you mean `{name}`?)"))
+    crate::suggest::hint(suggestion)
 }
 
 /// Every problem found in the specs of one run, in a stable order.

@@ -13,6 +13,21 @@
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
+/// Module names the generated crate uses for itself, which no spec file may take.
+pub const RESERVED_MODULES: &[&str] = &["runtime"];
+
+/// Method names every generated `Client` has, which no operation may take.
+pub const RESERVED_METHODS: &[&str] = &["builder", "with_options"];
+
+/// Argument names every generated method has besides its parameters.
+pub const RESERVED_ARGUMENTS: &[&str] = &["body", "options"];
+
+/// The module a spec file becomes: its file name without `.yaml`, in `snake_case`.
+pub fn module(spec_label: &str) -> String {
+    let stem = spec_label.rsplit('/').next().unwrap_or(spec_label).trim_end_matches(".yaml");
+    snake(stem)
+}
+
 /// Every keyword of Rust 2024, strict and reserved.
 const KEYWORDS: &[&str] = &[
     "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else", "enum",

@@ -15,6 +15,17 @@ pub fn nearest_within<'c>(wanted: &str, candidates: impl Iterator<Item = &'c Str
         .map(|(_, candidate)| candidate.as_str())
 }
 
+/// ` (did you mean `NAME`?)` for the name among `candidates` closest to `wanted`, or nothing
+/// when none is close: the one way every message suggests a name.
+pub fn did_you_mean<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>) -> String {
+    hint(nearest(wanted, candidates))
+}
+
+/// ` (did you mean `NAME`?)` for a suggestion, or nothing without one.
+pub fn hint(suggestion: Option<&str>) -> String {
+    suggestion.map_or_else(String::new, |name| format!(" (did you mean `{name}`?)"))
+}
+
 /// The Levenshtein distance between two strings, counted in characters.
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

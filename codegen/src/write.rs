@@ -15,9 +15,6 @@ use crate::{emit, load, names, resolve};
 /// The first line of every generated file; files that start with it are the generator's own.
 pub const HEADER_MARK: &str = "// @generated";
 
-/// Module names the generated crate uses for itself.
-const RESERVED_MODULES: &[&str] = &["runtime"];
-
 /// One spec to generate from: the name used in messages, and its text.
 #[derive(Debug, Clone)]
 pub struct SpecSource {
@@ -269,8 +266,7 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     let mut apis: Vec<Api> = Vec::new();
     let mut modules: HashMap<String, String> = HashMap::new();
     for spec in specs {
-        let stem = spec.label.rsplit('/').next().unwrap_or(&spec.label).trim_end_matches(".yaml");
-        let Some(module) = module_name(spec, stem, &mut modules, &mut errors) else { continue };
+        let Some(module) = module_name(spec, &mut modules, &mut errors) else { continue };
         let loaded = load::load(&spec.label, &spec.text);
         let mut found = loaded.problems;
         if let Some(document) = &loaded.document {
@@ -301,10 +297,11 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     Ok(tree)
 }
 
-fn module_name(spec: &SpecSource, stem: &str, modules: &mut HashMap<String, String>, errors: &mut Vec<SpecError>) -> Option<String> {
+/// The module of `spec`, unless the crate keeps its name or another spec has it.
+fn module_name(spec: &SpecSource, modules: &mut HashMap<String, String>, errors: &mut Vec<SpecError>) -> Option<String> {
     let error = |problem| SpecError { file: spec.label.clone(), place: String::new(), position: None, problem };
-    let module = names::snake(stem);
-    if RESERVED_MODULES.contains(&module.as_str()) {
+    let module = names::module(&spec.label);
+    if names::RESERVED_MODULES.contains(&module.as_str()) {
         let message = format!("the file name makes the module `{module}`, which the crate uses for itself: rename the file");
         errors.push(error(Problem::Invalid { message }));
         return None;

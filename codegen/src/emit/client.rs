@@ -264,7 +264,7 @@ fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream
 /// The statements that build the request of an operation: its identity, then one step per
 /// path piece, parameter and body, each parameter followed by the check of its constraints.
 fn request_expr(op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method);
+    let method = format_ident!("{}", op.method.as_str());
     let (id, path) = (&op.operation_id, &op.path_template);
     let server = match &op.server {
         Some(server) => {
@@ -274,8 +274,7 @@ fn request_expr(op: &Operation) -> TokenStream {
         None => quote! { None },
     };
     let authenticated = op.authenticated;
-    let retryable = matches!(op.method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
-        || op.params.iter().any(|p| p.idempotency_key);
+    let retryable = op.method.is_idempotent() || op.params.iter().any(|p| p.idempotency_key);
     let mut steps = Vec::new();
     for part in &op.path {
         steps.push(match part {
@@ -406,7 +405,7 @@ fn operation_docs(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
             ],
         );
     }
-    paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method, op.path_template, docs::code(&op.operation_id))]);
+    paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method.as_str(), op.path_template, docs::code(&op.operation_id))]);
     if let Some(server) = &op.server {
         paragraph(&mut lines, [format!("Sent to <{}>, this operation's own server, unless the client has a base URL.", server.url)]);
     }

@@ -66,10 +66,10 @@ fn facts(docs: &Docs) -> Vec<String> {
     }
     facts.extend(constraint_facts(&docs.constraints));
     if let Some(default) = &docs.default {
-        facts.push(format!("Default: {}.", code(default)));
+        facts.push(format!("Default: {}.", code(&default.to_string())));
     }
     if let Some(example) = &docs.example {
-        facts.push(format!("Example: {}.", code(example)));
+        facts.push(format!("Example: {}.", code(&example.to_string())));
     }
     facts.into_iter().map(|fact| format!("- {fact}")).collect()
 }

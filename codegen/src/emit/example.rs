@@ -12,8 +12,7 @@ const MAX_DEPTH: usize = 6;
 pub fn usage(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
     let mut writer = Writer { api, uses_types: false, uses_patch: false };
     let body = op.body.as_ref().map(|body| {
-        let example = body.example.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok());
-        let expression = writer.value(&body.ty, example.as_ref(), 0);
+        let expression = writer.value(&body.ty, body.example.as_ref(), 0);
         formatted_statement(&format!("let body = {expression};"))
     });
     let mut args: Vec<String> = op.params.iter().filter(|p| p.is_positional()).map(|p| writer.argument(p)).collect();
@@ -65,7 +64,7 @@ struct Writer<'a> {
 impl Writer<'_> {
     /// A positional argument: the parameter's example when it has one, a made-up value otherwise.
     fn argument(&mut self, param: &Param) -> String {
-        let example = param.docs.example.as_deref().and_then(|e| serde_json::from_str::<Value>(e).ok());
+        let example = param.docs.example.clone();
         match &param.ty {
             TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime => {
                 let text = example.as_ref().and_then(Value::as_str).unwrap_or(&param.wire_name);
@@ -153,7 +152,7 @@ impl Writer<'_> {
     }
 
     fn field_value(&mut self, field: &Field, given: Option<&Value>, depth: usize) -> String {
-        let example = given.cloned().or_else(|| field.docs.example.as_deref().and_then(|e| serde_json::from_str(e).ok()));
+        let example = given.or(field.docs.example.as_ref()).cloned();
         let mut value = self.value(&field.ty, example.as_ref(), depth + 1);
         if field.boxed {
             value = format!("Box::new({value})");

@@ -29,72 +29,77 @@ pub struct Loaded {
 /// keywords is still read without them, so that later stages can report their own problems
 /// in the same run.
 pub fn load(file: &str, text: &str) -> Loaded {
-    let error = |place: String, position, problem| vec![SpecError { file: file.to_owned(), place, position, problem }];
     let raw: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
             let position = e.location().map(|l| (l.line(), l.column()));
-            let problems = error(String::new(), position, Problem::Syntax { message: strip_location(&e) });
-            return Loaded { document: None, positions: Positions::default(), problems };
+            let problem = SpecError {
+                file: file.to_owned(),
+                place: String::new(),
+                position,
+                problem: Problem::Syntax { message: strip_location(&e) },
+            };
+            return Loaded { document: None, positions: Positions::default(), problems: vec![problem] };
         }
     };
     let positions = Positions::of(text);
-    let unread = |problems| Loaded { document: None, positions: positions.clone(), problems };
-    match raw.get("openapi") {
-        Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => {}
-        Some(serde_yaml::Value::String(version)) => {
-            return unread(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found: format!("`{version}`") }));
-        }
-        Some(other) => {
-            let found = format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim());
-            return unread(error("openapi".into(), positions.find("openapi"), Problem::NotOpenApi30 { found }));
-        }
-        None => {
-            let (place, found) =
-                if raw.get("swagger").is_some() { ("swagger", "a Swagger 2.0 document") } else { ("", "no `openapi` key") };
-            return unread(error(place.to_owned(), positions.find(place), Problem::NotOpenApi30 { found: found.to_owned() }));
-        }
+    if let Err(problem) = version_gate(file, &raw, &positions) {
+        return Loaded { document: None, positions, problems: vec![problem] };
     }
+    let (document, problems) = read_typed(file, text, raw, &positions);
+    Loaded { document, positions, problems }
+}
+
+/// Refuses anything but an OpenAPI 3.0 document, before reading it as one.
+fn version_gate(file: &str, raw: &serde_yaml::Value, positions: &Positions) -> Result<(), SpecError> {
+    let refuse = |place: &str, found: String| SpecError {
+        file: file.to_owned(),
+        place: place.to_owned(),
+        position: positions.find(place),
+        problem: Problem::NotOpenApi30 { found },
+    };
+    match raw.get("openapi") {
+        Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => Ok(()),
+        Some(serde_yaml::Value::String(version)) => Err(refuse("openapi", format!("`{version}`"))),
+        Some(other) => Err(refuse("openapi", format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim()))),
+        None if raw.get("swagger").is_some() => Err(refuse("swagger", "a Swagger 2.0 document".to_owned())),
+        None => Err(refuse("", "no `openapi` key".to_owned())),
+    }
+}
+
+/// Where the typed read stopped, and why.
+struct Stop {
+    path: Vec<Segment>,
+    error: SpecError,
+}
+
+/// Reads the typed document: foreign extensions dropped, then every unknown keyword recovered
+/// from (see [`recover`]). Gives the document when it could be read, and every problem found.
+fn read_typed(file: &str, text: &str, raw: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
+    let stop = |path: &serde_path_to_error::Path, position, message| Stop {
+        path: path.iter().cloned().collect(),
+        error: SpecError { file: file.to_owned(), place: path.to_string(), position, problem: Problem::Syntax { message } },
+    };
     let mut tree = with_string_keys(raw);
-    let stripped = extensions::strip_foreign(&mut tree, file, &positions);
+    let stripped = extensions::strip_foreign(&mut tree, file, positions);
     // Without foreign extensions, the text itself is read, so the parser gives positions.
     let first = if stripped.changed {
         serde_path_to_error::deserialize::<_, Document>(tree.clone()).map_err(|e| {
-            let place = e.path().to_string();
-            let position = positions.find(&place);
-            (e.path().iter().cloned().collect::<Vec<_>>(), place, position, e.into_inner().to_string())
+            let position = positions.find(&e.path().to_string());
+            stop(e.path(), position, e.inner().to_string())
         })
     } else {
         serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
-            let inner_position = e.inner().location().map(|l| (l.line(), l.column()));
-            (e.path().iter().cloned().collect::<Vec<_>>(), e.path().to_string(), inner_position, strip_location(e.inner()))
+            let position = e.inner().location().map(|l| (l.line(), l.column()));
+            stop(e.path(), position, strip_location(e.inner()))
         })
     };
-    let mut errors = stripped.problems;
-    let (mut path, place, position, message) = match first {
-        Ok(document) => return Loaded { document: Some(document), positions, problems: errors },
-        Err(first) => first,
+    let mut problems = stripped.problems;
+    let document = match first {
+        Ok(document) => Some(document),
+        Err(first) => recover(file, tree, first, positions, &mut problems),
     };
-    errors.extend(error(place, position, Problem::Syntax { message }));
-    // Unknown keywords are independent of each other: mend each one (a near miss becomes the
-    // keyword it was meant to be, anything else is dropped) and read again, so one run reports
-    // them all, and later stages can still read the document. Any other problem ends the
-    // reading.
-    let mut recovered = None;
-    while errors.len() < MAX_ERRORS && unknown_keyword(errors.last()).is_some_and(|meant| mend(&mut tree, &path, meant)) {
-        let next = match serde_path_to_error::deserialize::<_, Document>(tree.clone()) {
-            Ok(document) => {
-                recovered = Some(document);
-                break;
-            }
-            Err(next) => next,
-        };
-        path = next.path().iter().cloned().collect();
-        let place = next.path().to_string();
-        let position = positions.find(&place);
-        errors.extend(error(place, position, Problem::Syntax { message: next.into_inner().to_string() }));
-    }
-    for found in &mut errors {
+    for found in &mut problems {
         if found.place == "." {
             found.place.clear();
         }
@@ -102,7 +107,32 @@ pub fn load(file: &str, text: &str) -> Loaded {
             *message = tidy(std::mem::take(message), &found.place);
         }
     }
-    Loaded { document: recovered, positions, problems: errors }
+    (document, problems)
+}
+
+/// Unknown keywords are independent of each other: mends each one (a near miss becomes the
+/// keyword it was meant to be, anything else is dropped) and reads again, so one run reports
+/// them all, and later stages can still read the document. Any other problem ends the reading.
+fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Positions, problems: &mut Vec<SpecError>) -> Option<Document> {
+    let Stop { mut path, error } = first;
+    problems.push(error);
+    while problems.len() < MAX_ERRORS {
+        let Some(keyword) = problems.last().and_then(unknown_keyword) else { return None };
+        if !mend(&mut tree, &path, keyword) {
+            return None;
+        }
+        match serde_path_to_error::deserialize::<_, Document>(tree.clone()) {
+            Ok(document) => return Some(document),
+            Err(next) => {
+                path = next.path().iter().cloned().collect();
+                let place = next.path().to_string();
+                let position = positions.find(&place);
+                let problem = Problem::Syntax { message: next.into_inner().to_string() };
+                problems.push(SpecError { file: file.to_owned(), place, position, problem });
+            }
+        }
+    }
+    None
 }
 
 /// The most problems one file reports.
@@ -126,10 +156,18 @@ fn unknown_field(message: &str) -> Option<UnknownField<'_>> {
     Some(UnknownField { unknown, expected, meant })
 }
 
-/// For an "unknown field" problem, the keyword it was probably meant to be, if any.
-fn unknown_keyword(error: Option<&SpecError>) -> Option<Option<String>> {
-    let Some(SpecError { problem: Problem::Syntax { message }, .. }) = error else { return None };
-    unknown_field(message).map(|field| field.meant)
+/// An unknown keyword, as recovery treats it.
+enum UnknownKeyword {
+    /// A near miss of this keyword: renamed to it.
+    Meant(String),
+    /// Nothing like a keyword of its object: dropped.
+    Unlike,
+}
+
+/// The unknown keyword a problem reports, if it reports one.
+fn unknown_keyword(error: &SpecError) -> Option<UnknownKeyword> {
+    let Problem::Syntax { message } = &error.problem else { return None };
+    unknown_field(message).map(|field| field.meant.map_or(UnknownKeyword::Unlike, UnknownKeyword::Meant))
 }
 
 /// The tree with every mapping key as a string, as OpenAPI reads them (`200:` is `"200"`).
@@ -154,9 +192,13 @@ fn with_string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
     }
 }
 
-/// Renames the mapping entry at `path` to `meant` when that key is free, or else removes it;
-/// whether there was an entry.
-fn mend(tree: &mut serde_yaml::Value, path: &[Segment], meant: Option<String>) -> bool {
+/// Renames the mapping entry at `path` to the keyword meant when that key is free, or else
+/// removes it; whether there was an entry.
+fn mend(tree: &mut serde_yaml::Value, path: &[Segment], keyword: UnknownKeyword) -> bool {
+    let meant = match keyword {
+        UnknownKeyword::Meant(meant) => Some(meant),
+        UnknownKeyword::Unlike => None,
+    };
     let Some((last, parents)) = path.split_last() else { return false };
     let mut current = tree;
     for segment in parents {

@@ -2,7 +2,7 @@
 //! operation that polls it and to the schema of its result.
 
 use super::Resolver;
-use super::model::{LongRunning, Operation, ParamLocation, PathPart, TypeRef};
+use super::model::{HttpMethod, LongRunning, Operation, ParamLocation, PathPart, TypeRef};
 
 impl Resolver<'_> {
     /// Links every operation marked `x-long-running` to its polling operation and result.
@@ -23,6 +23,13 @@ impl Resolver<'_> {
                     self.invalid(place.clone(), "a long-running operation must answer with the operation as a JSON body");
                     continue;
                 }
+                let resume = format!("resume_{}", operations[index].fn_name.trim_start_matches("r#"));
+                if let Some(taken) = operations.iter().find(|other| other.fn_name == resume) {
+                    let message =
+                        format!("the client's `{resume}` method resumes this operation, but `{}` has that name too", taken.operation_id);
+                    self.invalid(place.clone(), message);
+                    continue;
+                }
                 let result_type = mark.result_type.clone().unwrap_or_else(|| mark.result.clone());
                 operations[index].long_running = Some(LongRunning { result, result_type, metadata, ..poll });
             }
@@ -32,8 +39,7 @@ impl Resolver<'_> {
     /// The polling operation named `poll`: a GET whose one argument is the operation's id.
     fn poll_target(&mut self, operations: &[Operation], poll: &str, place: &str) -> Option<LongRunning> {
         let Some(target) = operations.iter().find(|op| op.operation_id == poll) else {
-            let suggestion = crate::suggest::nearest(poll, operations.iter().map(|op| &op.operation_id))
-                .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+            let suggestion = crate::suggest::did_you_mean(poll, operations.iter().map(|op| &op.operation_id));
             self.invalid(place, format!("`{poll}` is not the operationId of an operation of this spec{suggestion}"));
             return None;
         };
@@ -44,8 +50,8 @@ impl Resolver<'_> {
             [PathPart::Literal(before), PathPart::Param(0), PathPart::Literal(after)] => Some((before.clone(), after.clone())),
             _ => None,
         };
-        let (Some((before, after)), [id_param], false, "GET", None) =
-            (shape, path_params.as_slice(), other_required, target.method.as_str(), &target.body)
+        let (Some((before, after)), [id_param], false, HttpMethod::Get, None) =
+            (shape, path_params.as_slice(), other_required, target.method, &target.body)
         else {
             self.invalid(place, format!("`{poll}` cannot poll: it must be a GET whose only argument is the operation's id, in its path"));
             return None;
@@ -69,8 +75,7 @@ impl Resolver<'_> {
         if let Some(rust) = self.component_types.get(name) {
             return Some(TypeRef::Named(rust.clone()));
         }
-        let suggestion = crate::suggest::nearest(name, self.doc.components.schemas.keys())
-            .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+        let suggestion = crate::suggest::did_you_mean(name, self.doc.components.schemas.keys());
         self.invalid(place, format!("`{name}` is not a schema of `components.schemas`{suggestion}"));
         None
     }

@@ -4,6 +4,7 @@
 //! once. Problems are collected rather than returned one by one, so a run reports all of them.
 
 mod analysis;
+mod keywords;
 mod long_running;
 pub mod model;
 mod operations;
@@ -63,6 +64,16 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
     } else {
         Err(resolver.errors)
     }
+}
+
+/// An item of an operation after following its `$ref`, if it had one.
+struct Shared<'m, T> {
+    /// The item itself, or the component it points at.
+    item: &'m T,
+    /// Where the item is written.
+    place: String,
+    /// The name of the component, when the item is one.
+    component: Option<&'m str>,
 }
 
 /// The state of resolving one document.
@@ -166,6 +177,25 @@ impl Resolver<'_> {
     }
 
     /// Follows `reference` into `components.<section>`, reporting where it points at nothing.
+    /// `item`, or the component its `$ref` points at: where it is written, and the component's
+    /// name when it is shared (types made inside a shared item are named after it).
+    fn shared<'m, T>(
+        &mut self,
+        item: &'m T,
+        reference: Option<&String>,
+        section: &'static str,
+        entries: &'m IndexMap<String, T>,
+        place: String,
+    ) -> Option<Shared<'m, T>> {
+        match reference {
+            None => Some(Shared { item, place, component: None }),
+            Some(reference) => {
+                let (name, target) = self.follow(reference, section, entries, &place)?;
+                Some(Shared { item: target, place: format!("components.{section}.{name}"), component: Some(name) })
+            }
+        }
+    }
+
     fn follow<'m, T>(
         &mut self,
         reference: &str,

@@ -197,10 +197,10 @@ pub struct Docs {
     pub title: Option<String>,
     /// The description, if any.
     pub description: Option<String>,
-    /// An example value, as JSON.
-    pub example: Option<String>,
-    /// The default value, as JSON.
-    pub default: Option<String>,
+    /// An example value.
+    pub example: Option<serde_json::Value>,
+    /// The default value.
+    pub default: Option<serde_json::Value>,
     /// The value's constraints.
     pub constraints: Constraints,
     /// Only the server sets it.
@@ -243,8 +243,8 @@ pub struct Operation {
     pub fn_with_options: Option<String>,
     /// The `UpperCamelCase` form of the operation name, for the types named after it.
     pub type_prefix: String,
-    /// The HTTP method, upper case.
-    pub method: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
     /// The path template as written in the spec.
     pub path_template: String,
     /// The path, split into literal text and parameters.
@@ -310,6 +310,64 @@ pub fn through_aliases<'t>(types: &'t IndexMap<String, TypeDef>, ty: &'t TypeRef
         }
     }
     current
+}
+
+/// An HTTP method an operation can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    /// `GET`.
+    Get,
+    /// `PUT`.
+    Put,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+    /// `OPTIONS`.
+    Options,
+    /// `HEAD`.
+    Head,
+    /// `PATCH`.
+    Patch,
+    /// `TRACE`.
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method of a path item's key (`get`, `put`...).
+    pub fn of_key(key: &str) -> Option<Self> {
+        Some(match key {
+            "get" => Self::Get,
+            "put" => Self::Put,
+            "post" => Self::Post,
+            "delete" => Self::Delete,
+            "options" => Self::Options,
+            "head" => Self::Head,
+            "patch" => Self::Patch,
+            "trace" => Self::Trace,
+            _ => return None,
+        })
+    }
+
+    /// The method as HTTP writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// Whether sending the request twice has the effect of sending it once (RFC 9110), so a
+    /// failed attempt may be repeated.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
 }
 
 /// A piece of a path template.
@@ -380,8 +438,8 @@ pub struct Body {
     pub required: bool,
     /// The body's description.
     pub description: Option<String>,
-    /// An example body, as JSON.
-    pub example: Option<String>,
+    /// An example body.
+    pub example: Option<serde_json::Value>,
 }
 
 /// What a successful (2xx) response carries.

@@ -6,18 +6,13 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    BearerAuth, Body, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef, through_aliases,
+    BearerAuth, Body, HttpMethod, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef,
+    through_aliases,
 };
 use super::schemas::to_json;
 use crate::error::Problem;
 use crate::load::{self, MediaType, Parameter, PathItem, Server};
 use crate::names;
-
-/// Rust names an operation's own parameters cannot take, because the method uses them.
-const RESERVED_PARAM_NAMES: &[&str] = &["body", "options"];
-
-/// Method names of the generated `Client` that no operation may take.
-const RESERVED_FN_NAMES: &[&str] = &["builder"];
 
 /// Headers the client sets itself; OpenAPI says to ignore parameters that name them.
 const RESERVED_HEADERS: &[&str] = &["accept", "authorization", "content-type"];
@@ -117,7 +112,7 @@ impl Resolver<'_> {
             return None;
         };
         let (fn_name, type_prefix) = (names::snake(operation_id), names::camel(operation_id));
-        if RESERVED_FN_NAMES.contains(&fn_name.as_str()) {
+        if names::RESERVED_METHODS.contains(&fn_name.as_str()) {
             self.invalid(
                 format!("{place}.operationId"),
                 format!("`{fn_name}` is a method every client has already; choose another operationId"),
@@ -154,7 +149,7 @@ impl Resolver<'_> {
             fn_name,
             fn_with_options,
             type_prefix,
-            method: method.to_uppercase(),
+            method: HttpMethod::of_key(method)?,
             path_template: template.to_owned(),
             path,
             server,
@@ -178,8 +173,7 @@ impl Resolver<'_> {
             for (name, scopes) in requirement {
                 let requirement_place = format!("{place}[{index}].{name}");
                 if !schemes.contains_key(name) {
-                    let suggestion =
-                        crate::suggest::nearest(name, schemes.keys()).map_or_else(String::new, |n| format!(" (did you mean `{n}`?)"));
+                    let suggestion = crate::suggest::did_you_mean(name, schemes.keys());
                     self.invalid(requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
                 } else if !scopes.is_empty() {
                     let message = format!(
@@ -199,17 +193,10 @@ impl Resolver<'_> {
         let sources = [(&item.parameters, place.rsplit_once('.').map_or(place, |(path, _)| path)), (&op.parameters, place)];
         for (list, list_place) in sources {
             for (index, parameter) in list.iter().enumerate() {
-                let mut param_place = format!("{list_place}.parameters[{index}]");
-                let parameter = match &parameter.reference {
-                    Some(reference) => {
-                        let Some((name, target)) = self.follow(reference, "parameters", &doc.components.parameters, &param_place) else {
-                            continue;
-                        };
-                        param_place = format!("components.parameters.{name}");
-                        target
-                    }
-                    None => parameter,
-                };
+                let place = format!("{list_place}.parameters[{index}]");
+                let reference = parameter.reference.as_ref();
+                let Some(shared) = self.shared(parameter, reference, "parameters", &doc.components.parameters, place) else { continue };
+                let (parameter, param_place) = (shared.item, shared.place);
                 let (Some(name), Some(location)) = (&parameter.name, &parameter.location) else {
                     self.invalid(param_place, "a parameter needs both `name` and `in`");
                     continue;
@@ -222,7 +209,7 @@ impl Resolver<'_> {
         for ((wire, location), (parameter, param_place)) in merged {
             let Some(param) = self.param(&wire, &location, parameter, prefix, &param_place) else { continue };
             let reserved =
-                RESERVED_PARAM_NAMES.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
+                names::RESERVED_ARGUMENTS.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
             if let Some(first) = reserved.or_else(|| rust_names.get(&param.name).cloned()) {
                 let problem = Problem::NameCollision { what: "parameter", first, second: wire, rust: param.name };
                 self.error(param_place, problem);
@@ -366,18 +353,11 @@ impl Resolver<'_> {
     fn request_body(&mut self, op: &load::Operation, prefix: &str, place: &str) -> Option<Body> {
         let doc = self.doc;
         let body = op.request_body.as_ref()?;
-        let mut body_place = format!("{place}.requestBody");
+        let shared =
+            self.shared(body, body.reference.as_ref(), "requestBodies", &doc.components.request_bodies, format!("{place}.requestBody"))?;
         // A shared body names its inline schema after itself, so every use has one type.
-        let mut hint = format!("{prefix}Request");
-        let body = match &body.reference {
-            Some(reference) => {
-                let (name, target) = self.follow(reference, "requestBodies", &doc.components.request_bodies, &body_place)?;
-                body_place = format!("components.requestBodies.{name}");
-                hint = format!("{}Body", names::camel(name));
-                target
-            }
-            None => body,
-        };
+        let hint = shared.component.map_or_else(|| format!("{prefix}Request"), |name| format!("{}Body", names::camel(name)));
+        let (body, body_place) = (shared.item, shared.place);
         let (media, media_place) = self.json_media(&body.content, &body_place)?;
         let Some(media) = media else {
             self.invalid(body_place, "a request body needs `content` with `application/json`");
@@ -427,7 +407,7 @@ impl Resolver<'_> {
         let mut any_success = false;
         let mut docs = Vec::new();
         for (status, response) in &op.responses {
-            let mut response_place = format!("{place}.responses.{status}");
+            let response_place = format!("{place}.responses.{status}");
             let is_success = match status_class(status) {
                 Some(class) => class == 2,
                 None => {
@@ -438,21 +418,15 @@ impl Resolver<'_> {
                     continue;
                 }
             };
+            let reference = response.reference.as_ref();
+            let Some(shared) = self.shared(response, reference, "responses", &doc.components.responses, response_place) else { continue };
             // A shared response names its inline schemas after itself, so every use has one type.
-            let mut hint = if is_success { format!("{prefix}Response") } else { format!("{prefix}Error") };
-            let mut owner = prefix.to_owned();
-            let response = match &response.reference {
-                Some(reference) => {
-                    let Some((name, target)) = self.follow(reference, "responses", &doc.components.responses, &response_place) else {
-                        continue;
-                    };
-                    response_place = format!("components.responses.{name}");
-                    owner = names::camel(name);
-                    hint = format!("{owner}Body");
-                    target
-                }
-                None => response,
+            let (owner, hint) = match shared.component {
+                Some(name) => (names::camel(name), format!("{}Body", names::camel(name))),
+                None if is_success => (prefix.to_owned(), format!("{prefix}Response")),
+                None => (prefix.to_owned(), format!("{prefix}Error")),
             };
+            let (response, response_place) = (shared.item, shared.place);
             let Some(description) = &response.description else {
                 self.invalid(response_place, "a response needs a `description`");
                 continue;
@@ -503,19 +477,12 @@ impl Resolver<'_> {
         let doc = self.doc;
         let mut headers = Vec::new();
         for (name, header) in &response.headers {
-            let mut header_place = format!("{place}.headers.{name}");
-            let mut hint = format!("{owner}{}Header", names::camel(name));
-            let header = match &header.reference {
-                Some(reference) => match self.follow(reference, "headers", &doc.components.headers, &header_place) {
-                    Some((component, target)) => {
-                        header_place = format!("components.headers.{component}");
-                        hint = format!("{}Header", names::camel(component));
-                        target
-                    }
-                    None => continue,
-                },
-                None => header,
+            let header_place = format!("{place}.headers.{name}");
+            let Some(shared) = self.shared(header, header.reference.as_ref(), "headers", &doc.components.headers, header_place) else {
+                continue;
             };
+            let hint = format!("{}Header", shared.component.map_or_else(|| format!("{owner}{}", names::camel(name)), names::camel));
+            let (header, header_place) = (shared.item, shared.place);
             match &header.schema {
                 Some(schema) => {
                     // Headers are documentation: their schema is checked, and the types an

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use serde_yaml::Value;
 
 use super::Resolver;
+use super::keywords::{self, SCHEMA_KEYWORDS};
 use super::model::{
     ADDITIONAL_FIELD, AliasDef, Constraints, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
     Variant,
@@ -214,8 +215,7 @@ impl Resolver<'_> {
         self.types.insert(name.to_owned(), TypeDef::Struct(placeholder));
         for (index, required) in schema.required.iter().enumerate() {
             if !properties.contains_key(required) {
-                let suggestion = crate::suggest::nearest(required, properties.keys())
-                    .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+                let suggestion = crate::suggest::did_you_mean(required, properties.keys());
                 self.invalid(format!("{place}.required[{index}]"), format!("`{required}` is not one of the properties{suggestion}"));
             }
         }
@@ -288,8 +288,7 @@ impl Resolver<'_> {
                         None
                     }
                     None => {
-                        let suggestion = crate::suggest::nearest(mask_field, fields.iter().map(|f| &f.wire_name))
-                            .map_or_else(String::new, |near| format!(" (did you mean `{near}`?)"));
+                        let suggestion = crate::suggest::did_you_mean(mask_field, fields.iter().map(|f| &f.wire_name));
                         self.invalid(mask_place, format!("`{mask_field}` is not one of the properties{suggestion}"));
                         None
                     }
@@ -303,23 +302,7 @@ impl Resolver<'_> {
     /// Reports keywords that mean nothing for the schema's type, which would otherwise be
     /// ignored without a word.
     fn keywords_apply(&mut self, schema: &Schema, kind: SchemaKind, place: &str) -> bool {
-        use SchemaKind::{Array, Integer, Number, Object, String};
-        let rules: [(&str, bool, &[SchemaKind]); 14] = [
-            ("x-secret", schema.secret, &[String]),
-            ("x-field-mask", schema.field_mask.is_some(), &[Object]),
-            ("x-field-mask-nested", schema.field_mask_nested, &[Object]),
-            ("properties", schema.properties.is_some(), &[Object]),
-            ("required", !schema.required.is_empty(), &[Object]),
-            ("additionalProperties", schema.additional_properties.is_some(), &[Object]),
-            ("items", schema.items.is_some(), &[Array]),
-            ("minItems", schema.min_items.is_some(), &[Array]),
-            ("maxItems", schema.max_items.is_some(), &[Array]),
-            ("minLength", schema.min_length.is_some(), &[String]),
-            ("maxLength", schema.max_length.is_some(), &[String]),
-            ("pattern", schema.pattern.is_some(), &[String]),
-            ("minimum", schema.minimum.is_some(), &[Integer, Number]),
-            ("maximum", schema.maximum.is_some(), &[Integer, Number]),
-        ];
+        let rules = SCHEMA_KEYWORDS.iter().filter_map(|k| k.applies_to.map(|kinds| (k.name, k.is_in(schema), kinds)));
         let mut ok = true;
         for (keyword, present, kinds) in rules {
             if present && !kinds.contains(&kind) {
@@ -327,7 +310,7 @@ impl Resolver<'_> {
                 ok = false;
             }
         }
-        if schema.enumeration.is_some() && kind != String {
+        if schema.enumeration.is_some() && kind != SchemaKind::String {
             self.unsupported(format!("{place}.enum"), format!("an enum of `type: {}` (only string enums are)", kind_name(kind)));
             ok = false;
         }
@@ -348,16 +331,13 @@ impl Resolver<'_> {
                 format!("`{pattern}` is not a regular expression the generated client can use: {reason}"),
             );
         }
-        let pairs = [
-            ("minLength", schema.min_length.map(|v| v as f64), "maxLength", schema.max_length.map(|v| v as f64)),
-            ("minItems", schema.min_items.map(|v| v as f64), "maxItems", schema.max_items.map(|v| v as f64)),
-            ("minimum", schema.minimum, "maximum", schema.maximum),
-        ];
-        for (low_name, low, high_name, high) in pairs {
-            if let (Some(low), Some(high)) = (low, high)
-                && low > high
+        for low in SCHEMA_KEYWORDS {
+            let Some(high) = low.upper_bound.and_then(keywords::named) else { continue };
+            if let (Some(low_value), Some(high_value)) = ((low.number)(schema), (high.number)(schema))
+                && low_value > high_value
             {
-                self.invalid(place, format!("`{low_name}` ({low}) is greater than `{high_name}` ({high}): no value can match"));
+                let (low_name, high_name) = (low.name, high.name);
+                self.invalid(place, format!("`{low_name}` ({low_value}) is greater than `{high_name}` ({high_value}): no value can match"));
             }
         }
     }
@@ -419,36 +399,14 @@ fn kind_name(kind: SchemaKind) -> &'static str {
 
 /// The keywords set beside a `$ref`, other than `description`.
 fn sibling_keywords(schema: &Schema) -> Vec<&'static str> {
-    let checks = [
-        ("type", schema.kind.is_some()),
-        ("format", schema.format.is_some()),
-        ("properties", schema.properties.is_some()),
-        ("required", !schema.required.is_empty()),
-        ("additionalProperties", schema.additional_properties.is_some()),
-        ("items", schema.items.is_some()),
-        ("enum", schema.enumeration.is_some()),
-        ("nullable", schema.nullable),
-        ("x-secret", schema.secret),
-        ("x-field-mask", schema.field_mask.is_some()),
-        ("x-field-mask-nested", schema.field_mask_nested),
-        ("readOnly", schema.read_only),
-        ("writeOnly", schema.write_only),
-        ("default", schema.default.is_some()),
-        ("example", schema.example.is_some()),
-        ("minLength", schema.min_length.is_some()),
-        ("maxLength", schema.max_length.is_some()),
-        ("pattern", schema.pattern.is_some()),
-        ("minItems", schema.min_items.is_some()),
-        ("maxItems", schema.max_items.is_some()),
-        ("minimum", schema.minimum.is_some()),
-        ("maximum", schema.maximum.is_some()),
-    ];
-    checks.into_iter().filter(|(_, set)| *set).map(|(name, _)| name).collect()
+    SCHEMA_KEYWORDS.iter().filter(|k| !k.beside_ref && k.is_in(schema)).map(|k| k.name).collect()
 }
 
-/// A YAML value as compact JSON, for docs.
-pub(super) fn to_json(value: &Value) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| serde_yaml::to_string(value).unwrap_or_default().trim().to_owned())
+/// A YAML value as JSON (a value JSON cannot hold, such as a non-string key, becomes its YAML
+/// text).
+pub(super) fn to_json(value: &Value) -> serde_json::Value {
+    serde_json::to_value(value)
+        .unwrap_or_else(|_| serde_json::Value::String(serde_yaml::to_string(value).unwrap_or_default().trim().to_owned()))
 }
 
 /// A short description of a YAML value's type, for messages.
