@@ -43,15 +43,16 @@ pub fn load(file: &str, text: &str) -> Loaded {
         }
     };
     let positions = Positions::of(text);
-    if let Err(problem) = version_gate(file, &raw, &positions) {
+    if let Some(problem) = version_problem(file, &raw, &positions) {
         return Loaded { document: None, positions, problems: vec![problem] };
     }
     let (document, problems) = read_typed(file, text, raw, &positions);
     Loaded { document, positions, problems }
 }
 
-/// Refuses anything but an OpenAPI 3.0 document, before reading it as one.
-fn version_gate(file: &str, raw: &serde_yaml::Value, positions: &Positions) -> Result<(), SpecError> {
+/// The version gate: why the document is not OpenAPI 3.0, if it is not, before reading it as
+/// one.
+fn version_problem(file: &str, raw: &serde_yaml::Value, positions: &Positions) -> Option<SpecError> {
     let refuse = |place: &str, found: String| SpecError {
         file: file.to_owned(),
         place: place.to_owned(),
@@ -59,11 +60,11 @@ fn version_gate(file: &str, raw: &serde_yaml::Value, positions: &Positions) -> R
         problem: Problem::NotOpenApi30 { found },
     };
     match raw.get("openapi") {
-        Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => Ok(()),
-        Some(serde_yaml::Value::String(version)) => Err(refuse("openapi", format!("`{version}`"))),
-        Some(other) => Err(refuse("openapi", format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim()))),
-        None if raw.get("swagger").is_some() => Err(refuse("swagger", "a Swagger 2.0 document".to_owned())),
-        None => Err(refuse("", "no `openapi` key".to_owned())),
+        Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => None,
+        Some(serde_yaml::Value::String(version)) => Some(refuse("openapi", format!("`{version}`"))),
+        Some(other) => Some(refuse("openapi", format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim()))),
+        None if raw.get("swagger").is_some() => Some(refuse("swagger", "a Swagger 2.0 document".to_owned())),
+        None => Some(refuse("", "no `openapi` key".to_owned())),
     }
 }
 
@@ -117,7 +118,7 @@ fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Pos
     let Stop { mut path, error } = first;
     problems.push(error);
     while problems.len() < MAX_ERRORS {
-        let Some(keyword) = problems.last().and_then(unknown_keyword) else { return None };
+        let keyword = problems.last().and_then(unknown_keyword)?;
         if !mend(&mut tree, &path, keyword) {
             return None;
         }
