@@ -33,10 +33,12 @@ pub struct RenderedTree {
     pub types: usize,
     /// How many operations were generated.
     pub operations: usize,
+    /// Harmless oddities of the specs, read anyway, each at its place.
+    pub warnings: Vec<SpecError>,
 }
 
 /// What a write did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
     /// Files created or changed.
     pub written: usize,
@@ -50,13 +52,17 @@ pub struct Summary {
     pub operations: usize,
     /// Time the whole run took, in milliseconds.
     pub elapsed_ms: u128,
+    /// Harmless oddities of the specs, read anyway, each at its place.
+    pub warnings: Vec<SpecError>,
 }
 
 /// How the files on disk differ from what the specs generate.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct CheckReport {
     /// One unified diff per file that differs, missing or stale ones included.
     pub diffs: Vec<String>,
+    /// Harmless oddities of the specs, read anyway, each at its place.
+    pub warnings: Vec<SpecError>,
 }
 
 impl CheckReport {
@@ -160,6 +166,7 @@ impl Generator {
             types: plan.tree.types,
             operations: plan.tree.operations,
             elapsed_ms: started.elapsed().as_millis(),
+            warnings: plan.tree.warnings,
         })
     }
 
@@ -168,7 +175,7 @@ impl Generator {
         let plan = self.plan()?;
         let changed = plan.changed.iter().map(|(relative, old, new)| unified_diff(relative, old, new));
         let stale = plan.stale.iter().map(|(relative, old)| unified_diff(relative, old, ""));
-        Ok(CheckReport { diffs: changed.chain(stale).collect() })
+        Ok(CheckReport { diffs: changed.chain(stale).collect(), warnings: plan.tree.warnings.clone() })
     }
 
     /// What the specs generate, and how it differs from the generated files on disk.
@@ -263,12 +270,14 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
 /// usage examples use), or every problem found in them.
 pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree, Error> {
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut apis: Vec<Api> = Vec::new();
     let mut modules: HashMap<String, String> = HashMap::new();
     for spec in specs {
         let Some(module) = module_name(spec, &mut modules, &mut errors) else { continue };
         let loaded = load::load(&spec.label, &spec.text);
         let mut found = loaded.problems;
+        warnings.extend(loaded.warnings);
         if let Some(document) = &loaded.document {
             match resolve::resolve(&spec.label, &module, document, &loaded.positions) {
                 Ok(api) if found.is_empty() => apis.push(api),
@@ -283,7 +292,7 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     if !errors.is_empty() {
         return Err(Error::Spec(SpecErrors(errors)));
     }
-    let mut tree = RenderedTree::default();
+    let mut tree = RenderedTree { warnings, ..RenderedTree::default() };
     for api in &apis {
         tree.types += api.types.len();
         tree.operations += api.operations.len();

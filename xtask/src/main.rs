@@ -51,6 +51,7 @@ fn codegen(check: bool, root: &Path) -> ExitCode {
     let generator = Generator::for_workspace(root);
     let result = if check {
         generator.check().map(|report| {
+            print_warnings(&report.warnings);
             if report.is_fresh() {
                 println!("codegen --check: generated/ is up to date");
                 ExitCode::SUCCESS
@@ -64,6 +65,7 @@ fn codegen(check: bool, root: &Path) -> ExitCode {
         })
     } else {
         generator.run().map(|s| {
+            print_warnings(&s.warnings);
             println!(
                 "codegen: {} files written, {} unchanged, {} removed; {} types, {} operations in {} ms",
                 s.written, s.unchanged, s.removed, s.types, s.operations, s.elapsed_ms
@@ -118,6 +120,12 @@ fn fuzz(options: &[&str]) -> ExitCode {
             eprintln!("error: cannot run cargo: {error}");
             ExitCode::from(EXIT_IO)
         }
+    }
+}
+
+fn print_warnings(warnings: &[codegen::SpecError]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
     }
 }
 

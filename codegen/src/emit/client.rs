@@ -194,7 +194,7 @@ fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
 /// The type a positional argument takes: strings by `&str`, lists by slice.
 fn argument_type(ty: &TypeRef) -> TokenStream {
     match ty {
-        TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime => quote! { &str },
+        TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => quote! { &str },
         TypeRef::List(item) => {
             let item = rust_type(item, Scope::Module);
             quote! { &[#item] }
@@ -404,6 +404,11 @@ fn operation_docs(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
                 format!("[`Client::resume_{}`] makes the same handle from it later.", op.fn_name.trim_start_matches("r#")),
             ],
         );
+    }
+    if !op.scopes.is_empty() {
+        let scopes: Vec<String> = op.scopes.iter().map(|scope| docs::code(scope)).collect();
+        let noun = if scopes.len() == 1 { "scope" } else { "scopes" };
+        paragraph(&mut lines, [format!("Needs a token with the {} {noun}.", scopes.join(", "))]);
     }
     paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method.as_str(), op.path_template, docs::code(&op.operation_id))]);
     if let Some(server) = &op.server {

@@ -64,6 +64,9 @@ fn facts(docs: &Docs) -> Vec<String> {
     if docs.deprecated {
         facts.push("Deprecated by the API.".to_owned());
     }
+    if let Some(format) = &docs.format {
+        facts.push(format!("Format: {}.", code(format)));
+    }
     facts.extend(constraint_facts(&docs.constraints));
     if let Some(default) = &docs.default {
         facts.push(format!("Default: {}.", code(&default.to_string())));

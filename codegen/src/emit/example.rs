@@ -66,7 +66,7 @@ impl Writer<'_> {
     fn argument(&mut self, param: &Param) -> String {
         let example = param.docs.example.clone();
         match &param.ty {
-            TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime => {
+            TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => {
                 let text = example.as_ref().and_then(Value::as_str).unwrap_or(&param.wire_name);
                 Value::String(text.to_owned()).to_string()
             }
@@ -83,6 +83,10 @@ impl Writer<'_> {
             TypeRef::Secret => format!("{}.into()", text_of(example, "secret")),
             TypeRef::Uuid => format!("{}.parse()?", text_of(example, "00000000-0000-0000-0000-000000000000")),
             TypeRef::DateTime => format!("{}.parse()?", text_of(example, "2026-01-01T00:00:00Z")),
+            TypeRef::Date => format!("{}.parse()?", text_of(example, "2026-01-01")),
+            TypeRef::Ipv4 => format!("{}.parse()?", text_of(example, "192.0.2.1")),
+            TypeRef::Ipv6 => format!("{}.parse()?", text_of(example, "2001:db8::1")),
+            TypeRef::U64 => example.and_then(Value::as_u64).unwrap_or(0).to_string(),
             TypeRef::Bool => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
             TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(0).to_string(),
             TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(0.0)),

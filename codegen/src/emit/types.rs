@@ -85,6 +85,10 @@ pub fn rust_type(ty: &TypeRef, scope: Scope<'_>) -> TokenStream {
         TypeRef::F64 => quote! { f64 },
         TypeRef::Uuid => quote! { uuid::Uuid },
         TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
+        TypeRef::Date => quote! { chrono::NaiveDate },
+        TypeRef::Ipv4 => quote! { std::net::Ipv4Addr },
+        TypeRef::Ipv6 => quote! { std::net::Ipv6Addr },
+        TypeRef::U64 => quote! { u64 },
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => {
             let string = scope.std("String");

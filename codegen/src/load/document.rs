@@ -65,6 +65,44 @@ pub struct Server {
     /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `variables` keyword: the values of the `{name}` parts of the URL.
+    #[serde(default)]
+    pub variables: IndexMap<String, ServerVariable>,
+}
+
+/// One variable of a server URL.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerVariable {
+    /// The `default` keyword: the value used unless another is chosen.
+    pub default: String,
+    /// The `enum` keyword.
+    #[serde(default, rename = "enum")]
+    pub enumeration: Vec<String>,
+    /// The `description` keyword.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// One entry of an `examples` map.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Example {
+    /// The `$ref` keyword.
+    #[serde(default, rename = "$ref")]
+    pub reference: Option<String>,
+    /// The `summary` keyword.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// The `description` keyword.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The `value` keyword.
+    #[serde(default)]
+    pub value: Option<Value>,
+    /// The `externalValue` keyword.
+    #[serde(default, rename = "externalValue")]
+    pub external_value: Option<String>,
 }
 
 /// One entry of the top-level `tags` list.
@@ -209,6 +247,9 @@ pub struct Operation {
     /// The `externalDocs` keyword.
     #[serde(default, rename = "externalDocs")]
     pub external_docs: Option<ExternalDocs>,
+    /// The `callbacks` keyword: read, and left to the docs of the API.
+    #[serde(default)]
+    pub callbacks: Option<Value>,
     /// The `x-long-running` extension: the operation starts a long-running operation.
     #[serde(default, rename = "x-long-running")]
     pub long_running: Option<LongRunningMark>,
@@ -259,6 +300,15 @@ pub struct Parameter {
     /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
+    /// The `examples` keyword.
+    #[serde(default)]
+    pub examples: IndexMap<String, Example>,
+    /// The `allowEmptyValue` keyword.
+    #[serde(default, rename = "allowEmptyValue")]
+    pub allow_empty_value: bool,
+    /// The `allowReserved` keyword.
+    #[serde(default, rename = "allowReserved")]
+    pub allow_reserved: bool,
     /// The `style` keyword.
     #[serde(default)]
     pub style: Option<String>,
@@ -305,6 +355,9 @@ pub struct Response {
     /// The `content` keyword.
     #[serde(default)]
     pub content: IndexMap<String, MediaType>,
+    /// The `links` keyword: read, and left to the docs of the API.
+    #[serde(default)]
+    pub links: Option<Value>,
 }
 
 /// A response header, or a `$ref` to one in `components.headers`.
@@ -326,6 +379,15 @@ pub struct Header {
     /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
+    /// The `examples` keyword.
+    #[serde(default)]
+    pub examples: IndexMap<String, Example>,
+    /// The `style` keyword (always `simple` for a header).
+    #[serde(default)]
+    pub style: Option<String>,
+    /// The `explode` keyword.
+    #[serde(default)]
+    pub explode: Option<bool>,
 }
 
 /// One media type of a `content` map.
@@ -338,6 +400,19 @@ pub struct MediaType {
     /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
+    /// The `examples` keyword.
+    #[serde(default)]
+    pub examples: IndexMap<String, Example>,
+    /// The `encoding` keyword.
+    #[serde(default)]
+    pub encoding: Option<Value>,
+}
+
+impl MediaType {
+    /// The example of the media type: `example`, or else the value of the first of `examples`.
+    pub fn first_example(&self) -> Option<&Value> {
+        self.example.as_ref().or_else(|| self.examples.values().find_map(|example| example.value.as_ref()))
+    }
 }
 
 /// One entry of `components.securitySchemes`.
@@ -356,6 +431,18 @@ pub struct SecurityScheme {
     /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `name` keyword (of an `apiKey` scheme).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The `in` keyword (of an `apiKey` scheme).
+    #[serde(default, rename = "in")]
+    pub location: Option<String>,
+    /// The `flows` keyword (of an `oauth2` scheme).
+    #[serde(default)]
+    pub flows: Option<Value>,
+    /// The `openIdConnectUrl` keyword.
+    #[serde(default, rename = "openIdConnectUrl")]
+    pub open_id_connect_url: Option<String>,
 }
 
 /// A schema object, or a `$ref` to one in `components.schemas`.
@@ -431,6 +518,30 @@ pub struct Schema {
     /// The `maximum` keyword.
     #[serde(default)]
     pub maximum: Option<f64>,
+    /// The `exclusiveMinimum` keyword (a boolean in OpenAPI 3.0).
+    #[serde(default, rename = "exclusiveMinimum")]
+    pub exclusive_minimum: bool,
+    /// The `exclusiveMaximum` keyword (a boolean in OpenAPI 3.0).
+    #[serde(default, rename = "exclusiveMaximum")]
+    pub exclusive_maximum: bool,
+    /// The `multipleOf` keyword.
+    #[serde(default, rename = "multipleOf")]
+    pub multiple_of: Option<f64>,
+    /// The `uniqueItems` keyword.
+    #[serde(default, rename = "uniqueItems")]
+    pub unique_items: bool,
+    /// The `minProperties` keyword.
+    #[serde(default, rename = "minProperties")]
+    pub min_properties: Option<u64>,
+    /// The `maxProperties` keyword.
+    #[serde(default, rename = "maxProperties")]
+    pub max_properties: Option<u64>,
+    /// The `externalDocs` keyword.
+    #[serde(default, rename = "externalDocs")]
+    pub external_docs: Option<ExternalDocs>,
+    /// The `xml` keyword: read, and left alone (only JSON is sent).
+    #[serde(default)]
+    pub xml: Option<Value>,
     /// The `allOf` keyword: read so that it can be refused by name.
     #[serde(default, rename = "allOf")]
     pub all_of: Option<Value>,

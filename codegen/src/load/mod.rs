@@ -2,6 +2,7 @@
 
 mod document;
 pub mod extensions;
+mod numbers;
 mod positions;
 
 pub use document::*;
@@ -21,6 +22,8 @@ pub struct Loaded {
     pub positions: Positions,
     /// What is wrong with the text.
     pub problems: Vec<SpecError>,
+    /// Harmless oddities of the text, read anyway.
+    pub warnings: Vec<SpecError>,
 }
 
 /// Parses one spec file's text into a [`Document`], with the [`Positions`] of its places.
@@ -29,6 +32,8 @@ pub struct Loaded {
 /// keywords is still read without them, so that later stages can report their own problems
 /// in the same run.
 pub fn load(file: &str, text: &str) -> Loaded {
+    let (text, widened) = numbers::widen_oversized_integers(text);
+    let text = text.as_ref();
     let raw: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(raw) => raw,
         Err(e) => {
@@ -39,15 +44,16 @@ pub fn load(file: &str, text: &str) -> Loaded {
                 position,
                 problem: Problem::Syntax { message: strip_location(&e) },
             };
-            return Loaded { document: None, positions: Positions::default(), problems: vec![problem] };
+            return Loaded { document: None, positions: Positions::default(), problems: vec![problem], warnings: Vec::new() };
         }
     };
     let positions = Positions::of(text);
+    let warnings = widened.iter().map(|number| numbers::warning(file, number, &positions)).collect();
     if let Some(problem) = version_problem(file, &raw, &positions) {
-        return Loaded { document: None, positions, problems: vec![problem] };
+        return Loaded { document: None, positions, problems: vec![problem], warnings };
     }
     let (document, problems) = read_typed(file, text, raw, &positions);
-    Loaded { document, positions, problems }
+    Loaded { document, positions, problems, warnings }
 }
 
 /// The version gate: why the document is not OpenAPI 3.0, if it is not, before reading it as

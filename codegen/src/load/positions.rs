@@ -20,6 +20,15 @@ impl Positions {
         Self(recorder.positions)
     }
 
+    /// The deepest place that starts on `line`, if any.
+    pub fn place_on_line(&self, line: usize) -> Option<String> {
+        self.0
+            .iter()
+            .filter(|(_, (at, _))| *at == line)
+            .max_by_key(|(place, (_, column))| (*column, place.len(), place.as_str()))
+            .map(|(place, _)| place.clone())
+    }
+
     /// The position of `place`, or of the nearest enclosing place that has one.
     pub fn find(&self, place: &str) -> Option<(usize, usize)> {
         let mut current = place;

@@ -178,6 +178,14 @@ pub enum TypeRef {
     Uuid,
     /// `chrono::DateTime<Utc>`.
     DateTime,
+    /// `chrono::NaiveDate` (`format: date`).
+    Date,
+    /// `std::net::Ipv4Addr` (`format: ipv4`).
+    Ipv4,
+    /// `std::net::Ipv6Addr` (`format: ipv6`).
+    Ipv6,
+    /// `u64` (`format: uint64`).
+    U64,
     /// Any JSON value.
     Json,
     /// Any JSON object.
@@ -203,6 +211,8 @@ pub struct Docs {
     pub default: Option<serde_json::Value>,
     /// The value's constraints.
     pub constraints: Constraints,
+    /// The `format` of the value, when its type does not already say it.
+    pub format: Option<String>,
     /// Only the server sets it.
     pub read_only: bool,
     /// Only the client sends it.
@@ -267,6 +277,8 @@ pub struct Operation {
     pub deprecated: bool,
     /// Whether the operation sends the bearer token.
     pub authenticated: bool,
+    /// The scopes its security requirements name, for the docs.
+    pub scopes: Vec<String>,
     /// How the long-running operation it starts is polled, when the spec marks it.
     pub long_running: Option<LongRunning>,
 }

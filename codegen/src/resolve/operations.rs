@@ -144,8 +144,18 @@ impl Resolver<'_> {
             .as_ref()
             .or(self.doc.security.as_ref())
             .is_some_and(|requirements| !requirements.is_empty() && requirements.iter().all(|r| !r.is_empty()));
+        let mut scopes: Vec<String> = op
+            .security
+            .as_ref()
+            .or(self.doc.security.as_ref())
+            .into_iter()
+            .flatten()
+            .flat_map(|requirement| requirement.values().flatten().cloned())
+            .collect();
+        scopes.dedup();
         Some(Operation {
             operation_id: operation_id.clone(),
+            scopes,
             fn_name,
             fn_with_options,
             type_prefix,
@@ -175,13 +185,11 @@ impl Resolver<'_> {
                 if !schemes.contains_key(name) {
                     let suggestion = crate::suggest::did_you_mean(name, schemes.keys());
                     self.invalid(requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
-                } else if !scopes.is_empty() {
-                    let message = format!(
-                        "`{name}` lists scopes, which OpenAPI 3.0 allows only for oauth2 and openIdConnect schemes; \
-                         name the scopes in the scheme's description instead"
-                    );
-                    self.invalid(requirement_place, message);
                 }
+                // Scopes on other schemes than oauth2 and openIdConnect are outside OpenAPI 3.0,
+                // but vendors write them (DigitalOcean on every operation): they are read, and
+                // named in the operation's docs.
+                let _ = scopes;
             }
         }
     }
@@ -258,9 +266,7 @@ impl Resolver<'_> {
             TypeRef::List(item) => TypeRef::List(Box::new(through_aliases(&self.types, item).clone())),
             other => other.clone(),
         };
-        if let Some(example) = &parameter.example {
-            self.check_value(schema, example, "example", place);
-        }
+        self.check_examples(schema, parameter.example.as_ref(), &parameter.examples, place);
         // A parameter is text on the wire: a scalar or a string enum, or in a query a list of them.
         let scalar = |ty: &TypeRef| match ty {
             TypeRef::Named(name) => matches!(self.types.get(name), Some(TypeDef::Enum(_))),
@@ -288,7 +294,8 @@ impl Resolver<'_> {
         }
         let mut docs = self.docs(schema);
         docs.description = parameter.description.clone().or(docs.description);
-        docs.example = parameter.example.as_ref().map(to_json).or(docs.example);
+        let example = parameter.example.as_ref().or_else(|| parameter.examples.values().find_map(|e| e.value.as_ref()));
+        docs.example = example.map(to_json).or(docs.example);
         docs.deprecated |= parameter.deprecated;
         let idempotency_key = parameter.idempotency_key;
         Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
@@ -368,10 +375,8 @@ impl Resolver<'_> {
             return None;
         };
         let ty = self.lower(schema, &hint, &format!("{media_place}.schema"))?;
-        if let Some(example) = &media.example {
-            self.check_value(schema, example, "example", &media_place);
-        }
-        let example = media.example.as_ref().or(schema.example.as_ref()).map(to_json);
+        self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
+        let example = media.first_example().or(schema.example.as_ref()).map(to_json);
         Some(Body { ty, required: body.required, description: body.description.clone(), example })
     }
 
@@ -440,8 +445,8 @@ impl Resolver<'_> {
                 continue;
             };
             let Some(ty) = self.lower(schema, &hint, &format!("{media_place}.schema")) else { continue };
-            if let Some(example) = media.and_then(|m| m.example.as_ref()) {
-                self.check_value(schema, example, "example", &media_place);
+            if let Some(media) = media {
+                self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
             }
             if is_success {
                 self.same_body(&mut success_body, ty, &media_place, ("a 2xx response body", "every 2xx response of an operation"));

@@ -78,7 +78,9 @@ impl Resolver<'_> {
         match kind {
             SchemaKind::String if schema.enumeration.is_some() => self.lower_enum(schema, name, place),
             SchemaKind::String => self.string_format(schema, place),
-            SchemaKind::Integer => self.numeric_format(schema, place, &[("int32", TypeRef::I32), ("int64", TypeRef::I64)]),
+            SchemaKind::Integer => {
+                self.numeric_format(schema, place, &[("int32", TypeRef::I32), ("uint64", TypeRef::U64), ("int64", TypeRef::I64)])
+            }
             SchemaKind::Number => self.numeric_format(schema, place, &[("float", TypeRef::F32), ("double", TypeRef::F64)]),
             SchemaKind::Boolean => self.plain(schema, place, TypeRef::Bool),
             SchemaKind::Array => {
@@ -111,11 +113,9 @@ impl Resolver<'_> {
         self.component_types.get(name).map(|rust| TypeRef::Named(rust.clone()))
     }
 
-    fn plain(&mut self, schema: &Schema, place: &str, ty: TypeRef) -> Option<TypeRef> {
-        if let Some(format) = &schema.format {
-            self.unsupported(format!("{place}.format"), format!("`format: {format}` on this type"));
-            return None;
-        }
+    /// A type that no format changes: a format it has is only named in the docs (OpenAPI's
+    /// formats are open).
+    fn plain(&mut self, _schema: &Schema, _place: &str, ty: TypeRef) -> Option<TypeRef> {
         Some(ty)
     }
 
@@ -126,24 +126,22 @@ impl Resolver<'_> {
             Some("uuid") => Some(TypeRef::Uuid),
             Some("date-time") => Some(TypeRef::DateTime),
             Some("password") => Some(TypeRef::Secret),
-            Some(other) => {
-                self.unsupported(
-                    format!("{place}.format"),
-                    format!("`format: {other}` on a string (supported: uuid, date-time, password)"),
-                );
-                None
+            Some("date") => Some(TypeRef::Date),
+            Some("ipv4") => Some(TypeRef::Ipv4),
+            Some("ipv6") => Some(TypeRef::Ipv6),
+            // OpenAPI's formats are open: any other stays a string, and its docs name it.
+            Some(_) => {
+                let _ = place;
+                Some(TypeRef::String)
             }
         }
     }
 
-    fn numeric_format(&mut self, schema: &Schema, place: &str, formats: &[(&str, TypeRef)]) -> Option<TypeRef> {
-        let Some(format) = &schema.format else { return formats.last().map(|(_, ty)| ty.clone()) };
-        if let Some((_, ty)) = formats.iter().find(|(name, _)| name == format) {
-            return Some(ty.clone());
-        }
-        let supported: Vec<&str> = formats.iter().map(|(name, _)| *name).collect();
-        self.unsupported(format!("{place}.format"), format!("`format: {format}` on a number (supported: {})", supported.join(", ")));
-        None
+    /// The type of a number with `formats` the generator knows (the last is the default): any
+    /// other format falls back to the default type, and its docs name it.
+    fn numeric_format(&mut self, schema: &Schema, _place: &str, formats: &[(&str, TypeRef)]) -> Option<TypeRef> {
+        let known = schema.format.as_deref().and_then(|format| formats.iter().find(|(name, _)| *name == format));
+        known.or(formats.last()).map(|(_, ty)| ty.clone())
     }
 
     fn lower_enum(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
@@ -362,12 +360,16 @@ impl Resolver<'_> {
                     (constraints != Constraints::default()).then(|| Box::new(constraints))
                 }),
             },
+            format: schema.format.clone().filter(|format| !TYPED_FORMATS.contains(&format.as_str())),
             read_only: schema.read_only,
             write_only: schema.write_only,
             deprecated: schema.deprecated,
         }
     }
 }
+
+/// The formats a Rust type already says, so the docs need not.
+const TYPED_FORMATS: &[&str] = &["uuid", "date-time", "date", "password", "ipv4", "ipv6", "int32", "int64", "uint64", "float", "double"];
 
 /// The `type` of a schema, inferred from its keywords when it is not written; `None` for a
 /// schema that accepts any JSON value.

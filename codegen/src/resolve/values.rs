@@ -7,7 +7,9 @@ use serde_yaml::Value;
 
 use super::Resolver;
 use super::schemas::{describe, kind_of};
-use crate::load::{AdditionalProperties, Document, Schema, SchemaKind};
+use indexmap::IndexMap;
+
+use crate::load::{AdditionalProperties, Document, Example, Schema, SchemaKind};
 
 /// How deep a value is followed into nested schemas; deeper parts are not checked.
 const MAX_DEPTH: usize = 32;
@@ -17,6 +19,19 @@ static DATE_TIME: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$").ok());
 
 impl Resolver<'_> {
+    /// Checks `example` and each value of `examples` (a map of named examples) against
+    /// `schema`, each at its own place.
+    pub(super) fn check_examples(&mut self, schema: &Schema, example: Option<&Value>, examples: &IndexMap<String, Example>, place: &str) {
+        if let Some(example) = example {
+            self.check_value(schema, example, "example", place);
+        }
+        for (name, named) in examples {
+            if let Some(value) = &named.value {
+                self.check_value(schema, value, &format!("examples.{name}.value"), place);
+            }
+        }
+    }
+
     /// Reports `value`, given as `keyword` at `place`, when it does not match `schema`.
     pub(super) fn check_value(&mut self, schema: &Schema, value: &Value, keyword: &str, place: &str) {
         if let Some(mismatch) = mismatch(self.doc, schema, value, 0) {

@@ -67,4 +67,4 @@ macro_rules! display_param {
     };
 }
 
-display_param!(bool, i32, i64, f32, f64);
+display_param!(bool, i32, i64, u64, f32, f64, chrono::NaiveDate, std::net::Ipv4Addr, std::net::Ipv6Addr);

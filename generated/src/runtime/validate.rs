@@ -249,7 +249,7 @@ macro_rules! number_values {
     };
 }
 
-number_values!(i32, i64, f32, f64);
+number_values!(i32, i64, u64, f32, f64);
 
 macro_rules! unconstrained_values {
     ($($ty:ty),*) => {
@@ -265,6 +265,9 @@ unconstrained_values!(
     bool,
     uuid::Uuid,
     chrono::DateTime<chrono::Utc>,
+    chrono::NaiveDate,
+    std::net::Ipv4Addr,
+    std::net::Ipv6Addr,
     serde_json::Value,
     serde_json::Map<String, serde_json::Value>
 );
