@@ -112,6 +112,15 @@ impl Writer<'_> {
                 variant.map_or_else(|| format!("types::{name}::from(\"\")"), |v| format!("types::{name}::{}", v.name))
             }
             Some(TypeDef::Alias(alias)) if depth < MAX_DEPTH => self.value(&alias.ty, example, depth + 1),
+            Some(TypeDef::Union(def)) => {
+                self.uses_types = true;
+                match def.variants.first() {
+                    Some(variant) if depth < MAX_DEPTH => {
+                        format!("types::{name}::{}({})", variant.name, self.value(&variant.ty, example, depth + 1))
+                    }
+                    _ => format!("types::{name}::Other(serde_json::Value::Null)"),
+                }
+            }
             Some(TypeDef::Struct(def)) if depth < MAX_DEPTH => self.struct_literal(def, example, depth),
             Some(TypeDef::Struct(def)) if def.derives_default => {
                 self.uses_types = true;

@@ -4,7 +4,9 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use super::docs;
-use crate::resolve::model::{ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT};
+use crate::resolve::model::{
+    ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT, UnionDef,
+};
 
 /// The standard library's names a generated file uses, each with its full path.
 const STD_NAMES: &[(&str, &str)] = &[
@@ -137,11 +139,16 @@ pub fn types_file(api: &Api) -> TokenStream {
             TypeDef::Struct(def) => struct_item(def, scope),
             TypeDef::Enum(def) => enum_item(def),
             TypeDef::Alias(def) => alias_item(def, scope),
+            TypeDef::Union(def) => union_item(def, scope),
         };
         let check = checks.impl_for(def);
         quote! { #item #check }
     });
-    let derives_serde = api.types.values().any(|def| matches!(def, TypeDef::Struct(def) if def.mask.is_none()));
+    let derives_serde = api.types.values().any(|def| match def {
+        TypeDef::Struct(def) => def.mask.is_none(),
+        TypeDef::Union(def) => def.tag.is_none(),
+        _ => false,
+    });
     let serde_names: Vec<Ident> =
         ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
     let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
@@ -150,6 +157,7 @@ pub fn types_file(api: &Api) -> TokenStream {
             def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json)
         }
         TypeDef::Alias(def) => holds_map(&def.ty),
+        TypeDef::Union(def) => def.variants.iter().any(|v| holds_map(&v.ty)),
         TypeDef::Enum(_) => false,
     });
     let map_import = (uses_map && !names.is_shadowed("BTreeMap")).then(|| quote! { use std::collections::BTreeMap; });
@@ -272,6 +280,81 @@ fn enum_item(def: &EnumDef) -> TokenStream {
         }
 
         crate::runtime::string_enum!(#name);
+    }
+}
+
+/// A union: an enum with one variant per type and a catch-all that keeps any other value.
+/// Untagged unions try their variants in order; tagged ones read the tag property first.
+fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
+    let name = ident(&def.name);
+    let mut lines = docs::value_docs(&def.docs, &format!("The `{}` values.", def.name));
+    docs::paragraph(
+        &mut lines,
+        [match &def.tag {
+            Some(tag) => format!("Which one it is, the `{tag}` property says; a value of another kind is kept in [`Other`](Self::Other)."),
+            None => "Each variant is tried in order; a value of none of them is kept in [`Other`](Self::Other).".to_owned(),
+        }],
+    );
+    let doc = docs::attrs(&lines);
+    let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.name)).collect();
+    let types: Vec<TokenStream> = def.variants.iter().map(|v| rust_type(&v.ty, scope)).collect();
+    let variant_docs = def.variants.iter().map(|v| match &v.ty {
+        TypeRef::Named(named) => format!(" A [`{named}`]."),
+        _ => format!(" A value of type `{}`.", rust_type(&v.ty, scope).to_string().replace(' ', "")),
+    });
+    let other = ident(OTHER_VARIANT);
+    let result = scope.std("Result");
+    let Some(tag) = &def.tag else {
+        let (serialize, deserialize) = (scope.std("Serialize"), scope.std("Deserialize"));
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #serialize, #deserialize)]
+            #[serde(untagged)]
+            #[non_exhaustive]
+            pub enum #name {
+                #( #[doc = #variant_docs] #variants(#types), )*
+                /// A value of none of the documented types, kept as it was received.
+                #other(serde_json::Value),
+            }
+        };
+    };
+    let tags: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .map(|v| {
+            let values = &v.tags;
+            quote! { #(#values)|* }
+        })
+        .collect();
+    let first_tags: Vec<&str> = def.variants.iter().map(|v| v.tags.first().map_or("", String::as_str)).collect();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #( #[doc = #variant_docs] #variants(#types), )*
+            /// A value of another kind, kept as it was received.
+            #other(serde_json::Value),
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
+                match self {
+                    #( Self::#variants(value) => crate::runtime::tagged::serialize(serializer, #tag, #first_tags, value), )*
+                    Self::#other(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                Ok(match crate::runtime::tagged::tag_of(&value, #tag) {
+                    #( Some(#tags) => Self::#variants(crate::runtime::tagged::decode::<_, D::Error>(value)?), )*
+                    _ => Self::#other(value),
+                })
+            }
+        }
     }
 }
 

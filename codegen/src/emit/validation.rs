@@ -52,6 +52,21 @@ impl<'a> Checks<'a> {
         match def {
             TypeDef::Struct(def) if def.mask.is_some() => None,
             TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def)),
+            TypeDef::Union(def) if self.reachable.contains(&def.name) => {
+                let name = ident(&def.name);
+                let variants = def.variants.iter().map(|v| ident(&v.name));
+                let result = StdNames::in_types(self.api).path("Result");
+                Some(quote! {
+                    impl crate::runtime::Validate for #name {
+                        fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
+                            match self {
+                                #( Self::#variants(value) => crate::runtime::Validate::validate(value, at), )*
+                                _ => Ok(()),
+                            }
+                        }
+                    }
+                })
+            }
             _ => None,
         }
     }
@@ -108,6 +123,7 @@ fn holds_struct(api: &Api, ty: &TypeRef, depth: usize) -> bool {
         TypeRef::Named(name) if depth <= api.types.len() => match api.types.get(name) {
             Some(TypeDef::Struct(_)) => true,
             Some(TypeDef::Alias(alias)) => holds_struct(api, &alias.ty, depth + 1),
+            Some(TypeDef::Union(_)) => true,
             _ => false,
         },
         _ => false,
@@ -131,6 +147,7 @@ fn request_types(api: &Api) -> BTreeSet<String> {
                     pending.extend(def.additional.iter());
                 }
                 Some(TypeDef::Alias(alias)) => pending.push(&alias.ty),
+                Some(TypeDef::Union(def)) => pending.extend(def.variants.iter().map(|v| &v.ty)),
                 _ => {}
             },
             _ => {}

@@ -117,7 +117,7 @@ pub struct Tag {
 }
 
 /// An `externalDocs` object.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ExternalDocs {
     /// The `url` keyword.
@@ -446,7 +446,7 @@ pub struct SecurityScheme {
 }
 
 /// A schema object, or a `$ref` to one in `components.schemas`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     /// The `$ref` keyword.
@@ -542,21 +542,21 @@ pub struct Schema {
     /// The `xml` keyword: read, and left alone (only JSON is sent).
     #[serde(default)]
     pub xml: Option<Value>,
-    /// The `allOf` keyword: read so that it can be refused by name.
+    /// The `allOf` keyword: every member applies, so their properties are merged.
     #[serde(default, rename = "allOf")]
-    pub all_of: Option<Value>,
-    /// The `oneOf` keyword: read so that it can be refused by name.
+    pub all_of: Option<Vec<Schema>>,
+    /// The `oneOf` keyword: a value is one of the members.
     #[serde(default, rename = "oneOf")]
-    pub one_of: Option<Value>,
-    /// The `anyOf` keyword: read so that it can be refused by name.
+    pub one_of: Option<Vec<Schema>>,
+    /// The `anyOf` keyword: a value is one (or more) of the members.
     #[serde(default, rename = "anyOf")]
-    pub any_of: Option<Value>,
+    pub any_of: Option<Vec<Schema>>,
     /// The `not` keyword: read so that it can be refused by name.
     #[serde(default)]
     pub not: Option<Value>,
-    /// The `discriminator` keyword: read so that it can be refused by name.
+    /// The `discriminator` keyword: the property that tells the members of `oneOf` apart.
     #[serde(default)]
-    pub discriminator: Option<Value>,
+    pub discriminator: Option<Discriminator>,
     /// The `x-secret` extension: a string that must never be shown, like `format: password`.
     #[serde(default, rename = "x-secret")]
     pub secret: bool,
@@ -588,8 +588,20 @@ pub enum SchemaKind {
     Object,
 }
 
+/// The `discriminator` of a `oneOf` or `anyOf`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Discriminator {
+    /// The `propertyName` keyword: the property whose value names the member.
+    #[serde(rename = "propertyName")]
+    pub property_name: String,
+    /// The `mapping` keyword: property values to `$ref`s of members.
+    #[serde(default)]
+    pub mapping: IndexMap<String, String>,
+}
+
 /// The `additionalProperties` keyword: a boolean or a schema for the extra values.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum AdditionalProperties {
     /// `true` (any additional property) or `false` (none).

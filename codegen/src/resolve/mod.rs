@@ -4,11 +4,13 @@
 //! once. Problems are collected rather than returned one by one, so a run reports all of them.
 
 mod analysis;
+mod compose;
 mod keywords;
 mod long_running;
 pub mod model;
 mod operations;
 mod schemas;
+mod unions;
 mod values;
 
 use std::collections::HashMap;

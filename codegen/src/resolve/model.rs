@@ -7,6 +7,9 @@ use indexmap::IndexMap;
 /// The name of the catch-all variant every generated enum has for values it does not know.
 pub const UNKNOWN_VARIANT: &str = "UnknownValue";
 
+/// The name of the catch-all variant every union has for values of none of its types.
+pub const OTHER_VARIANT: &str = "Other";
+
 /// The name of the field that holds the additional properties of an object.
 pub const ADDITIONAL_FIELD: &str = "additional_properties";
 
@@ -64,6 +67,32 @@ pub enum TypeDef {
     Enum(EnumDef),
     /// Another name for a type (`pub type Name = ...;`).
     Alias(AliasDef),
+    /// One of several types (`oneOf`, `anyOf`).
+    Union(UnionDef),
+}
+
+/// A value of one of several types.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionDef {
+    /// The Rust name.
+    pub name: String,
+    /// The documentation.
+    pub docs: Docs,
+    /// The types, in spec order.
+    pub variants: Vec<UnionVariant>,
+    /// The property whose value tells the variants apart, when the spec names one.
+    pub tag: Option<String>,
+}
+
+/// One type of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust name of the variant.
+    pub name: String,
+    /// Its type.
+    pub ty: TypeRef,
+    /// The values of the tag property that mean this variant.
+    pub tags: Vec<String>,
 }
 
 /// An object schema with properties.

@@ -119,10 +119,9 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let errors_before = self.errors.len();
-        let params = self.params(item, op, &type_prefix, place);
-        // A parameter that could not be read is reported already; the path need not say so too.
-        let params_complete = self.errors.len() == errors_before;
+        // A parameter that could not be read is reported already (once, even when it is shared):
+        // the path need not say so too.
+        let (params, params_complete) = self.params(item, op, &type_prefix, place);
         let (path, params) = self.path_parts(template, params, place, params_complete)?;
         let has_options = params.iter().any(|p| !p.is_positional());
         let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
@@ -194,8 +193,10 @@ impl Resolver<'_> {
         }
     }
 
-    /// The parameters of an operation, with the path item's own merged in.
-    fn params(&mut self, item: &PathItem, op: &load::Operation, prefix: &str, place: &str) -> Vec<Param> {
+    /// The parameters of an operation, with the path item's own merged in, and whether every
+    /// one of them could be read.
+    fn params(&mut self, item: &PathItem, op: &load::Operation, prefix: &str, place: &str) -> (Vec<Param>, bool) {
+        let mut complete = true;
         let doc = self.doc;
         let mut merged: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
         let sources = [(&item.parameters, place.rsplit_once('.').map_or(place, |(path, _)| path)), (&op.parameters, place)];
@@ -203,7 +204,10 @@ impl Resolver<'_> {
             for (index, parameter) in list.iter().enumerate() {
                 let place = format!("{list_place}.parameters[{index}]");
                 let reference = parameter.reference.as_ref();
-                let Some(shared) = self.shared(parameter, reference, "parameters", &doc.components.parameters, place) else { continue };
+                let Some(shared) = self.shared(parameter, reference, "parameters", &doc.components.parameters, place) else {
+                    complete = false;
+                    continue;
+                };
                 let (parameter, param_place) = (shared.item, shared.place);
                 let (Some(name), Some(location)) = (&parameter.name, &parameter.location) else {
                     self.invalid(param_place, "a parameter needs both `name` and `in`");
@@ -215,7 +219,10 @@ impl Resolver<'_> {
         let mut params: Vec<Param> = Vec::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for ((wire, location), (parameter, param_place)) in merged {
-            let Some(param) = self.param(&wire, &location, parameter, prefix, &param_place) else { continue };
+            let Some(param) = self.param(&wire, &location, parameter, prefix, &param_place) else {
+                complete = false;
+                continue;
+            };
             let reserved =
                 names::RESERVED_ARGUMENTS.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
             if let Some(first) = reserved.or_else(|| rust_names.get(&param.name).cloned()) {
@@ -226,7 +233,7 @@ impl Resolver<'_> {
             rust_names.insert(param.name.clone(), wire);
             params.push(param);
         }
-        params
+        (params, complete)
     }
 
     fn param(&mut self, wire: &str, location: &str, parameter: &Parameter, prefix: &str, place: &str) -> Option<Param> {
@@ -261,11 +268,18 @@ impl Resolver<'_> {
         let name = names::snake(wire);
         let hint = format!("{prefix}{}", names::camel(wire));
         // A parameter takes what an alias stands for: a `$ref` to a string is a string.
+        let before = self.types.len();
         let lowered = self.lower(schema, &hint, &format!("{place}.schema"))?;
         let ty = match through_aliases(&self.types, &lowered) {
-            TypeRef::List(item) => TypeRef::List(Box::new(through_aliases(&self.types, item).clone())),
-            other => other.clone(),
+            TypeRef::List(item) => TypeRef::List(Box::new(self.as_text_if_scalar_union(through_aliases(&self.types, item)))),
+            other => self.as_text_if_scalar_union(other),
         };
+        if ty == TypeRef::String && lowered != TypeRef::String {
+            // An inline union taken as text makes no type.
+            for (name, _) in self.types.drain(before..) {
+                self.type_origins.remove(&name);
+            }
+        }
         self.check_examples(schema, parameter.example.as_ref(), &parameter.examples, place);
         // A parameter is text on the wire: a scalar or a string enum, or in a query a list of them.
         let scalar = |ty: &TypeRef| match ty {
@@ -299,6 +313,20 @@ impl Resolver<'_> {
         docs.deprecated |= parameter.deprecated;
         let idempotency_key = parameter.idempotency_key;
         Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
+    }
+
+    /// A union of scalars (an id that is a number or a name, say) is text on the wire: the
+    /// parameter takes it as a string.
+    fn as_text_if_scalar_union(&self, ty: &TypeRef) -> TypeRef {
+        let scalar =
+            |ty: &TypeRef| !matches!(ty, TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Named(_));
+        match ty {
+            TypeRef::Named(name) => match self.types.get(name) {
+                Some(TypeDef::Union(def)) if def.variants.iter().all(|v| scalar(&v.ty)) => TypeRef::String,
+                _ => ty.clone(),
+            },
+            other => other.clone(),
+        }
     }
 
     /// Splits a path template into literal text and parameters, and orders the path

@@ -44,20 +44,17 @@ impl Resolver<'_> {
 
     /// The type of `schema`; an inline object or enum becomes a new type named `name`.
     pub(super) fn lower(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
-        let composition = [
-            ("allOf", &schema.all_of),
-            ("oneOf", &schema.one_of),
-            ("anyOf", &schema.any_of),
-            ("not", &schema.not),
-            ("discriminator", &schema.discriminator),
-        ];
-        if let Some((keyword, _)) = composition.iter().find(|(_, value)| value.is_some()) {
-            let construct = format!("`{keyword}` (composition of schemas)");
-            if *keyword == "allOf" {
-                self.unsupported_because(format!("{place}.{keyword}"), construct, "write the combined object out with its properties");
-            } else {
-                self.unsupported(format!("{place}.{keyword}"), construct);
+        if schema.all_of.is_some() {
+            let merged = self.merged_all_of(schema, place)?;
+            return self.lower(&merged, name, place);
+        }
+        for (keyword, members) in [("oneOf", &schema.one_of), ("anyOf", &schema.any_of)] {
+            if let Some(members) = members {
+                return self.lower_union(schema, keyword, members, name, place);
             }
+        }
+        if schema.not.is_some() {
+            self.unsupported(format!("{place}.not"), "`not` (composition of schemas)");
             return None;
         }
         if let Some(reference) = &schema.reference {

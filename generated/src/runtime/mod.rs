@@ -16,6 +16,9 @@ mod response;
 mod secret;
 mod serde_helpers;
 mod settings;
+/// The serde glue of unions told apart by a property.
+#[doc(hidden)]
+pub mod tagged;
 mod validate;
 
 /// Implements what every generated string enum shares.

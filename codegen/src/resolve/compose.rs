@@ -1,0 +1,95 @@
+//! `allOf`: every member applies, so a schema with `allOf` is the merge of its members (and of
+//! its own keywords): properties and `required` are unioned, and a real conflict, two types
+//! that no value can have at once, is reported.
+
+use super::Resolver;
+use crate::load::Schema;
+
+/// How deep `allOf` members that are themselves merges are followed.
+const MAX_DEPTH: usize = 16;
+
+impl Resolver<'_> {
+    /// The schema `schema` stands for once its `allOf` is merged; `None` when a member cannot
+    /// be read (reported). A lone `$ref` member with nothing beside it stays a `$ref`, so the
+    /// type keeps its name.
+    pub(super) fn merged_all_of(&mut self, schema: &Schema, place: &str) -> Option<Schema> {
+        self.merge(schema, place, 0)
+    }
+
+    fn merge(&mut self, schema: &Schema, place: &str, depth: usize) -> Option<Schema> {
+        let Some(members) = &schema.all_of else { return Some(schema.clone()) };
+        let own = Schema { all_of: None, ..schema.clone() };
+        if let [only] = members.as_slice()
+            && only.reference.is_some()
+            && own == Schema::default()
+        {
+            return Some(only.clone());
+        }
+        let mut merged = Schema::default();
+        for (index, member) in members.iter().enumerate() {
+            let member_place = format!("{place}.allOf[{index}]");
+            let member = match &member.reference {
+                Some(reference) => {
+                    let doc = self.doc;
+                    let (_, target) = self.follow(reference, "schemas", &doc.components.schemas, &member_place)?;
+                    target.clone()
+                }
+                None => member.clone(),
+            };
+            let member = if member.all_of.is_some() && depth < MAX_DEPTH { self.merge(&member, &member_place, depth + 1)? } else { member };
+            self.merge_into(&mut merged, member, &member_place);
+        }
+        self.merge_into(&mut merged, own, place);
+        Some(merged)
+    }
+
+    /// Adds `member`'s keywords to `merged`: properties and `required` unioned, a keyword
+    /// `merged` lacks taken from `member`, and the descriptive ones (title, description,
+    /// example) taken from the last member that has them, which is the schema itself.
+    fn merge_into(&mut self, merged: &mut Schema, member: Schema, place: &str) {
+        if let (Some(kind), Some(other)) = (merged.kind, member.kind)
+            && kind != other
+        {
+            self.invalid(place, format!("the members of `allOf` disagree on the type ({kind:?} and {other:?}): no value can be both"));
+        }
+        merged.kind = merged.kind.or(member.kind);
+        for name in member.required {
+            if !merged.required.contains(&name) {
+                merged.required.push(name);
+            }
+        }
+        if let Some(properties) = member.properties {
+            let target = merged.properties.get_or_insert_with(Default::default);
+            for (name, property) in properties {
+                match target.get(&name) {
+                    Some(existing) if existing.kind.is_some() && property.kind.is_some() && existing.kind != property.kind => {
+                        let message =
+                            format!("property `{name}` has one type in a member of `allOf` and another here: no value can be both");
+                        self.invalid(format!("{place}.properties.{name}"), message);
+                    }
+                    _ => {
+                        target.insert(name, property);
+                    }
+                }
+            }
+        }
+        macro_rules! fill {
+            ($($field:ident),*) => { $( if merged.$field.is_none() { merged.$field = member.$field; } )* };
+        }
+        fill!(format, additional_properties, items, enumeration, default, min_length, max_length, pattern, min_items, max_items);
+        fill!(minimum, maximum, multiple_of, min_properties, max_properties, one_of, any_of, not, discriminator, field_mask);
+        macro_rules! last {
+            ($($field:ident),*) => { $( if member.$field.is_some() { merged.$field = member.$field; } )* };
+        }
+        last!(title, description, example, external_docs);
+        merged.nullable |= member.nullable;
+        merged.read_only |= member.read_only;
+        merged.write_only |= member.write_only;
+        merged.deprecated |= member.deprecated;
+        merged.secret |= member.secret;
+        merged.field_mask_nested |= member.field_mask_nested;
+        merged.unique_items |= member.unique_items;
+        merged.exclusive_minimum |= member.exclusive_minimum;
+        merged.exclusive_maximum |= member.exclusive_maximum;
+    }
+}

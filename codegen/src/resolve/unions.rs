@@ -1,0 +1,78 @@
+//! `oneOf` and `anyOf`: a value of one of several types. With a `discriminator` the union is
+//! tagged by a property; without one its variants are tried in order. A lone member stands
+//! for itself.
+
+use super::Resolver;
+use super::model::{Docs, OTHER_VARIANT, TypeDef, TypeRef, UnionDef, UnionVariant};
+use super::schemas::kind_of;
+use crate::load::{Schema, SchemaKind};
+use crate::names;
+
+impl Resolver<'_> {
+    /// The type of a schema with `oneOf` or `anyOf` (`keyword`) over `members`.
+    pub(super) fn lower_union(&mut self, schema: &Schema, keyword: &str, members: &[Schema], name: &str, place: &str) -> Option<TypeRef> {
+        if let [only] = members {
+            return self.lower(only, name, &format!("{place}.{keyword}[0]"));
+        }
+        if members.is_empty() {
+            self.invalid(format!("{place}.{keyword}"), format!("`{keyword}` needs at least one schema"));
+            return None;
+        }
+        if !self.claim_type_name(name, place) {
+            return None;
+        }
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        for (index, member) in members.iter().enumerate() {
+            let member_place = format!("{place}.{keyword}[{index}]");
+            let component = member.reference.as_deref().and_then(|r| r.strip_prefix("#/components/schemas/"));
+            let mut variant = match component {
+                Some(component) => names::camel(component),
+                None => variant_name(member),
+            };
+            if variant == OTHER_VARIANT || variants.iter().any(|v| v.name == variant) {
+                variant = format!("{variant}{}", index + 1);
+            }
+            let Some(ty) = self.lower(member, &format!("{name}{variant}"), &member_place) else { continue };
+            let tags = match (&schema.discriminator, component) {
+                (Some(discriminator), Some(component)) => {
+                    let target = format!("#/components/schemas/{component}");
+                    let mapped: Vec<String> = discriminator
+                        .mapping
+                        .iter()
+                        .filter(|(_, reference)| **reference == target)
+                        .map(|(value, _)| value.clone())
+                        .collect();
+                    if mapped.is_empty() { vec![component.to_owned()] } else { mapped }
+                }
+                _ => Vec::new(),
+            };
+            variants.push(UnionVariant { name: variant, ty, tags });
+        }
+        let tag = schema.discriminator.as_ref().map(|d| d.property_name.clone());
+        if tag.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
+            self.invalid(
+                format!("{place}.discriminator"),
+                "a `discriminator` tells `$ref` members apart; every member must be a `$ref` to a component schema",
+            );
+            return None;
+        }
+        let docs = Docs { ..self.docs(schema) };
+        let def = UnionDef { name: name.to_owned(), docs, variants, tag };
+        self.types.insert(name.to_owned(), TypeDef::Union(def));
+        Some(TypeRef::Named(name.to_owned()))
+    }
+}
+
+/// The variant name of an inline member: what it is.
+fn variant_name(member: &Schema) -> String {
+    match kind_of(member) {
+        Some(SchemaKind::String) => "String",
+        Some(SchemaKind::Integer) => "Integer",
+        Some(SchemaKind::Number) => "Number",
+        Some(SchemaKind::Boolean) => "Boolean",
+        Some(SchemaKind::Array) => "List",
+        Some(SchemaKind::Object) => "Object",
+        None => "Value",
+    }
+    .to_owned()
+}
