@@ -87,17 +87,19 @@ fn suggestion_text(suggestion: Option<&str>) -> String {
     crate::suggest::hint(suggestion)
 }
 
-/// Every problem found in the specs of one run, in a stable order.
+/// Every problem found in the specs of one run, in a stable order, and the warnings found
+/// beside them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SpecErrors(pub Vec<SpecError>);
+pub struct SpecErrors(pub Vec<SpecError>, pub Vec<SpecError>);
 
 impl fmt::Display for SpecErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (index, error) in self.0.iter().enumerate() {
+        let lines = self.0.iter().map(|error| format!("error: {error}")).chain(self.1.iter().map(|warning| format!("warning: {warning}")));
+        for (index, line) in lines.enumerate() {
             if index > 0 {
                 writeln!(f)?;
             }
-            write!(f, "error: {error}")?;
+            f.write_str(&line)?;
         }
         Ok(())
     }

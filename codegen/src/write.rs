@@ -279,7 +279,9 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
         let mut found = loaded.problems;
         warnings.extend(loaded.warnings);
         if let Some(document) = &loaded.document {
-            match resolve::resolve(&spec.label, &module, document, &loaded.positions) {
+            let (resolved, resolve_warnings) = resolve::resolve(&spec.label, &module, document, &loaded.positions);
+            warnings.extend(resolve_warnings);
+            match resolved {
                 Ok(api) if found.is_empty() => apis.push(api),
                 Ok(_) => {}
                 Err(problems) => found.extend(problems),
@@ -289,8 +291,10 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
         found.sort_by_key(|error| error.position);
         errors.extend(found);
     }
+    // Document order, file by file, reads best.
+    warnings.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
     if !errors.is_empty() {
-        return Err(Error::Spec(SpecErrors(errors)));
+        return Err(Error::Spec(SpecErrors(errors, warnings)));
     }
     let mut tree = RenderedTree { warnings, ..RenderedTree::default() };
     for api in &apis {

@@ -64,6 +64,10 @@ fn facts(docs: &Docs) -> Vec<String> {
     if docs.deprecated {
         facts.push("Deprecated by the API.".to_owned());
     }
+    if !docs.allowed.is_empty() {
+        let values: Vec<String> = docs.allowed.iter().map(|value| code(&value.to_string())).collect();
+        facts.push(format!("One of {}.", values.join(", ")));
+    }
     if let Some(format) = &docs.format {
         facts.push(format!("Format: {}.", code(format)));
     }

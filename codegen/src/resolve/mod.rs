@@ -21,14 +21,16 @@ use crate::error::{Problem, SpecError};
 use crate::load::{Document, Positions};
 use model::{Api, TypeDef, TypeRef};
 
-/// Resolves one loaded spec into the model of one module named `module`; `positions` give
-/// each problem its line.
-pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) -> Result<Api, Vec<SpecError>> {
+/// Resolves one loaded spec into the model of one module named `module`, or every problem
+/// found; `positions` give each problem its line. The warnings (harmless oddities of the
+/// spec, read anyway) come either way.
+pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) -> (Result<Api, Vec<SpecError>>, Vec<SpecError>) {
     let mut resolver = Resolver {
         doc,
         file,
         positions,
         errors: Vec::new(),
+        warnings: Vec::new(),
         types: IndexMap::new(),
         type_origins: HashMap::new(),
         component_types: IndexMap::new(),
@@ -43,7 +45,8 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
     let auth = resolver.bearer_auth();
     let (mut operations, error_body) = resolver.operations();
     resolver.link_long_running(&mut operations);
-    if resolver.errors.is_empty() {
+    let warnings = std::mem::take(&mut resolver.warnings);
+    let result = if resolver.errors.is_empty() {
         let mut types = resolver.types;
         analysis::mark_boxed_fields(&mut types);
         analysis::mark_default_structs(&mut types);
@@ -65,7 +68,8 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         })
     } else {
         Err(resolver.errors)
-    }
+    };
+    (result, warnings)
 }
 
 /// An item of an operation after following its `$ref`, if it had one.
@@ -84,6 +88,8 @@ struct Resolver<'a> {
     file: &'a str,
     positions: &'a Positions,
     errors: Vec<SpecError>,
+    /// Harmless oddities found: reported, and read anyway.
+    warnings: Vec<SpecError>,
     /// The named types made so far, by Rust name.
     types: IndexMap<String, TypeDef>,
     /// Where each Rust type name came from, for collision messages.
@@ -102,6 +108,15 @@ impl Resolver<'_> {
         }
         let position = self.positions.find(&place);
         self.errors.push(SpecError { file: self.file.to_owned(), place, position, problem });
+    }
+
+    /// Reports a harmless oddity (once): the spec is read anyway.
+    fn warn(&mut self, place: impl Into<String>, message: impl Into<String>) {
+        let (place, problem) = (place.into(), Problem::Invalid { message: message.into() });
+        if !self.warnings.iter().any(|known| known.place == place && known.problem == problem) {
+            let position = self.positions.find(&place);
+            self.warnings.push(SpecError { file: self.file.to_owned(), place, position, problem });
+        }
     }
 
     fn invalid(&mut self, place: impl Into<String>, message: impl Into<String>) {

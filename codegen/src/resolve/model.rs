@@ -242,6 +242,8 @@ pub struct Docs {
     pub constraints: Constraints,
     /// The `format` of the value, when its type does not already say it.
     pub format: Option<String>,
+    /// The values a number or boolean `enum` allows (string enums are types of their own).
+    pub allowed: Vec<serde_json::Value>,
     /// Only the server sets it.
     pub read_only: bool,
     /// Only the client sends it.

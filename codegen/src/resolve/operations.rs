@@ -254,7 +254,10 @@ impl Resolver<'_> {
             self.invalid(format!("{place}.required"), format!("path parameter `{wire}` must be `required: true`"));
         }
         if location == ParamLocation::Header && RESERVED_HEADERS.contains(&wire.to_ascii_lowercase().as_str()) {
-            self.invalid(place, format!("the client sets the `{wire}` header itself and OpenAPI ignores such parameters; remove it"));
+            self.warn(
+                place,
+                format!("the client sets the `{wire}` header itself, and OpenAPI says to ignore such parameters: it is ignored"),
+            );
             return None;
         }
         if parameter.style.is_some() || parameter.explode.is_some() {

@@ -211,7 +211,8 @@ impl Resolver<'_> {
         for (index, required) in schema.required.iter().enumerate() {
             if !properties.contains_key(required) {
                 let suggestion = crate::suggest::did_you_mean(required, properties.keys());
-                self.invalid(format!("{place}.required[{index}]"), format!("`{required}` is not one of the properties{suggestion}"));
+                let message = format!("`{required}` is not one of the properties{suggestion}: it is ignored");
+                self.warn(format!("{place}.required[{index}]"), message);
             }
         }
         let mut fields = Vec::new();
@@ -301,11 +302,18 @@ impl Resolver<'_> {
         let mut ok = true;
         for (keyword, present, kinds) in rules {
             if present && !kinds.contains(&kind) {
-                self.invalid(format!("{place}.{keyword}"), format!("`{keyword}` does not apply to `type: {}`", kind_name(kind)));
-                ok = false;
+                let message = format!("`{keyword}` does not apply to `type: {}`", kind_name(kind));
+                // A vendor's stray keyword is ignored with a word; a misplaced mark of ours
+                // would be lost, so it is refused.
+                if keyword.starts_with("x-") {
+                    self.invalid(format!("{place}.{keyword}"), message);
+                    ok = false;
+                } else {
+                    self.warn(format!("{place}.{keyword}"), format!("{message}: it is ignored"));
+                }
             }
         }
-        if schema.enumeration.is_some() && kind != SchemaKind::String {
+        if schema.enumeration.is_some() && matches!(kind, SchemaKind::Array | SchemaKind::Object) {
             self.unsupported(format!("{place}.enum"), format!("an enum of `type: {}` (only string enums are)", kind_name(kind)));
             ok = false;
         }
@@ -358,6 +366,10 @@ impl Resolver<'_> {
                 }),
             },
             format: schema.format.clone().filter(|format| !TYPED_FORMATS.contains(&format.as_str())),
+            allowed: match kind_of(schema) {
+                Some(SchemaKind::String) | None => Vec::new(),
+                Some(_) => schema.enumeration.iter().flatten().map(to_json).collect(),
+            },
             read_only: schema.read_only,
             write_only: schema.write_only,
             deprecated: schema.deprecated,
