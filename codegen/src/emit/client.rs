@@ -180,7 +180,11 @@ fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         names.push(quote! { #name });
     }
     if let Some(body) = &op.body {
-        let ty = rust_type(&body.ty, Scope::Module);
+        let ty = match body.ty {
+            TypeRef::Text => quote! { str },
+            TypeRef::Bytes => quote! { [u8] },
+            _ => rust_type(&body.ty, Scope::Module),
+        };
         if body.required {
             params.push(quote! { body: &#ty });
         } else {
@@ -220,6 +224,8 @@ fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream
             let (handle, poll) = (super::long_running::handle_name(op), super::long_running::poll_name(op));
             (quote! { #handle }, quote! { send_long_running(request, &#poll) })
         }
+        (Some(TypeRef::Text), _) => (quote! { String }, quote! { send_text(request) }),
+        (Some(TypeRef::Bytes), _) => (quote! { crate::runtime::Bytes }, quote! { send_bytes(request) }),
         (Some(ty), false) => (rust_type(ty, Scope::Module), quote! { send_json(request) }),
         (Some(ty), true) => {
             let ty = rust_type(ty, Scope::Module);
@@ -311,12 +317,17 @@ fn request_expr(op: &Operation) -> TokenStream {
         steps.push(quote! { #step #check });
     }
     if let Some(body) = &op.body {
-        steps.push(if body.required {
-            quote! { .json(body) }
-        } else {
-            quote! { .json_opt(body) }
+        let media_type = &body.media_type;
+        steps.push(match (&body.ty, body.required) {
+            (TypeRef::Text, true) => quote! { .raw(body.as_bytes(), #media_type) },
+            (TypeRef::Text, false) => quote! { .raw_opt(body.map(str::as_bytes), #media_type) },
+            (TypeRef::Bytes, true) => quote! { .raw(body, #media_type) },
+            (TypeRef::Bytes, false) => quote! { .raw_opt(body, #media_type) },
+            (_, true) => quote! { .json(body) },
+            (_, false) => quote! { .json_opt(body) },
         });
     }
+    let accept = &op.success.accept;
     quote! {
         static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
             id: #id,
@@ -325,6 +336,7 @@ fn request_expr(op: &Operation) -> TokenStream {
             server: #server,
             authenticated: #authenticated,
             retryable: #retryable,
+            accept: #accept,
         };
         let request = crate::runtime::Request::new(&OPERATION) #(#steps)*;
     }

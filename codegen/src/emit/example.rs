@@ -87,6 +87,8 @@ impl Writer<'_> {
             TypeRef::Ipv4 => format!("{}.parse()?", text_of(example, "192.0.2.1")),
             TypeRef::Ipv6 => format!("{}.parse()?", text_of(example, "2001:db8::1")),
             TypeRef::U64 => example.and_then(Value::as_u64).unwrap_or(0).to_string(),
+            TypeRef::Text => format!("{}.to_owned()", text_of(example, "text")),
+            TypeRef::Bytes => "b\"bytes\".to_vec()".to_owned(),
             TypeRef::Bool => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
             TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(0).to_string(),
             TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(0.0)),

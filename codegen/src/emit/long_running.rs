@@ -60,6 +60,7 @@ pub fn module_items(api: &Api, op: &Operation) -> Option<TokenStream> {
                 server: #server,
                 authenticated: #authenticated,
                 retryable: true,
+                accept: "application/json",
             },
             path_before: #before,
             id_param: #param,

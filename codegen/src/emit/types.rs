@@ -91,6 +91,8 @@ pub fn rust_type(ty: &TypeRef, scope: Scope<'_>) -> TokenStream {
         TypeRef::Ipv4 => quote! { std::net::Ipv4Addr },
         TypeRef::Ipv6 => quote! { std::net::Ipv6Addr },
         TypeRef::U64 => quote! { u64 },
+        TypeRef::Text => scope.std("String"),
+        TypeRef::Bytes => quote! { crate::runtime::Bytes },
         TypeRef::Json => quote! { serde_json::Value },
         TypeRef::JsonObject => {
             let string = scope.std("String");

@@ -215,6 +215,10 @@ pub enum TypeRef {
     Ipv6,
     /// `u64` (`format: uint64`).
     U64,
+    /// A whole body of text (`text/*` and the like), as a `String`.
+    Text,
+    /// A whole body of bytes (`application/octet-stream`, `application/pdf`...).
+    Bytes,
     /// Any JSON value.
     Json,
     /// Any JSON object.
@@ -477,6 +481,8 @@ impl Param {
 pub struct Body {
     /// The body type.
     pub ty: TypeRef,
+    /// The media type it is sent as.
+    pub media_type: String,
     /// Whether the caller must give it.
     pub required: bool,
     /// The body's description.
@@ -488,8 +494,10 @@ pub struct Body {
 /// What a successful (2xx) response carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Success {
-    /// The JSON body type, when any 2xx response has a body.
+    /// The body type, when any 2xx response has a body.
     pub ty: Option<TypeRef>,
+    /// The media type the client asks for (`Accept`).
+    pub accept: String,
     /// Whether a 2xx response may come without a body.
     pub may_be_empty: bool,
 }

@@ -14,6 +14,25 @@ use crate::error::Problem;
 use crate::load::{self, MediaType, Parameter, PathItem, Server};
 use crate::names;
 
+/// What kind of body a media type carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum MediaKind {
+    /// JSON, decoded into types.
+    Json,
+    /// Text, taken whole as a `String`.
+    Text,
+    /// Anything else, taken whole as bytes.
+    Bytes,
+}
+
+/// The media type the client uses from a `content` map.
+struct Media<'m> {
+    kind: MediaKind,
+    media: Option<&'m MediaType>,
+    media_type: String,
+    place: String,
+}
+
 /// Headers the client sets itself; OpenAPI says to ignore parameters that name them.
 const RESERVED_HEADERS: &[&str] = &["accept", "authorization", "content-type"];
 
@@ -396,11 +415,19 @@ impl Resolver<'_> {
         // A shared body names its inline schema after itself, so every use has one type.
         let hint = shared.component.map_or_else(|| format!("{prefix}Request"), |name| format!("{}Body", names::camel(name)));
         let (body, body_place) = (shared.item, shared.place);
-        let (media, media_place) = self.json_media(&body.content, &body_place)?;
-        let Some(media) = media else {
-            self.invalid(body_place, "a request body needs `content` with `application/json`");
+        let chosen = self.choose_media(&body.content, &body_place, true)?;
+        let Some(media) = chosen.media else {
+            self.invalid(body_place, "a request body needs `content`");
             return None;
         };
+        let (media_type, media_place) = (chosen.media_type, chosen.place);
+        let required = body.required;
+        let description = body.description.clone();
+        match chosen.kind {
+            MediaKind::Text => return Some(Body { ty: TypeRef::Text, media_type, required, description, example: None }),
+            MediaKind::Bytes => return Some(Body { ty: TypeRef::Bytes, media_type, required, description, example: None }),
+            MediaKind::Json => {}
+        }
         let Some(schema) = &media.schema else {
             self.invalid(media_place, "the request body needs a `schema`");
             return None;
@@ -408,26 +435,44 @@ impl Resolver<'_> {
         let ty = self.lower(schema, &hint, &format!("{media_place}.schema"))?;
         self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
         let example = media.first_example().or(schema.example.as_ref()).map(to_json);
-        Some(Body { ty, required: body.required, description: body.description.clone(), example })
+        Some(Body { ty, media_type, required, description, example })
     }
 
     /// The JSON media type of a `content` map; any other media type is refused.
-    fn json_media<'m>(&mut self, content: &'m IndexMap<String, MediaType>, place: &str) -> Option<(Option<&'m MediaType>, String)> {
-        let mut json = None;
-        let mut ok = true;
-        for (media_type, media) in content {
+    /// The media type of a `content` map the client uses: JSON where it is offered, else the
+    /// first one, as text or as bytes; `None` (reported) for a kind of body the client cannot
+    /// send. A body without `content` is JSON with no schema.
+    fn choose_media<'m>(&mut self, content: &'m IndexMap<String, MediaType>, place: &str, sending: bool) -> Option<Media<'m>> {
+        let kind_of = |media_type: &str| {
             let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            if essence == "application/json" || essence.ends_with("+json") {
-                json.get_or_insert((media, format!("{place}.content.{media_type}")));
+            if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+                Some(MediaKind::Json)
+            } else if essence.starts_with("text/") || essence.ends_with("+xml") || essence.ends_with("/xml") || essence.ends_with("/yaml") {
+                Some(MediaKind::Text)
+            } else if essence.starts_with("multipart/") || essence == "application/x-www-form-urlencoded" {
+                None
             } else {
-                self.unsupported(format!("{place}.content.{media_type}"), format!("the media type `{media_type}` (only JSON is)"));
-                ok = false;
+                Some(MediaKind::Bytes)
+            }
+        };
+        let json = content.iter().find(|(media_type, _)| kind_of(media_type) == Some(MediaKind::Json));
+        let Some((media_type, media)) = json.or_else(|| content.first()) else {
+            return Some(Media {
+                kind: MediaKind::Json,
+                media: None,
+                media_type: "application/json".to_owned(),
+                place: format!("{place}.content"),
+            });
+        };
+        let media_place = format!("{place}.content.{media_type}");
+        match kind_of(media_type) {
+            Some(kind) => Some(Media { kind, media: Some(media), media_type: media_type.clone(), place: media_place }),
+            None => {
+                let what = if sending { "a request body" } else { "a response body" };
+                self.unsupported(media_place, format!("{what} of type `{media_type}` (JSON, text and bytes are)"));
+                None
             }
         }
-        ok.then(|| match json {
-            Some((media, media_place)) => (Some(media), media_place),
-            None => (None, format!("{place}.content")),
-        })
     }
 
     fn responses(
@@ -441,6 +486,7 @@ impl Resolver<'_> {
         let mut may_be_empty = false;
         let mut success_body: Option<(TypeRef, String)> = None;
         let mut any_success = false;
+        let mut accept: Option<String> = None;
         let mut docs = Vec::new();
         for (status, response) in &op.responses {
             let response_place = format!("{place}.responses.{status}");
@@ -470,7 +516,21 @@ impl Resolver<'_> {
             let headers = self.response_headers(response, &owner, &response_place);
             docs.push(ResponseDoc { status: status.clone(), description: description.clone(), headers });
             any_success |= is_success;
-            let Some((media, media_place)) = self.json_media(&response.content, &response_place) else { continue };
+            let Some(chosen) = self.choose_media(&response.content, &response_place, false) else { continue };
+            let (media, media_place) = (chosen.media, chosen.place);
+            if is_success && chosen.media.is_some() {
+                accept.get_or_insert(chosen.media_type.clone());
+            }
+            match chosen.kind {
+                MediaKind::Text | MediaKind::Bytes if is_success => {
+                    let ty = if chosen.kind == MediaKind::Text { TypeRef::Text } else { TypeRef::Bytes };
+                    self.same_body(&mut success_body, ty, &media_place, ("a 2xx response body", "every 2xx response of an operation"));
+                    continue;
+                }
+                // An error body that is not JSON is kept raw.
+                MediaKind::Text | MediaKind::Bytes => continue,
+                MediaKind::Json => {}
+            }
             let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {
                 may_be_empty |= is_success;
                 continue;
@@ -489,7 +549,8 @@ impl Resolver<'_> {
             self.invalid(format!("{place}.responses"), "the operation documents no 2xx response: add the success response");
             return None;
         }
-        Some((Success { ty: success_body.map(|(ty, _)| ty), may_be_empty }, docs))
+        let accept = accept.unwrap_or_else(|| "application/json".to_owned());
+        Some((Success { ty: success_body.map(|(ty, _)| ty), accept, may_be_empty }, docs))
     }
 
     /// Records `ty` as the one body type of a group of responses, or reports that the group

@@ -145,6 +145,7 @@ impl Client {
             server: None,
             authenticated: true,
             retryable: true,
+            accept: "application/json",
         };
         let request = crate::runtime::Request::new(&OPERATION)
             .path("/v2/databases/")

@@ -37,6 +37,8 @@ pub struct Operation {
     /// Whether the request may be sent again after a failure: its method is idempotent, or
     /// every call carries an idempotency key.
     pub retryable: bool,
+    /// The media type asked for in `Accept`.
+    pub accept: &'static str,
 }
 
 /// A generated client: the runtime builds it from a [`ClientCore`].

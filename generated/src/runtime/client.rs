@@ -155,6 +155,22 @@ impl ClientCore {
         Ok(Response::new(answer.status, answer.headers, handle))
     }
 
+    /// Sends `request` and gives a 2xx answer's body as text.
+    pub async fn send_text<E: DeserializeOwned>(&self, request: Request) -> Result<Response<String>, Error<E>> {
+        let (answer, request) = self.call(request).await?;
+        let text = String::from_utf8(answer.body.to_vec()).map_err(|source| {
+            let error = serde::de::Error::custom(format!("the body is not UTF-8 text: {source}"));
+            self.decode_error(&answer, &request, &error)
+        })?;
+        Ok(Response::new(answer.status, answer.headers, text))
+    }
+
+    /// Sends `request` and gives a 2xx answer's body as it came.
+    pub async fn send_bytes<E: DeserializeOwned>(&self, request: Request) -> Result<Response<Bytes>, Error<E>> {
+        let (answer, _) = self.call(request).await?;
+        Ok(Response::new(answer.status, answer.headers, answer.body))
+    }
+
     /// Sends `request` and ignores a 2xx answer's body.
     pub async fn send_empty<E: DeserializeOwned>(&self, request: Request) -> Result<Response<()>, Error<E>> {
         let (answer, _) = self.call(request).await?;
@@ -266,7 +282,7 @@ impl ClientCore {
 
     async fn send_once(&self, request: &Request, url: &Url) -> Attempt {
         let operation = request.operation;
-        let mut builder = self.shared.http.request(operation.method.clone(), url.clone()).header(ACCEPT, "application/json");
+        let mut builder = self.shared.http.request(operation.method.clone(), url.clone()).header(ACCEPT, operation.accept);
         if operation.authenticated
             && let Some(auth) = &self.shared.auth
         {
@@ -276,7 +292,7 @@ impl ClientCore {
             builder = builder.header(name, value.clone());
         }
         if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, "application/json").body(body.clone());
+            builder = builder.header(CONTENT_TYPE, request.content_type).body(body.clone());
         }
         let response = match builder.send().await {
             Ok(response) => response,
@@ -527,7 +543,15 @@ mod tests {
     };
 
     fn operation(server: Option<&'static str>) -> &'static Operation {
-        Box::leak(Box::new(Operation { id: "op", method: reqwest::Method::GET, path: "/", server, authenticated: false, retryable: true }))
+        Box::leak(Box::new(Operation {
+            id: "op",
+            method: reqwest::Method::GET,
+            path: "/",
+            server,
+            authenticated: false,
+            retryable: true,
+            accept: "application/json",
+        }))
     }
 
     fn url_of(base_url: Option<&str>, request: Request) -> String {

@@ -26,6 +26,8 @@ mod validate;
 pub use crate::__string_enum as string_enum;
 pub use api::{ApiClient, ApiInfo, Operation};
 pub use builder::ClientBuilder;
+/// A body of bytes, as an operation that answers with bytes gives it.
+pub use bytes::Bytes;
 pub use client::ClientCore;
 #[doc(hidden)]
 pub use enums::CowStr;

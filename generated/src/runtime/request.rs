@@ -24,6 +24,8 @@ pub struct Request {
     pub(super) query: Vec<(&'static str, String)>,
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
     pub(super) body: Option<Bytes>,
+    /// The media type of the body.
+    pub(super) content_type: &'static str,
     /// Secret values sent outside the body (in headers), redacted from any echo.
     pub(super) secrets: Vec<Secret>,
     pub(super) problem: Option<ArgumentError>,
@@ -43,7 +45,16 @@ impl fmt::Debug for Request {
 impl Request {
     /// Starts a request of `operation`.
     pub fn new(operation: &'static Operation) -> Self {
-        Self { operation, path: String::new(), query: Vec::new(), headers: Vec::new(), body: None, secrets: Vec::new(), problem: None }
+        Self {
+            operation,
+            path: String::new(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            content_type: "application/json",
+            secrets: Vec::new(),
+            problem: None,
+        }
     }
 
     /// Appends literal path text, as the spec writes it.
@@ -141,6 +152,21 @@ impl Request {
             Err(error) => self.refuse("body", "", ArgumentProblem::Body(error)),
         }
         self
+    }
+
+    /// Sets a body sent as it is (text or bytes), of `content_type`.
+    pub fn raw(mut self, body: &[u8], content_type: &'static str) -> Self {
+        self.body = Some(Bytes::copy_from_slice(body));
+        self.content_type = content_type;
+        self
+    }
+
+    /// Sets a body sent as it is when one is given.
+    pub fn raw_opt(self, body: Option<&[u8]>, content_type: &'static str) -> Self {
+        match body {
+            Some(body) => self.raw(body, content_type),
+            None => self,
+        }
     }
 
     /// Sets the JSON body when one is given.

@@ -157,6 +157,7 @@ impl Client {
             server: None,
             authenticated: true,
             retryable: true,
+            accept: "application/json",
         };
         let request = crate::runtime::Request::new(&OPERATION)
             .path("/managed-mongodb/v1/clusters/")
@@ -235,6 +236,7 @@ impl Client {
             server: Some("https://operation.api.cloud.yandex.net"),
             authenticated: true,
             retryable: true,
+            accept: "application/json",
         };
         let request = crate::runtime::Request::new(&OPERATION)
             .path("/operations/")
@@ -288,6 +290,7 @@ static UPDATE_USER_POLL: crate::runtime::Poll = crate::runtime::Poll {
         server: Some("https://operation.api.cloud.yandex.net"),
         authenticated: true,
         retryable: true,
+        accept: "application/json",
     },
     path_before: "/operations/",
     id_param: "operationId",
