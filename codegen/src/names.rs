@@ -101,6 +101,31 @@ pub fn camel(name: &str) -> String {
     finish(words(name).to_upper_camel_case(), "N")
 }
 
+/// The `UpperCamelCase` name of `name` when [`camel`]'s is taken by another spelling: its
+/// symbols spelled out (`red*` is `RedStar`, `StartTime<` is `StartTimeLt`), and for names
+/// that differ only in case, the case it is written in (`ASC` is `AscUpper`, `asc` is
+/// `AscLower`). The rule of every collision the generator resolves itself, with a warning.
+pub fn camel_distinct(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    let spelled: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!(" {} ", spelled(c)) }).collect();
+    let first = finish(spelled.to_upper_camel_case(), "N");
+    if !taken(&first) {
+        return first;
+    }
+    let case = if name.chars().all(|c| !c.is_ascii_lowercase()) {
+        "Upper"
+    } else if name.chars().all(|c| !c.is_ascii_uppercase()) {
+        "Lower"
+    } else {
+        "Mixed"
+    };
+    let cased = format!("{first}{case}");
+    if !taken(&cased) {
+        return cased;
+    }
+    (2..).map(|n| format!("{cased}{n}")).find(|candidate| !taken(candidate)).unwrap_or(cased)
+}
+
 /// The `snake_case` name of a field, function, parameter or module.
 pub fn snake(name: &str) -> String {
     finish(words(name).to_snake_case(), "_")
@@ -109,6 +134,14 @@ pub fn snake(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colliding_names_get_names_from_their_spelling() {
+        assert_eq!(camel_distinct("red*", |n| n == "Red"), "RedStar");
+        assert_eq!(camel_distinct("StartTime<", |n| n == "StartTime"), "StartTimeLt");
+        assert_eq!(camel_distinct("ASC", |n| n == "Asc"), "AscUpper");
+        assert_eq!(camel_distinct("asc", |n| n == "Asc"), "AscLower");
+    }
 
     #[test]
     fn cases_and_separators() {

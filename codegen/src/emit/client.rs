@@ -25,10 +25,19 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     operation_servers.sort_unstable();
     operation_servers.dedup();
     let requires_token = api.auth.as_ref().is_some_and(|auth| auth.required_by_all);
+    let mut variables: Vec<(&str, &str)> = Vec::new();
+    for server in api.servers.iter().chain(api.operations.iter().filter_map(|op| op.server.as_ref())) {
+        for (name, default, _) in &server.variables {
+            if !variables.iter().any(|(known, _)| known == name) {
+                variables.push((name, default));
+            }
+        }
+    }
+    let (variable_names, variable_defaults): (Vec<&str>, Vec<&str>) = variables.into_iter().unzip();
     let secret_fields = secret_fields(api);
     let methods = api.operations.iter().map(|op| operation_methods(api, op, crate_name));
     let options = api.operations.iter().filter_map(options_struct);
-    let long_running = api.operations.iter().filter_map(|op| super::long_running::module_items(api, op));
+    let long_running = api.operations.iter().filter_map(super::long_running::module_items);
     let resumes = api.operations.iter().filter_map(super::long_running::resume_method);
     let client_docs = docs::attrs(&client_docs(api));
     quote! {
@@ -54,6 +63,7 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
                 default_server: #default_server,
                 operation_servers: &[#(#operation_servers),*],
                 requires_token: #requires_token,
+                server_variables: &[#((#variable_names, #variable_defaults)),*],
                 secret_fields: &[#(#secret_fields),*],
             };
 
@@ -158,7 +168,7 @@ fn module_docs(api: &Api) -> Vec<String> {
         .iter()
         .map(|server| {
             let about = server.description.as_deref().map(|d| format!(": {}", docs::markdown(d).join(" "))).unwrap_or_default();
-            format!("- <{}>{about}", server.url)
+            format!("- {}{about}", docs::server(server))
         })
         .collect();
     if !servers.is_empty() {
@@ -235,12 +245,19 @@ fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream
     };
     let deprecated = op.deprecated.then(|| quote! { #[deprecated = "the API marks this operation deprecated"] });
     let ret = quote! { crate::runtime::Response<#ret> };
+    // An operation whose errors have another body than the API's names its own error type.
+    let error = if op.error_body == api.error_body {
+        quote! { Error }
+    } else {
+        let body = rust_type(&op.error_body, Scope::Module);
+        quote! { crate::runtime::Error<#body> }
+    };
     let request = request_expr(op);
     let Some(with_name) = &op.fn_with_options else {
         return quote! {
             #doc
             #deprecated
-            pub async fn #fn_name(&self, #(#params),*) -> Result<#ret, Error> {
+            pub async fn #fn_name(&self, #(#params),*) -> Result<#ret, #error> {
                 #request
                 self.core.#send.await
             }
@@ -253,14 +270,14 @@ fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream
     quote! {
         #doc
         #deprecated
-        pub async fn #fn_name(&self, #(#params),*) -> Result<#ret, Error> {
+        pub async fn #fn_name(&self, #(#params),*) -> Result<#ret, #error> {
             #allow
             self.#with_name(#(#names,)* &#options::default()).await
         }
 
         #[doc = #with_doc]
         #deprecated
-        pub async fn #with_name(&self, #(#params,)* options: &#options) -> Result<#ret, Error> {
+        pub async fn #with_name(&self, #(#params,)* options: &#options) -> Result<#ret, #error> {
             #request
             self.core.#send.await
         }
@@ -288,7 +305,7 @@ fn request_expr(op: &Operation) -> TokenStream {
             PathPart::Param(index) => {
                 let param = &op.params[*index];
                 let (wire, name) = (&param.wire_name, ident(&param.name));
-                let check = param_check(param, quote! { #name });
+                let check = param_check(param, argument_ref(param, quote! { #name }));
                 quote! { .path_param(#wire, #name) #check }
             }
         });
@@ -298,7 +315,7 @@ fn request_expr(op: &Operation) -> TokenStream {
         let name = ident(&param.name);
         let is_list = matches!(param.ty, TypeRef::List(_));
         let value = if param.required {
-            quote! { #name }
+            argument_ref(param, quote! { #name })
         } else {
             quote! { &options.#name }
         };
@@ -339,6 +356,14 @@ fn request_expr(op: &Operation) -> TokenStream {
             accept: #accept,
         };
         let request = crate::runtime::Request::new(&OPERATION) #(#steps)*;
+    }
+}
+
+/// A positional argument as a reference, for checks: the ones taken by reference already are.
+fn argument_ref(param: &crate::resolve::model::Param, name: TokenStream) -> TokenStream {
+    match argument_type(&param.ty).to_string().starts_with('&') {
+        true => name,
+        false => quote! { &#name },
     }
 }
 
@@ -424,7 +449,7 @@ fn operation_docs(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
     }
     paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method.as_str(), op.path_template, docs::code(&op.operation_id))]);
     if let Some(server) = &op.server {
-        paragraph(&mut lines, [format!("Sent to <{}>, this operation's own server, unless the client has a base URL.", server.url)]);
+        paragraph(&mut lines, [format!("Sent to {}, this operation's own server, unless the client has a base URL.", docs::server(server))]);
     }
     let arguments: Vec<String> = op
         .params

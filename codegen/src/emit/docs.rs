@@ -104,6 +104,16 @@ fn constraint_facts(c: &Constraints) -> Vec<String> {
     facts
 }
 
+/// A server URL as the docs show it: a link, or for a URL with variables, the template and
+/// the variables' defaults (set others with the builder's `server_variable`).
+pub fn server(server: &crate::resolve::model::ServerUrl) -> String {
+    if server.variables.is_empty() {
+        return format!("<{}>", server.url);
+    }
+    let defaults: Vec<String> = server.variables.iter().map(|(name, default, _)| format!("{name} = {}", code(default))).collect();
+    format!("{} (by default {})", code(&server.url), defaults.join(", "))
+}
+
 /// Inline code that holds `text` whatever backticks it contains.
 pub fn code(text: &str) -> String {
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
@@ -118,8 +128,21 @@ pub fn code(text: &str) -> String {
 pub fn markdown(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut in_fence = false;
+    // The indentation that continues the list item in progress, if any: a line that goes on
+    // an item is indented under its text, as rustdoc reads it.
+    let mut item_indent: Option<usize> = None;
     for line in text.trim().lines() {
         let trimmed = line.trim_start();
+        if !in_fence {
+            if trimmed.is_empty() {
+                item_indent = None;
+            } else if let Some(marker) = list_marker(trimmed) {
+                item_indent = Some(marker);
+            } else if let Some(indent) = item_indent {
+                lines.push(format!("{}{}", " ".repeat(indent), escape_line(trimmed.trim_end())));
+                continue;
+            }
+        }
         if trimmed.starts_with("```") {
             if !in_fence && trimmed.trim_end() == "```" {
                 lines.push("```text".to_owned());
@@ -137,6 +160,15 @@ pub fn markdown(text: &str) -> Vec<String> {
         lines.push("```".to_owned());
     }
     lines
+}
+
+/// The width of the list marker a line starts with (`- `, `* `, `+ `, `1. `), if any.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|marker| line.starts_with(marker)) {
+        return Some(2);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    (digits > 0 && line[digits..].starts_with(". ")).then_some(digits + 2)
 }
 
 /// Escapes one line of Markdown prose, leaving inline code spans as they are.
@@ -209,6 +241,12 @@ mod tests {
         assert_eq!(markdown("See [Permission] and roles[]."), ["See \\[Permission] and roles\\[]."]);
         assert_eq!(markdown("See [the guide](https://example.com/x)."), ["See [the guide](https://example.com/x)."]);
         assert_eq!(markdown("See https://example.com/x."), ["See <https://example.com/x>."]);
+    }
+
+    #[test]
+    fn lines_that_go_on_a_list_item_are_indented_under_it() {
+        let text = "Fields:\n- `a`: the first\ngoing on\n10. ten\nmore\n\nAfter.";
+        assert_eq!(markdown(text), ["Fields:", "- `a`: the first", "  going on", "10. ten", "    more", "", "After."]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::types::{Scope, rust_type};
-use crate::resolve::model::{Api, Operation};
+use crate::resolve::model::Operation;
 
 /// The name of the handle type an operation returns.
 pub fn handle_name(op: &Operation) -> Ident {
@@ -23,11 +23,11 @@ fn resume_name(op: &Operation) -> Ident {
 }
 
 /// The handle type and the polling static of a long-running operation.
-pub fn module_items(api: &Api, op: &Operation) -> Option<TokenStream> {
+pub fn module_items(op: &Operation) -> Option<TokenStream> {
     let long_running = op.long_running.as_ref()?;
     let operation = rust_type(op.success.ty.as_ref()?, Scope::Module);
     let result = rust_type(&long_running.result, Scope::Module);
-    let error = rust_type(&api.error_body, Scope::Module);
+    let error = rust_type(&op.error_body, Scope::Module);
     let (handle, poll) = (handle_name(op), poll_name(op));
     let handle_doc = docs::attrs(&[
         format!("The long-running operation [`Client::{}`] starts: `.wait().await` gives its result.", op.fn_name),

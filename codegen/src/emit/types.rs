@@ -299,7 +299,16 @@ fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
     );
     let doc = docs::attrs(&lines);
     let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.name)).collect();
-    let types: Vec<TokenStream> = def.variants.iter().map(|v| rust_type(&v.ty, scope)).collect();
+    // Structs are boxed, so a union is as small as its smallest variants.
+    let boxed = scope.std("Box");
+    let types: Vec<TokenStream> = def
+        .variants
+        .iter()
+        .map(|v| match (&v.ty, rust_type(&v.ty, scope)) {
+            (TypeRef::Named(_), ty) => quote! { #boxed<#ty> },
+            (_, ty) => ty,
+        })
+        .collect();
     let variant_docs = def.variants.iter().map(|v| match &v.ty {
         TypeRef::Named(named) => format!(" A [`{named}`]."),
         _ => format!(" A value of type `{}`.", rust_type(&v.ty, scope).to_string().replace(' ', "")),

@@ -149,6 +149,15 @@ pub struct Components {
     /// The `securitySchemes` keyword.
     #[serde(default, rename = "securitySchemes")]
     pub security_schemes: IndexMap<String, SecurityScheme>,
+    /// The `links` keyword: read, and left alone.
+    #[serde(default)]
+    pub links: Option<Value>,
+    /// The `examples` keyword: read, and left alone.
+    #[serde(default)]
+    pub examples: Option<Value>,
+    /// The `callbacks` keyword: read, and left alone.
+    #[serde(default)]
+    pub callbacks: Option<Value>,
 }
 
 /// The operations of one path, keyed by HTTP method.

@@ -34,17 +34,19 @@ pub struct Api {
     pub types: IndexMap<String, TypeDef>,
     /// The operations, in spec order.
     pub operations: Vec<Operation>,
-    /// The body type of every error response of the API.
+    /// The body type of the error responses of most operations: the API's `Error` carries it.
     pub error_body: TypeRef,
 }
 
 /// A server URL with its description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ServerUrl {
-    /// The absolute base URL, without a trailing `/`.
+    /// The absolute base URL, without a trailing `/`; it may name variables (`{region}`).
     pub url: String,
     /// What the server is.
     pub description: Option<String>,
+    /// The variables the URL names, with their defaults and descriptions.
+    pub variables: Vec<(String, String, Option<String>)>,
 }
 
 /// A bearer-token security scheme.
@@ -314,6 +316,8 @@ pub struct Operation {
     pub authenticated: bool,
     /// The scopes its security requirements name, for the docs.
     pub scopes: Vec<String>,
+    /// The body type of its error responses.
+    pub error_body: TypeRef,
     /// How the long-running operation it starts is polled, when the spec marks it.
     pub long_running: Option<LongRunning>,
 }

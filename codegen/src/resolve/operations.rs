@@ -45,13 +45,33 @@ impl Resolver<'_> {
         for (index, server) in servers.iter().enumerate() {
             let place = format!("{place}[{index}].url");
             let url = server.url.trim_end_matches('/');
-            if url.contains('{') {
-                self.unsupported_because(place, format!("a server URL with variables (`{}`)", server.url), "write the URL out in full");
-            } else if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() <= "https://".len() {
-                self.invalid(place, format!("expected an absolute `https://` or `http://` URL, found `{}`", server.url));
-            } else {
-                resolved.push(ServerUrl { url: url.to_owned(), description: server.description.clone() });
+            let mut variables = Vec::new();
+            let mut example = url.to_owned();
+            let mut rest = url;
+            while let Some(open) = rest.find('{') {
+                let Some(close) = rest[open..].find('}').map(|i| open + i) else { break };
+                let name = &rest[open + 1..close];
+                match server.variables.get(name) {
+                    Some(variable) => {
+                        example = example.replace(&format!("{{{name}}}"), &variable.default);
+                        variables.push((name.to_owned(), variable.default.clone(), variable.description.clone()));
+                    }
+                    None => self.invalid(place.clone(), format!("the URL names `{{{name}}}`, which `variables` does not define")),
+                }
+                rest = &rest[close + 1..];
             }
+            let undefined = example.contains('{');
+            let absolute = undefined
+                || (example.starts_with("https://") || example.starts_with("http://"))
+                    && example.len() > "https://".len()
+                    && !example.contains(['{', '}', ' ']);
+            if !absolute {
+                // The client can still be pointed at a base URL, or given the variables.
+                let hint =
+                    if variables.is_empty() { "the client needs a base URL for it" } else { "set its variables on the client builder" };
+                self.warn(place, format!("`{}` is not an absolute `https://` or `http://` URL as written: {hint}", server.url));
+            }
+            resolved.push(ServerUrl { url: url.to_owned(), description: server.description.clone(), variables });
         }
         resolved
     }
@@ -80,17 +100,24 @@ impl Resolver<'_> {
     /// Every operation of the document, and the one body type of all its error responses.
     pub(super) fn operations(&mut self) -> (Vec<Operation>, TypeRef) {
         let doc = self.doc;
-        let mut operations: Vec<Operation> = Vec::new();
+        let mut operations: Vec<(Operation, bool)> = Vec::new();
         // Each Rust method name, with the operationId and place it comes from.
         let mut fn_names: HashMap<String, (String, String)> = HashMap::new();
-        let mut error_body: Option<(TypeRef, String)> = None;
+        // How many operations use each error body, in the order they appear.
+        let mut error_bodies: Vec<(TypeRef, usize)> = Vec::new();
         if doc.paths.is_empty() {
             self.invalid("paths", "the spec has no paths: there is nothing to generate");
         }
         for (template, item) in &doc.paths {
             for (method, op) in item.operations() {
                 let place = format!("paths.{template}.{method}");
-                let Some(operation) = self.operation(template, item, method, op, &place, &mut error_body) else { continue };
+                let Some((operation, documented_errors)) = self.operation(template, item, method, op, &place) else { continue };
+                if documented_errors {
+                    match error_bodies.iter_mut().find(|(ty, _)| *ty == operation.error_body) {
+                        Some((_, count)) => *count += 1,
+                        None => error_bodies.push((operation.error_body.clone(), 1)),
+                    }
+                }
                 let id_place = format!("{place}.operationId");
                 let method_names = std::iter::once(&operation.fn_name).chain(&operation.fn_with_options);
                 let clash = method_names.clone().find_map(|name| fn_names.get(name).map(|first| (first.clone(), name.clone())));
@@ -109,23 +136,24 @@ impl Resolver<'_> {
                         for name in method_names {
                             fn_names.insert(name.clone(), (operation.operation_id.clone(), place.clone()));
                         }
-                        operations.push(operation);
+                        operations.push((operation, documented_errors));
                     }
                 }
             }
         }
-        (operations, error_body.map_or(TypeRef::Json, |(ty, _)| ty))
+        // The API's `Error` carries the error body most operations have; the others name theirs.
+        let most = error_bodies.iter().map(|(_, count)| *count).max().unwrap_or(0);
+        let error_body = error_bodies.into_iter().find(|(_, count)| *count == most).map_or(TypeRef::Json, |(ty, _)| ty);
+        // An operation that documents no error body has the API's.
+        for (operation, documented_errors) in &mut operations {
+            if !*documented_errors {
+                operation.error_body = error_body.clone();
+            }
+        }
+        (operations.into_iter().map(|(operation, _)| operation).collect(), error_body)
     }
 
-    fn operation(
-        &mut self,
-        template: &str,
-        item: &PathItem,
-        method: &str,
-        op: &load::Operation,
-        place: &str,
-        error_body: &mut Option<(TypeRef, String)>,
-    ) -> Option<Operation> {
+    fn operation(&mut self, template: &str, item: &PathItem, method: &str, op: &load::Operation, place: &str) -> Option<(Operation, bool)> {
         let Some(operation_id) = &op.operation_id else {
             self.invalid(place, "the operation has no `operationId`: add one, it names the client method");
             return None;
@@ -145,7 +173,10 @@ impl Resolver<'_> {
         let has_options = params.iter().any(|p| !p.is_positional());
         let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
         let body = self.request_body(op, &type_prefix, place);
-        let (success, responses) = self.responses(op, &type_prefix, place, error_body)?;
+        let mut error_body = None;
+        let (success, responses) = self.responses(op, &type_prefix, place, &mut error_body)?;
+        let documented_errors = error_body.is_some();
+        let error_body = error_body.map_or(TypeRef::Json, |(ty, _)| ty);
         let server = match op.servers.as_deref().or(item.servers.as_deref()) {
             Some(servers) => {
                 let server_place = if op.servers.is_some() { format!("{place}.servers") } else { format!("paths.{template}.servers") };
@@ -171,26 +202,30 @@ impl Resolver<'_> {
             .flat_map(|requirement| requirement.values().flatten().cloned())
             .collect();
         scopes.dedup();
-        Some(Operation {
-            operation_id: operation_id.clone(),
-            scopes,
-            fn_name,
-            fn_with_options,
-            type_prefix,
-            method: HttpMethod::of_key(method)?,
-            path_template: template.to_owned(),
-            path,
-            server,
-            params,
-            body,
-            success,
-            responses,
-            summary: op.summary.clone().or_else(|| item.summary.clone()),
-            description: op.description.clone().or_else(|| item.description.clone()),
-            deprecated: op.deprecated,
-            authenticated,
-            long_running: None,
-        })
+        Some((
+            Operation {
+                operation_id: operation_id.clone(),
+                scopes,
+                error_body,
+                fn_name,
+                fn_with_options,
+                type_prefix,
+                method: HttpMethod::of_key(method)?,
+                path_template: template.to_owned(),
+                path,
+                server,
+                params,
+                body,
+                success,
+                responses,
+                summary: op.summary.clone().or_else(|| item.summary.clone()),
+                description: op.description.clone().or_else(|| item.description.clone()),
+                deprecated: op.deprecated,
+                authenticated,
+                long_running: None,
+            },
+            documented_errors,
+        ))
     }
 
     /// Reports security requirements that name no scheme, or list scopes a bearer scheme
@@ -340,8 +375,12 @@ impl Resolver<'_> {
     /// A union of scalars (an id that is a number or a name, say) is text on the wire: the
     /// parameter takes it as a string.
     fn as_text_if_scalar_union(&self, ty: &TypeRef) -> TypeRef {
-        let scalar =
-            |ty: &TypeRef| !matches!(ty, TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Named(_));
+        let scalar = |ty: &TypeRef| {
+            !matches!(
+                through_aliases(&self.types, ty),
+                TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Named(_)
+            )
+        };
         match ty {
             TypeRef::Named(name) => match self.types.get(name) {
                 Some(TypeDef::Union(def)) if def.variants.iter().all(|v| scalar(&v.ty)) => TypeRef::String,
@@ -542,12 +581,15 @@ impl Resolver<'_> {
             if is_success {
                 self.same_body(&mut success_body, ty, &media_place, ("a 2xx response body", "every 2xx response of an operation"));
             } else {
-                self.same_body(error_body, ty, &media_place, ("an error response body", "every error response of a spec"));
+                self.same_error_body(error_body, ty, &media_place);
             }
         }
         if !any_success {
-            self.invalid(format!("{place}.responses"), "the operation documents no 2xx response: add the success response");
-            return None;
+            // Any 2xx is taken as success, with its body ignored.
+            self.warn(
+                format!("{place}.responses"),
+                "the operation documents no 2xx response: any 2xx is taken as success, its body ignored",
+            );
         }
         let accept = accept.unwrap_or_else(|| "application/json".to_owned());
         Some((Success { ty: success_body.map(|(ty, _)| ty), accept, may_be_empty }, docs))
@@ -562,6 +604,21 @@ impl Resolver<'_> {
             Some((existing, first_place)) if *existing != ty => {
                 let construct = format!("{one} that differs from the one at `{first_place}`");
                 self.unsupported_because(place, construct, format!("use one schema for {all}"));
+            }
+            Some(_) => {}
+            None => *slot = Some((ty, place.to_owned())),
+        }
+    }
+
+    /// Keeps the first error body of an operation; one whose error responses differ gets
+    /// their raw JSON, with a warning.
+    fn same_error_body(&mut self, slot: &mut Option<(TypeRef, String)>, ty: TypeRef, place: &str) {
+        match slot {
+            Some((existing, first_place)) if *existing != ty && *existing != TypeRef::Json => {
+                let message =
+                    format!("this error body differs from the one at `{first_place}`: the operation's errors keep their JSON untyped");
+                self.warn(place, message);
+                *existing = TypeRef::Json;
             }
             Some(_) => {}
             None => *slot = Some((ty, place.to_owned())),

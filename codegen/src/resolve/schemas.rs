@@ -21,7 +21,12 @@ impl Resolver<'_> {
     pub(super) fn name_components(&mut self) {
         for name in self.doc.components.schemas.keys() {
             let place = format!("components.schemas.{name}");
-            let rust = names::camel(name);
+            let mut rust = names::camel(name);
+            if let Some(first) = self.type_origins.get(&rust).filter(|first| **first != place).cloned() {
+                let distinct = names::camel_distinct(name, |taken| self.type_origins.contains_key(taken));
+                self.warn(place.clone(), format!("`{first}` and `{place}` both make the Rust name `{rust}`: this one is `{distinct}`"));
+                rust = distinct;
+            }
             if self.claim_type_name(&rust, &place) {
                 self.component_types.insert(name.clone(), rust);
             }
@@ -44,6 +49,8 @@ impl Resolver<'_> {
 
     /// The type of `schema`; an inline object or enum becomes a new type named `name`.
     pub(super) fn lower(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
+        let renamed = self.free_type_name(schema, name, place);
+        let name = renamed.as_deref().unwrap_or(name);
         if schema.all_of.is_some() {
             let merged = self.merged_all_of(schema, place)?;
             return self.lower(&merged, name, place);
@@ -158,12 +165,13 @@ impl Resolver<'_> {
                 );
                 continue;
             };
-            let rust = names::camel(wire);
+            let mut rust = names::camel(wire);
             let clash = if rust == UNKNOWN_VARIANT { Some(UNKNOWN_VARIANT.to_owned()) } else { seen.get(&rust).cloned() };
             if let Some(first) = clash {
-                let what = "enum variant";
-                self.error(enum_place.clone(), Problem::NameCollision { what, first, second: wire.clone(), rust });
-                continue;
+                let distinct = names::camel_distinct(wire, |name| name == UNKNOWN_VARIANT || seen.contains_key(name));
+                let message = format!("enum values `{first}` and `{wire}` both make the Rust name `{rust}`: `{wire}` is `{distinct}`");
+                self.warn(format!("{enum_place}[{index}]"), message);
+                rust = distinct;
             }
             seen.insert(rust.clone(), wire.clone());
             variants.push(Variant { name: rust, wire_value: wire.clone() });
@@ -262,6 +270,24 @@ impl Resolver<'_> {
         let def = StructDef { name: name.to_owned(), docs: self.docs(schema), fields, additional, derives_default: false, mask };
         self.types.insert(name.to_owned(), TypeDef::Struct(def));
         Some(TypeRef::Named(name.to_owned()))
+    }
+
+    /// For an inline schema that makes a type whose name another spelling already took: a
+    /// name made from its place instead (`droplet.properties.next_backup_window` is
+    /// `DropletPropertiesNextBackupWindow`), with a warning.
+    fn free_type_name(&mut self, schema: &Schema, name: &str, place: &str) -> Option<String> {
+        let makes_type = schema.reference.is_none()
+            && (schema.one_of.as_ref().or(schema.any_of.as_ref()).is_some_and(|members| members.len() > 1)
+                || (schema.enumeration.is_some() && matches!(kind_of(schema), Some(SchemaKind::String)))
+                || schema.properties.is_some());
+        let first = self.type_origins.get(name).filter(|first| *first != place)?.clone();
+        if !makes_type {
+            return None;
+        }
+        let spelled = place.strip_prefix("components.schemas.").unwrap_or(place);
+        let distinct = names::camel_distinct(spelled, |taken| self.type_origins.contains_key(taken));
+        self.warn(place, format!("`{first}` and `{place}` both make the Rust name `{name}`: this one is `{distinct}`"));
+        Some(distinct)
     }
 
     /// The part the struct plays in a partial update, as `x-field-mask` and

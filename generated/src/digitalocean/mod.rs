@@ -52,6 +52,7 @@ impl crate::runtime::ApiClient for Client {
         default_server: Some("https://api.digitalocean.com"),
         operation_servers: &[],
         requires_token: true,
+        server_variables: &[],
         secret_fields: &["access_key", "password"],
     };
 

@@ -15,6 +15,8 @@ pub struct ApiInfo {
     pub operation_servers: &'static [&'static str],
     /// Whether every operation needs the bearer token.
     pub requires_token: bool,
+    /// The variables of the server URLs (`{name}` in them), with their defaults.
+    pub server_variables: &'static [(&'static str, &'static str)],
     /// The wire names of the JSON fields the spec marks secret, redacted from any body an
     /// error keeps.
     pub secret_fields: &'static [&'static str],

@@ -23,6 +23,7 @@ use super::{ApiClient, ConfigError, Secret};
 pub struct ClientBuilder<C> {
     token: Option<Secret>,
     base_url: Option<String>,
+    server_variables: Vec<(String, String)>,
     connect_timeout: Duration,
     max_connections_per_host: usize,
     settings: CallSettings,
@@ -34,6 +35,7 @@ impl<C> Clone for ClientBuilder<C> {
         Self {
             token: self.token.clone(),
             base_url: self.base_url.clone(),
+            server_variables: self.server_variables.clone(),
             connect_timeout: self.connect_timeout,
             max_connections_per_host: self.max_connections_per_host,
             settings: self.settings,
@@ -66,6 +68,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         Self {
             token: None,
             base_url: None,
+            server_variables: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_connections_per_host: DEFAULT_MAX_CONNECTIONS_PER_HOST,
             settings: CallSettings::default(),
@@ -85,6 +88,12 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// a user name or password is refused: credentials go through [`token`](Self::token).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets a variable of the spec's server URLs (`{name}` in them) instead of its default.
+    pub fn server_variable(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.server_variables.push((name.into(), value.into()));
         self
     }
 
@@ -138,6 +147,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// this machine.
     pub fn build(self) -> Result<C, ConfigError> {
         let limits = Limits {
+            server_variables: self.server_variables,
             connect_timeout: self.connect_timeout,
             max_connections_per_host: self.max_connections_per_host,
             settings: self.settings,

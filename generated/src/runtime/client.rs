@@ -21,6 +21,7 @@ use super::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, R
 
 /// What a client is built with, beside its credentials and servers.
 pub(crate) struct Limits {
+    pub server_variables: Vec<(String, String)>,
     pub connect_timeout: Duration,
     pub max_connections_per_host: usize,
     pub settings: CallSettings,
@@ -43,8 +44,9 @@ struct Shared {
     auth: Option<HeaderValue>,
     base_url: Option<String>,
     connect_timeout: Duration,
-    /// The connection slots of each server, shared by the servers on one host.
-    slots: Vec<(String, Arc<Semaphore>)>,
+    /// Each server as the API names it, its URL with the variables filled in, and its
+    /// connection slots (shared by the servers on one host).
+    slots: Vec<(String, String, Arc<Semaphore>)>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -85,9 +87,19 @@ impl ClientCore {
         if base_url.is_none() && api.default_server.is_none() {
             return Err(ConfigError::MissingBaseUrl);
         }
-        let servers: Vec<String> = match &base_url {
-            Some(url) => vec![url.clone()],
-            None => api.default_server.iter().chain(api.operation_servers).map(|s| (*s).to_owned()).collect(),
+        for (name, _) in &limits.server_variables {
+            if !api.server_variables.iter().any(|(known, _)| known == name) {
+                return Err(ConfigError::UnknownServerVariable { name: name.clone() });
+            }
+        }
+        let servers: Vec<(String, String)> = match &base_url {
+            Some(url) => vec![(url.clone(), url.clone())],
+            None => api
+                .default_server
+                .iter()
+                .chain(api.operation_servers)
+                .map(|template| ((*template).to_owned(), with_variables(template, api.server_variables, &limits.server_variables)))
+                .collect(),
         };
         let auth = match &token {
             Some(token) => {
@@ -96,7 +108,8 @@ impl ClientCore {
                 }
                 let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| ConfigError::InvalidToken)?;
                 value.set_sensitive(true);
-                if let Some(url) = servers.iter().find(|url| !is_secure_for_tokens(url)) {
+                // A server whose URL is not one yet (a variable to set) is checked when it is used.
+                if let Some((_, url)) = servers.iter().find(|(_, url)| Url::parse(url).is_ok() && !is_secure_for_tokens(url)) {
                     return Err(ConfigError::InsecureTransport { url: url.clone() });
                 }
                 Some(value)
@@ -319,17 +332,17 @@ impl ClientCore {
             (None, Some(server), _) | (None, None, Some(server)) => server,
             (None, None, None) => return Err(ConfigError::MissingBaseUrl),
         };
-        let mut url = Url::parse(&format!("{server}{}", request.path))
-            .map_err(|e| ConfigError::InvalidBaseUrl { url: without_credentials(server), reason: e.to_string() })?;
+        let Some((_, resolved, slots)) = self.shared.slots.iter().find(|(known, _, _)| known == server) else {
+            return Err(ConfigError::InvalidBaseUrl { url: without_credentials(server), reason: "not a server of this API".to_owned() });
+        };
+        let mut url = Url::parse(&format!("{resolved}{}", request.path)).map_err(|e| ConfigError::InvalidBaseUrl {
+            url: without_credentials(resolved),
+            reason: format!("{e} (set the server's variables with `.server_variable(...)`, or a base URL)"),
+        })?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
-        let slots = self.shared.slots.iter().find(|(known, _)| known == server).map(|(_, slots)| Arc::clone(slots));
-        let slots = slots.ok_or_else(|| ConfigError::InvalidBaseUrl {
-            url: without_credentials(server),
-            reason: "not a server of this API".to_owned(),
-        })?;
-        Ok((url, slots))
+        Ok((url, Arc::clone(slots)))
     }
 
     /// What redacts the secrets of `request` and of this client.
@@ -439,11 +452,21 @@ async fn read_body(mut response: HttpResponse, limit: u64, truncate: bool) -> Re
     Ok(first.unwrap_or_else(|| Bytes::from(joined)))
 }
 
+/// `template` with each `{name}` replaced by the value the builder set, or else its default.
+fn with_variables(template: &str, defaults: &[(&str, &str)], set: &[(String, String)]) -> String {
+    let mut url = template.to_owned();
+    for (name, default) in defaults {
+        let value = set.iter().rev().find(|(set_name, _)| set_name == name).map_or(*default, |(_, value)| value.as_str());
+        url = url.replace(&format!("{{{name}}}"), value);
+    }
+    url.trim_end_matches('/').to_owned()
+}
+
 /// The connection slots of each server: servers on one host share them.
-fn connection_slots(servers: &[String], per_host: usize) -> Vec<(String, Arc<Semaphore>)> {
+fn connection_slots(servers: &[(String, String)], per_host: usize) -> Vec<(String, String, Arc<Semaphore>)> {
     let mut hosts: Vec<(String, Arc<Semaphore>)> = Vec::new();
     let mut slots = Vec::new();
-    for server in servers {
+    for (template, server) in servers {
         let host = Url::parse(server)
             .ok()
             .and_then(|url| Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?)))
@@ -456,7 +479,7 @@ fn connection_slots(servers: &[String], per_host: usize) -> Vec<(String, Arc<Sem
                 slots
             }
         };
-        slots.push((server.clone(), shared));
+        slots.push((template.clone(), server.clone(), shared));
     }
     slots
 }
@@ -539,6 +562,7 @@ mod tests {
         default_server: Some("https://api.example.com"),
         operation_servers: &["https://operations.example.com"],
         requires_token: false,
+        server_variables: &[],
         secret_fields: &[],
     };
 
@@ -555,7 +579,12 @@ mod tests {
     }
 
     fn url_of(base_url: Option<&str>, request: Request) -> String {
-        let limits = Limits { connect_timeout: DEFAULT_CONNECT_TIMEOUT, max_connections_per_host: 1, settings: CallSettings::default() };
+        let limits = Limits {
+            server_variables: Vec::new(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_connections_per_host: 1,
+            settings: CallSettings::default(),
+        };
         let core = ClientCore::new(&API, None, base_url, limits).expect("a valid configuration");
         core.url(&request).expect("a valid URL").0.to_string()
     }
@@ -590,8 +619,17 @@ mod tests {
 
     #[test]
     fn servers_on_one_host_share_their_slots() {
-        let slots = connection_slots(&["https://a.example/v1".into(), "https://a.example:443/v2".into(), "https://b.example".into()], 2);
-        assert!(Arc::ptr_eq(&slots[0].1, &slots[1].1));
-        assert!(!Arc::ptr_eq(&slots[0].1, &slots[2].1));
+        let servers = ["https://a.example/v1", "https://a.example:443/v2", "https://b.example"].map(|s| (s.to_owned(), s.to_owned()));
+        let slots = connection_slots(&servers, 2);
+        assert!(Arc::ptr_eq(&slots[0].2, &slots[1].2));
+        assert!(!Arc::ptr_eq(&slots[0].2, &slots[2].2));
+    }
+
+    #[test]
+    fn server_variables_take_the_value_set_or_their_default() {
+        let defaults = [("region", "eu"), ("version", "v1")];
+        assert_eq!(with_variables("https://{region}.example/{version}", &defaults, &[]), "https://eu.example/v1");
+        let set = [("region".to_owned(), "us".to_owned())];
+        assert_eq!(with_variables("https://{region}.example/{version}", &defaults, &set), "https://us.example/v1");
     }
 }

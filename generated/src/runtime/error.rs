@@ -278,6 +278,12 @@ pub enum ConfigError {
         /// The server URL that is not secure.
         url: String,
     },
+    /// A server variable the API does not have.
+    #[error("this API has no server variable `{name}`")]
+    UnknownServerVariable {
+        /// The name given.
+        name: String,
+    },
     /// The HTTP client could not be set up.
     #[error("the HTTP client could not be set up: {0}")]
     Http(#[source] reqwest::Error),

@@ -50,6 +50,7 @@ impl crate::runtime::ApiClient for Client {
         default_server: Some("https://mdb.api.cloud.yandex.net"),
         operation_servers: &["https://operation.api.cloud.yandex.net"],
         requires_token: true,
+        server_variables: &[],
         secret_fields: &["password"],
     };
 
