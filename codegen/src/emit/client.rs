@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::docs::{self, paragraph};
 use super::example;
 use super::types::{Scope, ident, rust_type};
-use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, TypeRef};
+use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, SchemeKind, TypeRef};
 
 /// The whole module file of an API.
 pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
@@ -24,7 +24,17 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     let mut operation_servers: Vec<&str> = api.operations.iter().filter_map(|op| op.server.as_ref()).map(|s| s.url.as_str()).collect();
     operation_servers.sort_unstable();
     operation_servers.dedup();
-    let requires_token = api.auth.as_ref().is_some_and(|auth| auth.required_by_all);
+    let requires_token = api.requires_credential;
+    let schemes = api.schemes.iter().map(|scheme| {
+        let name = &scheme.name;
+        let kind = match &scheme.kind {
+            SchemeKind::Bearer => quote! { crate::runtime::SchemeKind::Bearer },
+            SchemeKind::Basic => quote! { crate::runtime::SchemeKind::Basic },
+            SchemeKind::ApiKeyHeader(header) => quote! { crate::runtime::SchemeKind::ApiKeyHeader(#header) },
+            SchemeKind::ApiKeyQuery(param) => quote! { crate::runtime::SchemeKind::ApiKeyQuery(#param) },
+        };
+        quote! { crate::runtime::Scheme { name: #name, kind: #kind } }
+    });
     let mut variables: Vec<(&str, &str)> = Vec::new();
     for server in api.servers.iter().chain(api.operations.iter().filter_map(|op| op.server.as_ref())) {
         for (name, default, _) in &server.variables {
@@ -63,6 +73,7 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
                 default_server: #default_server,
                 operation_servers: &[#(#operation_servers),*],
                 requires_token: #requires_token,
+                schemes: &[#(#schemes),*],
                 server_variables: &[#((#variable_names, #variable_defaults)),*],
                 secret_fields: &[#(#secret_fields),*],
             };
@@ -119,13 +130,37 @@ fn error_docs(api: &Api) -> Vec<String> {
 
 fn client_docs(api: &Api) -> Vec<String> {
     let mut lines = vec![format!("A client of {}.", api.title)];
-    if let Some(auth) = &api.auth {
-        let mut about = vec!["Authentication: a bearer token, given to [`ClientBuilder::token`].".to_owned()];
-        if let Some(format) = &auth.format {
+    let first_bearer = api.schemes.iter().position(|scheme| scheme.kind == SchemeKind::Bearer);
+    for (index, scheme) in api.schemes.iter().enumerate() {
+        let name = docs::code(&scheme.name);
+        let mut about = vec![match &scheme.kind {
+            SchemeKind::Bearer if Some(index) == first_bearer => {
+                format!("Authentication {name}: a bearer token, given to [`ClientBuilder::token`].")
+            }
+            SchemeKind::Bearer => format!(
+                "Authentication {name}: a bearer token of its own, given as `.credential(\"{}\", Credential::bearer(...))`.",
+                scheme.name
+            ),
+            SchemeKind::Basic => format!(
+                "Authentication {name}: a user name and password, given as `.credential(\"{}\", Credential::basic(...))`.",
+                scheme.name
+            ),
+            SchemeKind::ApiKeyHeader(header) => format!(
+                "Authentication {name}: an API key sent in the {} header, given as `.credential(\"{}\", Credential::api_key(...))`.",
+                docs::code(header),
+                scheme.name
+            ),
+            SchemeKind::ApiKeyQuery(param) => format!(
+                "Authentication {name}: an API key sent as the {} query parameter, given as `.credential(\"{}\", Credential::api_key(...))`.",
+                docs::code(param),
+                scheme.name
+            ),
+        }];
+        if let Some(format) = &scheme.format {
             about.push(format!("The API expects a token in the {} format.", docs::code(format)));
         }
         paragraph(&mut lines, about);
-        if let Some(description) = &auth.description {
+        if let Some(description) = &scheme.description {
             paragraph(&mut lines, docs::markdown(description));
         }
     }
@@ -296,7 +331,7 @@ fn request_expr(op: &Operation) -> TokenStream {
         }
         None => quote! { None },
     };
-    let authenticated = op.authenticated;
+    let security = security_tokens(&op.security);
     let retryable = op.method.is_idempotent() || op.params.iter().any(|p| p.idempotency_key);
     let mut steps = Vec::new();
     for part in &op.path {
@@ -351,12 +386,18 @@ fn request_expr(op: &Operation) -> TokenStream {
             method: crate::runtime::Method::#method,
             path: #path,
             server: #server,
-            authenticated: #authenticated,
+            security: #security,
             retryable: #retryable,
             accept: #accept,
         };
         let request = crate::runtime::Request::new(&OPERATION) #(#steps)*;
     }
+}
+
+/// A list of security requirements as the runtime's `Operation` holds it.
+pub fn security_tokens(security: &[Vec<String>]) -> TokenStream {
+    let alternatives = security.iter().map(|schemes| quote! { &[#(#schemes),*] });
+    quote! { &[#(#alternatives),*] }
 }
 
 /// A positional argument as a reference, for checks: the ones taken by reference already are.
@@ -449,7 +490,10 @@ fn operation_docs(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
     }
     paragraph(&mut lines, [format!("`{} {}` (operationId {}).", op.method.as_str(), op.path_template, docs::code(&op.operation_id))]);
     if let Some(server) = &op.server {
-        paragraph(&mut lines, [format!("Sent to {}, this operation's own server, unless the client has a base URL.", docs::server(server))]);
+        paragraph(
+            &mut lines,
+            [format!("Sent to {}, this operation's own server, unless the client has a base URL.", docs::server(server))],
+        );
     }
     let arguments: Vec<String> = op
         .params

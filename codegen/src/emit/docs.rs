@@ -175,6 +175,7 @@ fn list_marker(line: &str) -> Option<usize> {
 fn escape_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
+    let mut link_open = false;
     while !rest.is_empty() {
         if rest.starts_with('`') {
             let fence_len = rest.len() - rest.trim_start_matches('`').len();
@@ -190,8 +191,9 @@ fn escape_line(line: &str) -> String {
             continue;
         }
         if let Some(url_len) = bare_url_len(rest) {
-            let previous = out.chars().last();
-            if matches!(previous, Some('(' | '<')) {
+            // The target of a link opened on this line stays as it is; one whose text began on
+            // an earlier line (its `[` escaped there) is put in angle brackets, so no URL is bare.
+            if out.ends_with('<') || (out.ends_with('(') && link_open) {
                 out.push_str(&rest[..url_len]);
             } else {
                 out.push('<');
@@ -208,6 +210,10 @@ fn escape_line(line: &str) -> String {
                 out.push(c);
             }
             '[' if !is_inline_link(rest) => out.push_str("\\["),
+            '[' => {
+                link_open = true;
+                out.push(c);
+            }
             _ => out.push(c),
         }
         rest = &rest[c.len_utf8()..];
@@ -233,6 +239,11 @@ fn is_inline_link(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_whose_text_spans_lines_shows_no_bare_url() {
+        assert_eq!(markdown("see \"[How to\nConnect](https://x.example/a)\"."), ["see \"\\[How to", "Connect](<https://x.example/a>)\"."]);
+    }
 
     #[test]
     fn prose_is_escaped_for_rustdoc() {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::resolve::model::{Api, Field, MaskRole, Operation, Param, Presence, StructDef, TypeDef, TypeRef};
+use crate::resolve::model::{Api, Field, MaskRole, Operation, Param, Presence, SchemeKind, StructDef, TypeDef, TypeRef};
 
 /// How deep a made-up example body goes before it stops at empty values.
 const MAX_DEPTH: usize = 6;
@@ -20,8 +20,21 @@ pub fn usage(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
         args.push(if body.required { "&body".to_owned() } else { "Some(&body)".to_owned() });
     }
     let mut builder = "Client::builder()".to_owned();
-    if api.auth.is_some() {
-        builder.push_str(".token(\"your-token\")");
+    let mut uses_credential = false;
+    let first_bearer = api.schemes.iter().find(|scheme| scheme.kind == SchemeKind::Bearer).map(|scheme| scheme.name.as_str());
+    for scheme in op.security.first().into_iter().flatten() {
+        let credential = match api.schemes.iter().find(|known| known.name == *scheme).map(|known| &known.kind) {
+            Some(SchemeKind::Bearer) if Some(scheme.as_str()) == first_bearer => {
+                builder.push_str(".token(\"your-token\")");
+                continue;
+            }
+            Some(SchemeKind::Bearer) => "Credential::bearer(\"your-token\")",
+            Some(SchemeKind::Basic) => "Credential::basic(\"user\", \"password\")",
+            Some(SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_)) => "Credential::api_key(\"your-key\")",
+            None => continue,
+        };
+        uses_credential = true;
+        builder.push_str(&format!(".credential({}, {credential})", serde_json::Value::String(scheme.clone())));
     }
     if api.servers.is_empty() {
         builder.push_str(".base_url(\"https://api.example.com\")");
@@ -32,6 +45,9 @@ pub fn usage(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
         "# async fn example() -> Result<(), Box<dyn std::error::Error>> {".to_owned(),
         format!("use {crate_name}::{}::{imports};", api.module),
     ];
+    if uses_credential {
+        lines.push(format!("use {crate_name}::runtime::Credential;"));
+    }
     if writer.uses_patch {
         lines.push(format!("use {crate_name}::runtime::Patch;"));
     }

@@ -44,7 +44,7 @@ pub fn module_items(op: &Operation) -> Option<TokenStream> {
         }
         None => quote! { None },
     };
-    let authenticated = long_running.poll_authenticated;
+    let security = super::client::security_tokens(&long_running.poll_security);
     let (before, param, after) = (&long_running.poll_path_before, &long_running.poll_id_param, &long_running.poll_path_after);
     let result_type = &long_running.result_type;
     Some(quote! {
@@ -58,7 +58,7 @@ pub fn module_items(op: &Operation) -> Option<TokenStream> {
                 method: crate::runtime::Method::GET,
                 path: #path,
                 server: #server,
-                authenticated: #authenticated,
+                security: #security,
                 retryable: true,
                 accept: "application/json",
             },

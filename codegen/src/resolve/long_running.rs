@@ -63,7 +63,7 @@ impl Resolver<'_> {
             poll_id_param: id_param.wire_name.clone(),
             poll_path_after: after,
             poll_server: target.server.clone(),
-            poll_authenticated: target.authenticated,
+            poll_security: target.security.clone(),
             result: TypeRef::Json,
             result_type: String::new(),
             metadata: None,

@@ -42,7 +42,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
     if let Some(requirements) = &doc.security {
         resolver.check_security(requirements, "security");
     }
-    let auth = resolver.bearer_auth();
+    let schemes = resolver.security_schemes();
     let (mut operations, error_body) = resolver.operations();
     resolver.link_long_running(&mut operations);
     let warnings = std::mem::take(&mut resolver.warnings);
@@ -50,10 +50,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         let mut types = resolver.types;
         analysis::mark_boxed_fields(&mut types);
         analysis::mark_default_structs(&mut types);
-        let auth = auth.map(|mut auth| {
-            auth.required_by_all = !operations.is_empty() && operations.iter().all(|op| op.authenticated);
-            auth
-        });
+        let requires_credential = !operations.is_empty() && operations.iter().all(|op| op.authenticated);
         Ok(Api {
             spec_file: file.to_owned(),
             module: module.to_owned(),
@@ -61,7 +58,8 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
             description: doc.info.description.clone(),
             version: doc.info.version.clone(),
             servers,
-            auth,
+            schemes,
+            requires_credential,
             types,
             operations,
             error_body,

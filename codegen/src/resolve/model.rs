@@ -28,8 +28,10 @@ pub struct Api {
     pub version: String,
     /// The top-level servers; the first is the default.
     pub servers: Vec<ServerUrl>,
-    /// The bearer authentication scheme, when the spec declares one.
-    pub auth: Option<BearerAuth>,
+    /// The security schemes the spec declares, in its order.
+    pub schemes: Vec<SecurityScheme>,
+    /// Whether every operation needs a credential.
+    pub requires_credential: bool,
     /// The named types, keyed by Rust name, in the order the spec introduces them.
     pub types: IndexMap<String, TypeDef>,
     /// The operations, in spec order.
@@ -49,15 +51,30 @@ pub struct ServerUrl {
     pub variables: Vec<(String, String, Option<String>)>,
 }
 
-/// A bearer-token security scheme.
+/// A security scheme of the API.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BearerAuth {
-    /// The scheme's description.
+pub struct SecurityScheme {
+    /// Its name in `components.securitySchemes`.
+    pub name: String,
+    /// How it carries its credential.
+    pub kind: SchemeKind,
+    /// The scheme's description, and for OAuth2 its flows.
     pub description: Option<String>,
     /// The `bearerFormat` hint, such as `JWT`.
     pub format: Option<String>,
-    /// Whether every operation needs the token.
-    pub required_by_all: bool,
+}
+
+/// How a security scheme carries its credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer` (HTTP bearer, OAuth2, OpenID Connect: the caller brings a token).
+    Bearer,
+    /// `Authorization: Basic`.
+    Basic,
+    /// An API key in this header.
+    ApiKeyHeader(String),
+    /// An API key in this query parameter.
+    ApiKeyQuery(String),
 }
 
 /// A named type of the `types` module.
@@ -312,8 +329,11 @@ pub struct Operation {
     pub description: Option<String>,
     /// The spec marks it deprecated.
     pub deprecated: bool,
-    /// Whether the operation sends the bearer token.
+    /// Whether the operation needs a credential (every alternative of its requirements names a
+    /// scheme).
     pub authenticated: bool,
+    /// The security requirements: alternatives, each the schemes whose credentials go together.
+    pub security: Vec<Vec<String>>,
     /// The scopes its security requirements name, for the docs.
     pub scopes: Vec<String>,
     /// The body type of its error responses.
@@ -337,8 +357,8 @@ pub struct LongRunning {
     pub poll_path_after: String,
     /// The polling operation's own server.
     pub poll_server: Option<ServerUrl>,
-    /// Whether polling sends the bearer token.
-    pub poll_authenticated: bool,
+    /// The security requirements of polling.
+    pub poll_security: Vec<Vec<String>>,
     /// The type of the result the operation ends with.
     pub result: TypeRef,
     /// The message type the result's `@type` must name.

@@ -6,8 +6,8 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    BearerAuth, Body, HttpMethod, Operation, Param, ParamLocation, PathPart, ResponseDoc, ServerUrl, Success, TypeDef, TypeRef,
-    through_aliases,
+    Body, HttpMethod, Operation, Param, ParamLocation, PathPart, ResponseDoc, SchemeKind, SecurityScheme, ServerUrl, Success, TypeDef,
+    TypeRef, through_aliases,
 };
 use super::schemas::to_json;
 use crate::error::Problem;
@@ -77,24 +77,39 @@ impl Resolver<'_> {
     }
 
     /// The bearer scheme of `components.securitySchemes`; any other kind of scheme is refused.
-    pub(super) fn bearer_auth(&mut self) -> Option<BearerAuth> {
-        let mut auth = None;
+    /// The security schemes of the document, each its own credential.
+    pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
+        let mut schemes = Vec::new();
         for (name, scheme) in &self.doc.components.security_schemes {
             let place = format!("components.securitySchemes.{name}");
-            let is_bearer = scheme.kind == "http" && scheme.scheme.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
-            if !is_bearer {
-                let found =
-                    format!("`type: {}`{}", scheme.kind, scheme.scheme.as_ref().map_or(String::new(), |s| format!(" with `scheme: {s}`")));
-                self.unsupported(place, format!("the security scheme {found} (only `type: http` with `scheme: bearer` is)"));
-                continue;
+            let http = scheme.scheme.as_deref().map(str::to_ascii_lowercase);
+            let kind = match (scheme.kind.as_str(), http.as_deref(), scheme.location.as_deref(), &scheme.name) {
+                ("http", Some("bearer"), _, _) | ("oauth2" | "openIdConnect", _, _, _) => SchemeKind::Bearer,
+                ("http", Some("basic"), _, _) => SchemeKind::Basic,
+                ("apiKey", _, Some("header"), Some(header)) => SchemeKind::ApiKeyHeader(header.clone()),
+                ("apiKey", _, Some("query"), Some(param)) => SchemeKind::ApiKeyQuery(param.clone()),
+                (kind, http, location, _) => {
+                    let found = format!(
+                        "`type: {kind}`{}{}",
+                        http.map_or(String::new(), |s| format!(" with `scheme: {s}`")),
+                        location.map_or(String::new(), |l| format!(" `in: {l}`"))
+                    );
+                    let construct = format!(
+                        "the security scheme {found} (http bearer and basic, oauth2, openIdConnect, and apiKey in a header or query are)"
+                    );
+                    self.unsupported(place, construct);
+                    continue;
+                }
+            };
+            let mut description = scheme.description.clone();
+            if let Some(flows) = &scheme.flows {
+                let flows = serde_yaml::to_string(flows).unwrap_or_default();
+                let text = format!("OAuth2: the client takes an access token obtained by one of these flows:\n\n```text\n{}```", flows);
+                description = Some(description.map_or(text.clone(), |d| format!("{d}\n\n{text}")));
             }
-            auth.get_or_insert(BearerAuth {
-                description: scheme.description.clone(),
-                format: scheme.bearer_format.clone(),
-                required_by_all: false,
-            });
+            schemes.push(SecurityScheme { name: name.clone(), kind, description, format: scheme.bearer_format.clone() });
         }
-        auth
+        schemes
     }
 
     /// Every operation of the document, and the one body type of all its error responses.
@@ -187,12 +202,11 @@ impl Resolver<'_> {
         if let Some(requirements) = &op.security {
             self.check_security(requirements, &format!("{place}.security"));
         }
-        // The token is sent when every alternative of the requirements needs a scheme.
-        let authenticated = op
-            .security
-            .as_ref()
-            .or(self.doc.security.as_ref())
-            .is_some_and(|requirements| !requirements.is_empty() && requirements.iter().all(|r| !r.is_empty()));
+        // A credential is needed when every alternative of the requirements names a scheme.
+        let requirements = op.security.as_ref().or(self.doc.security.as_ref());
+        let authenticated = requirements.is_some_and(|requirements| !requirements.is_empty() && requirements.iter().all(|r| !r.is_empty()));
+        let security: Vec<Vec<String>> =
+            if authenticated { requirements.into_iter().flatten().map(|r| r.keys().cloned().collect()).collect() } else { Vec::new() };
         let mut scopes: Vec<String> = op
             .security
             .as_ref()
@@ -222,6 +236,7 @@ impl Resolver<'_> {
                 description: op.description.clone().or_else(|| item.description.clone()),
                 deprecated: op.deprecated,
                 authenticated,
+                security,
                 long_running: None,
             },
             documented_errors,

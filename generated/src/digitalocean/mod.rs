@@ -35,7 +35,7 @@ pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 
 /// A client of DigitalOcean API — Managed Database Users.
 ///
-/// Authentication: a bearer token, given to [`ClientBuilder::token`].
+/// Authentication `bearer_auth`: a bearer token, given to [`ClientBuilder::token`].
 ///
 /// A personal access token or OAuth token, sent as `Authorization: Bearer <token>`.
 /// Updating a database user needs the `database:update` scope; reading a user's password
@@ -52,6 +52,12 @@ impl crate::runtime::ApiClient for Client {
         default_server: Some("https://api.digitalocean.com"),
         operation_servers: &[],
         requires_token: true,
+        schemes: &[
+            crate::runtime::Scheme {
+                name: "bearer_auth",
+                kind: crate::runtime::SchemeKind::Bearer,
+            },
+        ],
         server_variables: &[],
         secret_fields: &["access_key", "password"],
     };
@@ -144,7 +150,7 @@ impl Client {
             method: crate::runtime::Method::PUT,
             path: "/v2/databases/{database_cluster_uuid}/users/{username}",
             server: None,
-            authenticated: true,
+            security: &[&["bearer_auth"]],
             retryable: true,
             accept: "application/json",
         };

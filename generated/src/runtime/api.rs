@@ -13,8 +13,10 @@ pub struct ApiInfo {
     pub default_server: Option<&'static str>,
     /// The servers some operations name for themselves.
     pub operation_servers: &'static [&'static str],
-    /// Whether every operation needs the bearer token.
+    /// Whether every operation needs a credential.
     pub requires_token: bool,
+    /// The security schemes of the API.
+    pub schemes: &'static [super::Scheme],
     /// The variables of the server URLs (`{name}` in them), with their defaults.
     pub server_variables: &'static [(&'static str, &'static str)],
     /// The wire names of the JSON fields the spec marks secret, redacted from any body an
@@ -34,8 +36,9 @@ pub struct Operation {
     pub path: &'static str,
     /// The operation's own server, when it differs from the API's.
     pub server: Option<&'static str>,
-    /// Whether the request carries the bearer token.
-    pub authenticated: bool,
+    /// The security requirements: alternatives, each the schemes whose credentials go
+    /// together; empty when the operation needs none.
+    pub security: &'static [&'static [&'static str]],
     /// Whether the request may be sent again after a failure: its method is idempotent, or
     /// every call carries an idempotency key.
     pub retryable: bool,

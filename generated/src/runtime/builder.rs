@@ -5,9 +5,10 @@ use std::fmt;
 use std::marker::PhantomData;
 use std::time::Duration;
 
+use super::auth::Credentials;
 use super::client::{ClientCore, Limits};
 use super::settings::{CallSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy};
-use super::{ApiClient, ConfigError, Secret};
+use super::{ApiClient, ConfigError, Credential, Secret};
 
 /// Builds a client of one API. Every setting has a documented default; `build` checks them
 /// all before anything is sent.
@@ -22,6 +23,7 @@ use super::{ApiClient, ConfigError, Secret};
 /// | [`max_connections_per_host`](Self::max_connections_per_host) | 64 |
 pub struct ClientBuilder<C> {
     token: Option<Secret>,
+    credentials: Vec<(String, Credential)>,
     base_url: Option<String>,
     server_variables: Vec<(String, String)>,
     connect_timeout: Duration,
@@ -34,6 +36,7 @@ impl<C> Clone for ClientBuilder<C> {
     fn clone(&self) -> Self {
         Self {
             token: self.token.clone(),
+            credentials: self.credentials.clone(),
             base_url: self.base_url.clone(),
             server_variables: self.server_variables.clone(),
             connect_timeout: self.connect_timeout,
@@ -48,6 +51,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "***"))
+            .field("credentials", &self.credentials)
             .field("base_url", &self.base_url.as_deref().map(super::client::without_credentials))
             .field("connect_timeout", &self.connect_timeout)
             .field("max_connections_per_host", &self.max_connections_per_host)
@@ -67,6 +71,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn new() -> Self {
         Self {
             token: None,
+            credentials: Vec::new(),
             base_url: None,
             server_variables: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
@@ -76,10 +81,20 @@ impl<C: ApiClient> ClientBuilder<C> {
         }
     }
 
-    /// Sets the bearer token, sent as `Authorization: Bearer <token>`. It must be visible
-    /// ASCII, and it is never sent over plain `http://` except to a loopback address.
+    /// Sets the bearer token of the API's first bearer scheme, sent as `Authorization: Bearer
+    /// <token>` to the operations that ask for that scheme. It must be visible ASCII, and it
+    /// is never sent over plain `http://` except to a loopback address. Other schemes take
+    /// their own [`credential`](Self::credential).
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(Secret::new(token));
+        self
+    }
+
+    /// Sets the credential of the security scheme `scheme` (its name in the spec), for the
+    /// operations that ask for it: a second bearer token, a user name and password, an API key.
+    /// The builder checks that the API has the scheme and that the credential is its kind.
+    pub fn credential(mut self, scheme: impl Into<String>, credential: Credential) -> Self {
+        self.credentials.push((scheme.into(), credential));
         self
     }
 
@@ -152,6 +167,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             max_connections_per_host: self.max_connections_per_host,
             settings: self.settings,
         };
-        ClientCore::new(C::API, self.token, self.base_url.as_deref(), limits).map(C::from_core)
+        let credentials = Credentials::new(C::API, self.token, self.credentials)?;
+        ClientCore::new(C::API, credentials, self.base_url.as_deref(), limits).map(C::from_core)
     }
 }

@@ -7,17 +7,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
 use reqwest::{Response as HttpResponse, Url};
 use serde::de::DeserializeOwned;
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
+use super::auth::{Applied, Credentials};
 use super::error::{KEPT_BODY_BYTES, TimeoutError, TimeoutLimit, is_retryable_status};
 use super::redact::Redactor;
 use super::response::{rate_limit_wait, retry_after_of};
 use super::settings::{CallOptions, CallSettings};
-use super::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, Response, Secret, USER_AGENT};
+use super::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, Response, USER_AGENT};
 
 /// What a client is built with, beside its credentials and servers.
 pub(crate) struct Limits {
@@ -40,8 +41,7 @@ pub struct ClientCore {
 struct Shared {
     api: &'static ApiInfo,
     http: reqwest::Client,
-    token: Option<Secret>,
-    auth: Option<HeaderValue>,
+    credentials: Credentials,
     base_url: Option<String>,
     connect_timeout: Duration,
     /// Each server as the API names it, its URL with the variables filled in, and its
@@ -54,7 +54,7 @@ impl fmt::Debug for ClientCore {
         f.debug_struct("Client")
             .field("base_url", &self.shared.base_url)
             .field("default_server", &self.shared.api.default_server)
-            .field("token", &self.shared.token.as_ref().map(|_| "***"))
+            .field("credentials", &self.shared.credentials.scheme_names().iter().map(|name| format!("{name}: ***")).collect::<Vec<_>>())
             .field("settings", &self.settings)
             .finish()
     }
@@ -82,7 +82,12 @@ enum Attempt {
 
 impl ClientCore {
     /// Checks the settings and sets up the HTTP client.
-    pub(crate) fn new(api: &'static ApiInfo, token: Option<Secret>, base_url: Option<&str>, limits: Limits) -> Result<Self, ConfigError> {
+    pub(crate) fn new(
+        api: &'static ApiInfo,
+        credentials: Credentials,
+        base_url: Option<&str>,
+        limits: Limits,
+    ) -> Result<Self, ConfigError> {
         let base_url = base_url.map(checked_base_url).transpose()?;
         if base_url.is_none() && api.default_server.is_none() {
             return Err(ConfigError::MissingBaseUrl);
@@ -101,22 +106,15 @@ impl ClientCore {
                 .map(|template| ((*template).to_owned(), with_variables(template, api.server_variables, &limits.server_variables)))
                 .collect(),
         };
-        let auth = match &token {
-            Some(token) => {
-                if token.expose().is_empty() || !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(ConfigError::InvalidToken);
-                }
-                let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose())).map_err(|_| ConfigError::InvalidToken)?;
-                value.set_sensitive(true);
-                // A server whose URL is not one yet (a variable to set) is checked when it is used.
-                if let Some((_, url)) = servers.iter().find(|(_, url)| Url::parse(url).is_ok() && !is_secure_for_tokens(url)) {
-                    return Err(ConfigError::InsecureTransport { url: url.clone() });
-                }
-                Some(value)
-            }
-            None if api.requires_token => return Err(ConfigError::MissingToken),
-            None => None,
-        };
+        if credentials.is_empty() && api.requires_token {
+            return Err(ConfigError::MissingToken);
+        }
+        // A server whose URL is not one yet (a variable to set) is checked when it is used.
+        if !credentials.is_empty()
+            && let Some((_, url)) = servers.iter().find(|(_, url)| Url::parse(url).is_ok() && !is_secure_for_tokens(url))
+        {
+            return Err(ConfigError::InsecureTransport { url: url.clone() });
+        }
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(limits.connect_timeout)
@@ -125,7 +123,7 @@ impl ClientCore {
             .build()
             .map_err(ConfigError::Http)?;
         let slots = connection_slots(&servers, limits.max_connections_per_host);
-        let shared = Shared { api, http, token, auth, base_url, connect_timeout: limits.connect_timeout, slots };
+        let shared = Shared { api, http, credentials, base_url, connect_timeout: limits.connect_timeout, slots };
         Ok(Self { shared: Arc::new(shared), settings: limits.settings })
     }
 
@@ -216,6 +214,7 @@ impl ClientCore {
             return Err(Error::Argument(problem));
         }
         let (url, slots) = self.url(&request)?;
+        let credentials = self.shared.credentials.for_operation(request.operation.security)?;
         let settings = self.settings;
         let deadline = Instant::now() + settings.call_timeout;
         let may_repeat = request.operation.retryable;
@@ -223,7 +222,7 @@ impl ClientCore {
         loop {
             attempt += 1;
             span.record("attempts", attempt);
-            let outcome = self.attempt(&request, &url, &slots, deadline).await;
+            let outcome = self.attempt(&request, &url, &slots, deadline, &credentials).await;
             let (reason, asked_wait, error) = match outcome {
                 Attempt::Answer(answer) if (200..300).contains(&answer.status) => {
                     span.record("status", answer.status);
@@ -279,7 +278,7 @@ impl ClientCore {
 
     /// One attempt: wait for a connection slot (within the call's deadline), then send and
     /// read within the attempt's limit.
-    async fn attempt(&self, request: &Request, url: &Url, slots: &Semaphore, deadline: Instant) -> Attempt {
+    async fn attempt(&self, request: &Request, url: &Url, slots: &Semaphore, deadline: Instant, credentials: &[&Applied]) -> Attempt {
         let deadline = tokio::time::Instant::from_std(deadline);
         let Ok(Ok(_slot)) = tokio::time::timeout_at(deadline, slots.acquire()).await else {
             return Attempt::Timeout(TimeoutLimit::Call);
@@ -290,16 +289,24 @@ impl ClientCore {
         } else {
             (remaining, TimeoutLimit::Call)
         };
-        tokio::time::timeout(limit, self.send_once(request, url)).await.unwrap_or(Attempt::Timeout(which))
+        tokio::time::timeout(limit, self.send_once(request, url, credentials)).await.unwrap_or(Attempt::Timeout(which))
     }
 
-    async fn send_once(&self, request: &Request, url: &Url) -> Attempt {
+    async fn send_once(&self, request: &Request, url: &Url, credentials: &[&Applied]) -> Attempt {
         let operation = request.operation;
-        let mut builder = self.shared.http.request(operation.method.clone(), url.clone()).header(ACCEPT, operation.accept);
-        if operation.authenticated
-            && let Some(auth) = &self.shared.auth
-        {
-            builder = builder.header(AUTHORIZATION, auth.clone());
+        let mut url = url.clone();
+        let mut key_in_url = false;
+        for applied in credentials {
+            if let Applied::Query(name, key) = applied {
+                url.query_pairs_mut().append_pair(name, key.expose());
+                key_in_url = true;
+            }
+        }
+        let mut builder = self.shared.http.request(operation.method.clone(), url).header(ACCEPT, operation.accept);
+        for applied in credentials {
+            if let Applied::Header(name, value) = applied {
+                builder = builder.header(name, value.clone());
+            }
         }
         for (name, value) in &request.headers {
             builder = builder.header(name, value.clone());
@@ -307,10 +314,12 @@ impl ClientCore {
         if let Some(body) = &request.body {
             builder = builder.header(CONTENT_TYPE, request.content_type).body(body.clone());
         }
+        // An error that would show a URL holding an API key shows none.
+        let hide_url = |error: reqwest::Error| if key_in_url { error.without_url() } else { error };
         let response = match builder.send().await {
             Ok(response) => response,
-            Err(error) if error.is_connect() => return Attempt::ConnectFailed(error),
-            Err(error) => return Attempt::Transport(error),
+            Err(error) if error.is_connect() => return Attempt::ConnectFailed(hide_url(error)),
+            Err(error) => return Attempt::Transport(hide_url(error)),
         };
         let status = response.status().as_u16();
         let headers = response.headers().clone();
@@ -319,7 +328,7 @@ impl ClientCore {
         match read_body(response, limit, !success).await {
             Ok(body) => Attempt::Answer(Answer { status, headers, body }),
             Err(ReadFailure::TooLarge(declared)) => Attempt::TooLarge { status, declared },
-            Err(ReadFailure::Transport(error)) => Attempt::Transport(error),
+            Err(ReadFailure::Transport(error)) => Attempt::Transport(hide_url(error)),
         }
     }
 
@@ -348,8 +357,8 @@ impl ClientCore {
     /// What redacts the secrets of `request` and of this client.
     fn redactor<'a>(&'a self, request: &'a Request) -> Redactor<'a> {
         let mut redactor = Redactor::new(self.shared.api.secret_fields);
-        if let Some(token) = &self.shared.token {
-            redactor.value(token.expose());
+        for secret in self.shared.credentials.secrets() {
+            redactor.value(secret.expose());
         }
         for secret in &request.secrets {
             redactor.value(secret.expose());
@@ -384,12 +393,15 @@ impl ClientCore {
 
     /// A successful answer whose headers cannot echo the token.
     fn without_token_in_headers(&self, answer: Answer) -> Answer {
-        let Some(token) = &self.shared.token else { return answer };
-        if !answer.headers.values().any(|value| value.to_str().is_ok_and(|text| text.contains(token.expose()))) {
+        let secrets = self.shared.credentials.secrets();
+        let echoed = |text: &str| secrets.iter().any(|secret| text.contains(secret.expose()));
+        if !answer.headers.values().any(|value| value.to_str().is_ok_and(echoed)) {
             return answer;
         }
         let mut redactor = Redactor::new(&[]);
-        redactor.value(token.expose());
+        for secret in secrets {
+            redactor.value(secret.expose());
+        }
         Answer { headers: redact_headers(answer.headers, &redactor), ..answer }
     }
 }
@@ -562,6 +574,7 @@ mod tests {
         default_server: Some("https://api.example.com"),
         operation_servers: &["https://operations.example.com"],
         requires_token: false,
+        schemes: &[],
         server_variables: &[],
         secret_fields: &[],
     };
@@ -572,7 +585,7 @@ mod tests {
             method: reqwest::Method::GET,
             path: "/",
             server,
-            authenticated: false,
+            security: &[],
             retryable: true,
             accept: "application/json",
         }))
@@ -585,7 +598,7 @@ mod tests {
             max_connections_per_host: 1,
             settings: CallSettings::default(),
         };
-        let core = ClientCore::new(&API, None, base_url, limits).expect("a valid configuration");
+        let core = ClientCore::new(&API, Credentials::default(), base_url, limits).expect("a valid configuration");
         core.url(&request).expect("a valid URL").0.to_string()
     }
 

@@ -278,6 +278,26 @@ pub enum ConfigError {
         /// The server URL that is not secure.
         url: String,
     },
+    /// A credential for a security scheme the API does not have.
+    #[error("this API has no security scheme `{name}`")]
+    UnknownScheme {
+        /// The name given.
+        name: String,
+    },
+    /// A credential of another kind than its scheme takes.
+    #[error("the security scheme `{scheme}` takes {expected}")]
+    WrongCredential {
+        /// The scheme.
+        scheme: String,
+        /// What it takes.
+        expected: &'static str,
+    },
+    /// The operation needs a credential the client was not given; nothing was sent.
+    #[error("this operation needs a credential for {}: give it to the client builder", schemes.join(" and "))]
+    MissingCredential {
+        /// The schemes of the first alternative the spec lists.
+        schemes: Vec<String>,
+    },
     /// A server variable the API does not have.
     #[error("this API has no server variable `{name}`")]
     UnknownServerVariable {

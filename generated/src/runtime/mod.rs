@@ -3,6 +3,7 @@
 //! tracing. Generated modules state what their spec says and call into it.
 
 mod api;
+mod auth;
 mod builder;
 mod client;
 mod enums;
@@ -25,6 +26,9 @@ mod validate;
 #[doc(hidden)]
 pub use crate::__string_enum as string_enum;
 pub use api::{ApiClient, ApiInfo, Operation};
+pub use auth::Credential;
+#[doc(hidden)]
+pub use auth::{Scheme, SchemeKind};
 pub use builder::ClientBuilder;
 /// A body of bytes, as an operation that answers with bytes gives it.
 pub use bytes::Bytes;

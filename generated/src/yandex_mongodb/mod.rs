@@ -35,7 +35,7 @@ pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 
 /// A client of Yandex Cloud Managed Service for MongoDB API — Users.
 ///
-/// Authentication: a bearer token, given to [`ClientBuilder::token`].
+/// Authentication `iam_token`: a bearer token, given to [`ClientBuilder::token`].
 ///
 /// An IAM token, sent as `Authorization: Bearer <IAM token>`.
 ///
@@ -50,6 +50,12 @@ impl crate::runtime::ApiClient for Client {
         default_server: Some("https://mdb.api.cloud.yandex.net"),
         operation_servers: &["https://operation.api.cloud.yandex.net"],
         requires_token: true,
+        schemes: &[
+            crate::runtime::Scheme {
+                name: "iam_token",
+                kind: crate::runtime::SchemeKind::Bearer,
+            },
+        ],
         server_variables: &[],
         secret_fields: &["password"],
     };
@@ -156,7 +162,7 @@ impl Client {
             method: crate::runtime::Method::PATCH,
             path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
             server: None,
-            authenticated: true,
+            security: &[&["iam_token"]],
             retryable: true,
             accept: "application/json",
         };
@@ -235,7 +241,7 @@ impl Client {
             method: crate::runtime::Method::GET,
             path: "/operations/{operationId}",
             server: Some("https://operation.api.cloud.yandex.net"),
-            authenticated: true,
+            security: &[&["iam_token"]],
             retryable: true,
             accept: "application/json",
         };
@@ -289,7 +295,7 @@ static UPDATE_USER_POLL: crate::runtime::Poll = crate::runtime::Poll {
         method: crate::runtime::Method::GET,
         path: "/operations/{operationId}",
         server: Some("https://operation.api.cloud.yandex.net"),
-        authenticated: true,
+        security: &[&["iam_token"]],
         retryable: true,
         accept: "application/json",
     },

@@ -1,0 +1,232 @@
+//! Credentials: one per security scheme of the API, each sent only where the spec asks for
+//! its scheme. Two bearer schemes are two credentials: an operation that asks for one never
+//! gets the other's token.
+
+use std::fmt;
+
+use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+
+use super::{ApiInfo, ConfigError, Secret};
+
+/// How a security scheme of an API carries its credential.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>` (HTTP bearer, OAuth2, OpenID Connect).
+    Bearer,
+    /// `Authorization: Basic <user:password>`.
+    Basic,
+    /// An API key in the named header.
+    ApiKeyHeader(&'static str),
+    /// An API key in the named query parameter.
+    ApiKeyQuery(&'static str),
+}
+
+/// A security scheme of an API.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct Scheme {
+    /// Its name in the spec's `components.securitySchemes`.
+    pub name: &'static str,
+    /// How it carries its credential.
+    pub kind: SchemeKind,
+}
+
+/// The credential of one security scheme, given to the client builder's `credential`.
+#[derive(Clone)]
+#[non_exhaustive]
+pub enum Credential {
+    /// A bearer token (HTTP bearer, OAuth2 access token, OpenID Connect token).
+    Bearer(Secret),
+    /// A user name and password for HTTP basic authentication.
+    Basic {
+        /// The user name (an account id, say).
+        user: String,
+        /// The password (or auth token).
+        password: Secret,
+    },
+    /// An API key, sent where the scheme says (a header or a query parameter).
+    ApiKey(Secret),
+}
+
+impl Credential {
+    /// A bearer token.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Self::Bearer(Secret::new(token))
+    }
+
+    /// A user name and password for HTTP basic authentication.
+    pub fn basic(user: impl Into<String>, password: impl Into<String>) -> Self {
+        Self::Basic { user: user.into(), password: Secret::new(password) }
+    }
+
+    /// An API key.
+    pub fn api_key(key: impl Into<String>) -> Self {
+        Self::ApiKey(Secret::new(key))
+    }
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Bearer(_) => "Credential::Bearer(***)",
+            Self::Basic { .. } => "Credential::Basic(***)",
+            Self::ApiKey(_) => "Credential::ApiKey(***)",
+        })
+    }
+}
+
+/// What a credential adds to a request.
+#[derive(Clone)]
+pub(crate) enum Applied {
+    /// A header.
+    Header(HeaderName, HeaderValue),
+    /// A query pair.
+    Query(&'static str, Secret),
+}
+
+/// The credentials of a client, by scheme, ready to apply.
+#[derive(Clone, Default)]
+pub(crate) struct Credentials {
+    applied: Vec<(&'static str, Applied)>,
+    secrets: Vec<Secret>,
+}
+
+impl Credentials {
+    /// Checks `given` (the builder's `token` goes to the first bearer scheme) against the
+    /// API's schemes.
+    pub fn new(api: &ApiInfo, token: Option<Secret>, given: Vec<(String, Credential)>) -> Result<Self, ConfigError> {
+        let mut all = given;
+        if let Some(token) = token {
+            match api.schemes.iter().find(|scheme| scheme.kind == SchemeKind::Bearer) {
+                Some(scheme) => all.insert(0, (scheme.name.to_owned(), Credential::Bearer(token))),
+                None if api.schemes.is_empty() => {}
+                None => {
+                    return Err(ConfigError::WrongCredential { scheme: "token".to_owned(), expected: "a credential(...) of its own kind" });
+                }
+            }
+        }
+        let mut credentials = Self::default();
+        for (name, credential) in all {
+            let Some(scheme) = api.schemes.iter().find(|scheme| scheme.name == name) else {
+                return Err(ConfigError::UnknownScheme { name });
+            };
+            if credentials.applied.iter().any(|(known, _)| *known == scheme.name) {
+                continue;
+            }
+            let applied = apply(scheme, credential, &mut credentials.secrets)?;
+            credentials.applied.push((scheme.name, applied));
+        }
+        Ok(credentials)
+    }
+
+    /// Whether the client has no credential at all.
+    pub fn is_empty(&self) -> bool {
+        self.applied.is_empty()
+    }
+
+    /// The names of the schemes the client has a credential for.
+    pub fn scheme_names(&self) -> Vec<&'static str> {
+        self.applied.iter().map(|(name, _)| *name).collect()
+    }
+
+    /// Every secret of every credential, to keep out of any text.
+    pub fn secrets(&self) -> &[Secret] {
+        &self.secrets
+    }
+
+    /// What to add to a request whose operation accepts any of the `security` alternatives
+    /// (each a list of schemes): the first alternative the client has every credential of.
+    pub fn for_operation(&self, security: &[&[&'static str]]) -> Result<Vec<&Applied>, ConfigError> {
+        if security.is_empty() {
+            return Ok(Vec::new());
+        }
+        for alternative in security {
+            let found: Option<Vec<&Applied>> = alternative
+                .iter()
+                .map(|scheme| self.applied.iter().find(|(known, _)| known == scheme).map(|(_, applied)| applied))
+                .collect();
+            if let Some(found) = found {
+                return Ok(found);
+            }
+        }
+        Err(ConfigError::MissingCredential { schemes: security[0].iter().map(|s| (*s).to_owned()).collect() })
+    }
+}
+
+fn visible_ascii(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_graphic())
+}
+
+fn apply(scheme: &Scheme, credential: Credential, secrets: &mut Vec<Secret>) -> Result<Applied, ConfigError> {
+    let wrong = |expected| ConfigError::WrongCredential { scheme: scheme.name.to_owned(), expected };
+    let header = |name: HeaderName, text: String| {
+        let mut value = HeaderValue::from_str(&text).map_err(|_| ConfigError::InvalidToken)?;
+        value.set_sensitive(true);
+        Ok(Applied::Header(name, value))
+    };
+    match (scheme.kind, credential) {
+        (SchemeKind::Bearer, Credential::Bearer(token)) => {
+            if !visible_ascii(token.expose()) {
+                return Err(ConfigError::InvalidToken);
+            }
+            secrets.push(token.clone());
+            header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+        }
+        (SchemeKind::Basic, Credential::Basic { user, password }) => {
+            if user.contains(':') || !visible_ascii(&user) || !visible_ascii(password.expose()) {
+                return Err(ConfigError::InvalidToken);
+            }
+            let encoded = base64(format!("{user}:{}", password.expose()).as_bytes());
+            secrets.push(password);
+            secrets.push(Secret::new(encoded.clone()));
+            header(AUTHORIZATION, format!("Basic {encoded}"))
+        }
+        (SchemeKind::ApiKeyHeader(name), Credential::ApiKey(key)) => {
+            if !visible_ascii(key.expose()) {
+                return Err(ConfigError::InvalidToken);
+            }
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| ConfigError::InvalidToken)?;
+            secrets.push(key.clone());
+            header(name, key.expose().to_owned())
+        }
+        (SchemeKind::ApiKeyQuery(name), Credential::ApiKey(key)) => {
+            secrets.push(key.clone());
+            Ok(Applied::Query(name, key))
+        }
+        (SchemeKind::Bearer, _) => Err(wrong("Credential::bearer(...)")),
+        (SchemeKind::Basic, _) => Err(wrong("Credential::basic(...)")),
+        (SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_), _) => Err(wrong("Credential::api_key(...)")),
+    }
+}
+
+/// Standard base64 with padding (RFC 4648), as HTTP basic authentication writes credentials.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, byte)| n | (u32::from(*byte) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (input, encoded) in
+            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")]
+        {
+            assert_eq!(base64(input.as_bytes()), encoded);
+        }
+    }
+}
