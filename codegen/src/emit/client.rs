@@ -356,6 +356,10 @@ fn request_expr(op: &Operation) -> TokenStream {
         };
         let check = param_check(param, value);
         let step = match (param.location, param.required, is_list) {
+            (ParamLocation::Query, true, true) if param.comma_separated => quote! { .query_joined(#wire, #name) },
+            (ParamLocation::Query, false, true) if param.comma_separated => {
+                quote! { .query_joined(#wire, options.#name.as_deref().unwrap_or_default()) }
+            }
             (ParamLocation::Query, true, true) => quote! { .query_list(#wire, #name) },
             (ParamLocation::Query, true, false) => quote! { .query(#wire, #name) },
             (ParamLocation::Query, false, true) => {

@@ -487,6 +487,9 @@ pub struct Param {
     pub ty: TypeRef,
     /// The documentation.
     pub docs: Docs,
+    /// Whether a query list goes as one comma-separated value (`explode: false`) rather than one
+    /// pair per item.
+    pub comma_separated: bool,
     /// Whether the header is the operation's idempotency key (`x-idempotency-key`): filled
     /// with a fresh key for each call that comes without one.
     pub idempotency_key: bool,

@@ -329,8 +329,22 @@ impl Resolver<'_> {
             );
             return None;
         }
-        if parameter.style.is_some() || parameter.explode.is_some() {
-            self.unsupported(place, "`style` and `explode` on parameters (the defaults are used)");
+        // The default style of each location, written out, is what the client does anyway;
+        // a query list may also be sent as one comma-separated value (`explode: false`).
+        let default_style = match location {
+            ParamLocation::Query => "form",
+            ParamLocation::Path | ParamLocation::Header => "simple",
+        };
+        let style = parameter.style.as_deref().unwrap_or(default_style);
+        let explode = parameter.explode.unwrap_or(style == "form");
+        let comma_separated = location == ParamLocation::Query && style == "form" && !explode;
+        if style != default_style || (explode != (style == "form") && !comma_separated) {
+            let construct = format!("`style: {style}` with `explode: {explode}` on a {} parameter", location.keyword());
+            self.unsupported_because(
+                place,
+                construct,
+                format!("the client sends `style: {default_style}` (and, in a query, `explode: false` lists)"),
+            );
             return None;
         }
         let Some(schema) = &parameter.schema else {
@@ -384,7 +398,7 @@ impl Resolver<'_> {
         docs.example = example.map(to_json).or(docs.example);
         docs.deprecated |= parameter.deprecated;
         let idempotency_key = parameter.idempotency_key;
-        Some(Param { wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
+        Some(Param { comma_separated, wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
     }
 
     /// A union of scalars (an id that is a number or a name, say) is text on the wire: the

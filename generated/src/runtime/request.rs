@@ -88,6 +88,16 @@ impl Request {
         }
     }
 
+    /// Adds one query pair whose value is the values joined with commas (`explode: false`);
+    /// nothing for no values.
+    pub fn query_joined<T: ParamValue>(mut self, name: &'static str, values: &[T]) -> Self {
+        if !values.is_empty() {
+            let joined: Vec<String> = values.iter().map(|value| value.param_text().into_owned()).collect();
+            self.query.push((name, joined.join(",")));
+        }
+        self
+    }
+
     /// Adds one query pair per value, all with the same name.
     pub fn query_list<T: ParamValue>(mut self, name: &'static str, values: &[T]) -> Self {
         for value in values {
