@@ -610,11 +610,37 @@ pub struct Discriminator {
 }
 
 /// The `additionalProperties` keyword: a boolean or a schema for the extra values.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum AdditionalProperties {
     /// `true` (any additional property) or `false` (none).
     Allowed(bool),
     /// Additional properties whose values match this schema.
     Schema(Box<Schema>),
+}
+
+/// Read by hand rather than as an untagged enum, so a problem inside the schema (a misspelled
+/// keyword) is reported at its own place, with a suggestion, like anywhere else.
+impl<'de> Deserialize<'de> for AdditionalProperties {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AdditionalProperties;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a boolean or a schema")
+            }
+
+            fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Self::Value, E> {
+                Ok(AdditionalProperties::Allowed(value))
+            }
+
+            fn visit_map<M: serde::de::MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
+                Schema::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(|schema| AdditionalProperties::Schema(Box::new(schema)))
+            }
+        }
+
+        deserializer.deserialize_any(Visitor)
+    }
 }
