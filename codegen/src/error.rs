@@ -93,16 +93,61 @@ fn suggestion_text(suggestion: Option<&str>) -> String {
 pub struct SpecErrors(pub Vec<SpecError>, pub Vec<SpecError>);
 
 impl fmt::Display for SpecErrors {
+    /// Every kind of problem, each with its first few cases and a count of the rest, so a spec
+    /// with hundreds of one mistake still shows every other kind.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines = self.0.iter().map(|error| format!("error: {error}")).chain(self.1.iter().map(|warning| format!("warning: {warning}")));
-        for (index, line) in lines.enumerate() {
-            if index > 0 {
-                writeln!(f)?;
+        let mut lines = Vec::new();
+        for (label, found) in [("error", &self.0), ("warning", &self.1)] {
+            let mut kinds: Vec<(String, usize)> = Vec::new();
+            for problem in found.iter() {
+                let kind = kind_of(&problem.problem.to_string());
+                let seen = match kinds.iter_mut().find(|(known, _)| *known == kind) {
+                    Some((_, count)) => {
+                        *count += 1;
+                        *count
+                    }
+                    None => {
+                        kinds.push((kind, 1));
+                        1
+                    }
+                };
+                if seen <= SHOWN_PER_KIND {
+                    lines.push(format!("{label}: {problem}"));
+                }
             }
-            f.write_str(&line)?;
+            for (kind, count) in kinds.into_iter().filter(|(_, count)| *count > SHOWN_PER_KIND) {
+                lines.push(format!("note: {} more {label}s like \"{kind}\"", count - SHOWN_PER_KIND));
+            }
         }
-        Ok(())
+        f.write_str(&lines.join("\n"))
     }
+}
+
+/// How many problems of one kind a report shows before it counts the rest.
+const SHOWN_PER_KIND: usize = 5;
+
+/// What a message says with its particulars (names in backticks, numbers) left out: the
+/// kind of problem it is.
+fn kind_of(message: &str) -> String {
+    let mut kind = String::with_capacity(message.len());
+    let mut in_code = false;
+    for c in message.chars() {
+        match c {
+            '`' if !in_code => {
+                in_code = true;
+                kind.push_str("`…`");
+            }
+            '`' => in_code = false,
+            _ if in_code => {}
+            c if c.is_ascii_digit() => {
+                if !kind.ends_with('#') {
+                    kind.push('#');
+                }
+            }
+            c => kind.push(c),
+        }
+    }
+    kind
 }
 
 impl std::error::Error for SpecErrors {}
