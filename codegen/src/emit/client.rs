@@ -45,15 +45,25 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     }
     let (variable_names, variable_defaults): (Vec<&str>, Vec<&str>) = variables.into_iter().unzip();
     let secret_fields = secret_fields(api);
-    let methods = api.operations.iter().map(|op| operation_methods(api, op, crate_name));
-    let options = api.operations.iter().filter_map(options_struct);
-    let long_running = api.operations.iter().filter_map(super::long_running::module_items);
-    let resumes = api.operations.iter().filter_map(super::long_running::resume_method);
+    let untagged: Vec<&Operation> = api.operations.iter().filter(|op| op.tag.is_none()).collect();
+    let OperationItems { methods, rest } = operation_items(api, &untagged, crate_name);
+    let tag_modules = tag_files(api).into_iter().map(|(module, ops)| {
+        let module = ident(&module);
+        // Its options structs and long-running handles are the module's own, for callers.
+        let has_items = ops.iter().any(|op| op.fn_with_options.is_some() || op.long_running.is_some());
+        let reexport = has_items.then(|| quote! { pub use #module::*; });
+        quote! {
+            mod #module;
+            #reexport
+        }
+    });
     let client_docs = docs::attrs(&client_docs(api));
     quote! {
         #module_docs
 
         pub mod types;
+
+        #(#tag_modules)*
 
         #error_docs
         pub type Error = crate::runtime::Error<#error_body>;
@@ -95,14 +105,73 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
                 Self { core: self.core.with_options(options) }
             }
 
-            #(#methods)*
-
-            #(#resumes)*
+            #methods
         }
 
-        #(#options)*
+        #rest
+    }
+}
 
-        #(#long_running)*
+/// What the operations of one file make: their methods (for an `impl Client` block), and the
+/// items beside it (options structs, long-running handles).
+struct OperationItems {
+    methods: TokenStream,
+    rest: TokenStream,
+}
+
+fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str) -> OperationItems {
+    let methods = ops.iter().map(|op| operation_methods(api, op, crate_name));
+    let resumes = ops.iter().filter_map(|op| super::long_running::resume_method(op));
+    let options = ops.iter().filter_map(|op| options_struct(op));
+    let long_running = ops.iter().filter_map(|op| super::long_running::module_items(op));
+    OperationItems { methods: quote! { #(#methods)* #(#resumes)* }, rest: quote! { #(#options)* #(#long_running)* } }
+}
+
+/// The module of each tag, in the order tags first appear, with its operations: a module file
+/// of its own each, so a large API stays navigable.
+pub fn tag_files(api: &Api) -> Vec<(String, Vec<&Operation>)> {
+    let mut files: Vec<(String, String, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        let Some(tag) = &op.tag else { continue };
+        match files.iter_mut().find(|(known, _, _)| known == tag) {
+            Some((_, _, ops)) => ops.push(op),
+            None => {
+                let mut module = crate::names::snake(tag);
+                // Tags named like the module's own files, or alike, get a suffix.
+                while module == "types" || files.iter().any(|(_, taken, _)| *taken == module) {
+                    module.push_str("_ops");
+                }
+                files.push((tag.clone(), module, vec![op]));
+            }
+        }
+    }
+    files.into_iter().map(|(_, module, ops)| (module, ops)).collect()
+}
+
+/// The file of one tag's operations: an `impl Client` block and the items beside it.
+pub fn tag_file(api: &Api, tag: &str, ops: &[&Operation], crate_name: &str) -> TokenStream {
+    let OperationItems { methods, rest } = operation_items(api, ops, crate_name);
+    let docs = docs::inner_attrs(&[format!("The operations tagged {}.", docs::code(tag))]);
+    let text = quote! { #methods #rest }.to_string();
+    let uses_types = text.contains("types ::");
+    let uses_error = text.contains("Error >") || text.contains("Error,");
+    let mut imports = vec![quote! { Client }];
+    if uses_error {
+        imports.push(quote! { Error });
+    }
+    if uses_types {
+        imports.push(quote! { types });
+    }
+    quote! {
+        #docs
+
+        use super::{#(#imports),*};
+
+        impl Client {
+            #methods
+        }
+
+        #rest
     }
 }
 

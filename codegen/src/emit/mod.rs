@@ -21,10 +21,15 @@ pub const CRATE_NAME: &str = "dbaas_clients";
 /// The files of one API, as paths relative to the crate root with their code; `crate_name`
 /// is the name the usage examples import the crate by.
 pub fn api_files(api: &Api, crate_name: &str) -> Vec<(String, TokenStream)> {
-    vec![
+    let mut files = vec![
         (format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name)),
         (format!("src/{}/types.rs", api.module), types::types_file(api)),
-    ]
+    ];
+    for (module, ops) in client::tag_files(api) {
+        let tag = ops.first().and_then(|op| op.tag.clone()).unwrap_or_default();
+        files.push((format!("src/{}/{module}.rs", api.module), client::tag_file(api, &tag, &ops, crate_name)));
+    }
+    files
 }
 
 /// The crate root: its docs and one module per API, beside the hand-written runtime.

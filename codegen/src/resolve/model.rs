@@ -336,6 +336,8 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// The scopes its security requirements name, for the docs.
     pub scopes: Vec<String>,
+    /// Its first tag, which names the file of the generated module it is written in.
+    pub tag: Option<String>,
     /// The body type of its error responses.
     pub error_body: TypeRef,
     /// How the long-running operation it starts is polled, when the spec marks it.

@@ -219,6 +219,7 @@ impl Resolver<'_> {
         Some((
             Operation {
                 operation_id: operation_id.clone(),
+                tag: op.tags.first().cloned(),
                 scopes,
                 error_body,
                 fn_name,

@@ -14,6 +14,8 @@
 
 pub mod types;
 
+mod databases;
+
 /// Why a call of this API failed.
 ///
 /// # Errors
@@ -79,87 +81,5 @@ impl Client {
         Self {
             core: self.core.with_options(options),
         }
-    }
-
-    /// Update a Database User
-    ///
-    /// To update an existing database user, send a PUT request to
-    /// `/v2/databases/{database_cluster_uuid}/users/{username}` with the desired settings.
-    ///
-    /// Note: only `settings` can be updated via this type of request. If you wish to change
-    /// the name of a user, you must recreate a new user.
-    ///
-    /// The response will be a JSON object with a key called `user`. The value of this will be
-    /// an object that contains the name of the update database user, along with the
-    /// `settings` object that has been updated.
-    ///
-    /// Needs a token with the `database:update` scope.
-    ///
-    /// `PUT /v2/databases/{database_cluster_uuid}/users/{username}` (operationId `databases_update_user`).
-    ///
-    /// # Arguments
-    ///
-    /// - `database_cluster_uuid`: A unique identifier for a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
-    /// - `username`: The name of the database user. Example: `"app-01"`.
-    /// - `body`: the request body.
-    ///
-    /// # Responses
-    ///
-    /// - `201`: A JSON object with a key of `user`: the updated database user. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
-    /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
-    /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
-    /// - `422`: The request was understood but cannot be carried out, e.g. the cluster's engine does not allow its users to be updated. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
-    /// - `429`: API rate limit exceeded. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, `retry-after`.
-    /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
-    /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
-    ///
-    /// # Example
-    ///
-    /// ```no_run
-    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-    /// use dbaas_clients::digitalocean::{types, Client};
-    ///
-    /// let client = Client::builder().token("your-token").build()?;
-    /// let body = types::DatabasesUpdateUserRequest {
-    ///     settings: types::UserSettings {
-    ///         acl: Some(
-    ///             Vec::from([
-    ///                 types::KafkaAcl {
-    ///                     id: None,
-    ///                     topic: "topic-abc.*".to_owned(),
-    ///                     permission: types::KafkaAclPermission::Produceconsume,
-    ///                 },
-    ///             ]),
-    ///         ),
-    ///         ..Default::default()
-    ///     },
-    /// };
-    /// let answer = client.databases_update_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01", &body).await?;
-    /// println!("{answer:?}");
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub async fn databases_update_user(
-        &self,
-        database_cluster_uuid: &str,
-        username: &str,
-        body: &types::DatabasesUpdateUserRequest,
-    ) -> Result<crate::runtime::Response<types::DatabasesUpdateUserResponse>, Error> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            id: "databases_update_user",
-            method: crate::runtime::Method::PUT,
-            path: "/v2/databases/{database_cluster_uuid}/users/{username}",
-            server: None,
-            security: &[&["bearer_auth"]],
-            retryable: true,
-            accept: "application/json",
-        };
-        let request = crate::runtime::Request::new(&OPERATION)
-            .path("/v2/databases/")
-            .path_param("database_cluster_uuid", database_cluster_uuid)
-            .path("/users/")
-            .path_param("username", username)
-            .json(body);
-        self.core.send_json(request).await
     }
 }
