@@ -15,9 +15,11 @@
 pub mod runtime;
 
 /// DigitalOcean API — Managed Database Users
+#[cfg(feature = "digitalocean")]
 #[rustfmt::skip]
 pub mod digitalocean;
 
 /// Yandex Cloud Managed Service for MongoDB API — Users
+#[cfg(feature = "yandex_mongodb")]
 #[rustfmt::skip]
 pub mod yandex_mongodb;

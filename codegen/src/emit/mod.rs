@@ -46,9 +46,11 @@ pub fn lib_file(apis: &[Api]) -> TokenStream {
     let crate_docs = docs::inner_attrs(&lines);
     let modules = apis.iter().map(|api| {
         let name = types::ident(&api.module);
+        let module_name = &api.module;
         let doc = format!(" {}", docs::markdown(&api.title).join(" "));
         quote! {
             #[doc = #doc]
+            #[cfg(feature = #module_name)]
             #[rustfmt::skip]
             pub mod #name;
         }
