@@ -628,12 +628,19 @@ impl Resolver<'_> {
     /// Records `ty` as the one body type of a group of responses, or reports that the group
     /// has bodies of different types; `group` names one body and the whole group, for the
     /// message.
+    /// Keeps the first 2xx body of an operation; JSON bodies that differ are taken as untyped
+    /// JSON, with a warning, and a JSON body beside a text or bytes one is refused.
     fn same_body(&mut self, slot: &mut Option<(TypeRef, String)>, ty: TypeRef, place: &str, group: (&str, &str)) {
         let (one, all) = group;
+        let raw = |ty: &TypeRef| matches!(ty, TypeRef::Text | TypeRef::Bytes);
         match slot {
-            Some((existing, first_place)) if *existing != ty => {
-                let construct = format!("{one} that differs from the one at `{first_place}`");
-                self.unsupported_because(place, construct, format!("use one schema for {all}"));
+            Some((existing, first_place)) if *existing != ty && (raw(existing) || raw(&ty)) => {
+                let construct = format!("{one} of another kind than the one at `{first_place}` (JSON beside text or bytes)");
+                self.unsupported_because(place, construct, format!("use one kind for {all}"));
+            }
+            Some((existing, first_place)) if *existing != ty && *existing != TypeRef::Json => {
+                self.warn(place, format!("this 2xx body differs from the one at `{first_place}`: the operation answers untyped JSON"));
+                *existing = TypeRef::Json;
             }
             Some(_) => {}
             None => *slot = Some((ty, place.to_owned())),
