@@ -161,9 +161,11 @@ impl Generator {
             fs::remove_file(&path).map_err(Error::io("remove", &path))?;
             remove_empty_parents(&path, &self.out_dir);
         }
+        // The manifest's features may change too, and it is not one of the rendered files.
+        let unchanged = plan.tree.files.keys().filter(|relative| !plan.changed.iter().any(|(changed, _, _)| changed == *relative)).count();
         Ok(Summary {
             written: plan.changed.len(),
-            unchanged: plan.tree.files.len() - plan.changed.len(),
+            unchanged,
             removed: plan.stale.len(),
             types: plan.tree.types,
             operations: plan.tree.operations,

@@ -189,3 +189,18 @@ fn a_write_that_fails_halfway_changes_nothing() {
     assert!(matches!(error, Error::Io { action: "create the folder", .. }), "{error}");
     assert_eq!(snapshot(root.path()), before, "no file replaced, no temporary file left");
 }
+
+#[test]
+fn the_manifest_keeps_one_feature_per_module_beside_its_own_text() {
+    let root = workspace();
+    let manifest = root.path().join("generated/Cargo.toml");
+    fs::write(&manifest, "[package]\nname = \"x\"\n\n[features]\ndefault = [\"gone\"]\ngone = []\n\n[lints]\nworkspace = true\n")
+        .expect("manifest");
+    let summary = Generator::for_workspace(root.path()).run().expect("good specs generate");
+    assert_eq!((summary.written, summary.unchanged), (6, 0), "five generated files and the manifest");
+    let text = fs::read_to_string(&manifest).expect("manifest");
+    assert!(text.contains("default = [\"alpha\", \"beta\"]\nalpha = []\nbeta = []\n\n[lints]\nworkspace = true\n"), "{text}");
+    assert!(text.starts_with("[package]\nname = \"x\"\n"), "{text}");
+    let again = Generator::for_workspace(root.path()).run().expect("a second run");
+    assert_eq!((again.written, again.unchanged), (0, 5));
+}
