@@ -23,6 +23,8 @@ enum MediaKind {
     Text,
     /// Anything else, taken whole as bytes.
     Bytes,
+    /// A form (`application/x-www-form-urlencoded`), sent from a typed body.
+    Form,
 }
 
 /// The media type the client uses from a `content` map.
@@ -495,7 +497,7 @@ impl Resolver<'_> {
         match chosen.kind {
             MediaKind::Text => return Some(Body { ty: TypeRef::Text, media_type, required, description, example: None }),
             MediaKind::Bytes => return Some(Body { ty: TypeRef::Bytes, media_type, required, description, example: None }),
-            MediaKind::Json => {}
+            MediaKind::Json | MediaKind::Form => {}
         }
         let Some(schema) = &media.schema else {
             self.invalid(media_place, "the request body needs a `schema`");
@@ -518,7 +520,9 @@ impl Resolver<'_> {
                 Some(MediaKind::Json)
             } else if essence.starts_with("text/") || essence.ends_with("+xml") || essence.ends_with("/xml") || essence.ends_with("/yaml") {
                 Some(MediaKind::Text)
-            } else if essence.starts_with("multipart/") || essence == "application/x-www-form-urlencoded" {
+            } else if essence == "application/x-www-form-urlencoded" {
+                Some(MediaKind::Form)
+            } else if essence.starts_with("multipart/") {
                 None
             } else {
                 Some(MediaKind::Bytes)
@@ -534,11 +538,12 @@ impl Resolver<'_> {
             });
         };
         let media_place = format!("{place}.content.{media_type}");
-        match kind_of(media_type) {
+        match kind_of(media_type).filter(|kind| sending || *kind != MediaKind::Form) {
             Some(kind) => Some(Media { kind, media: Some(media), media_type: media_type.clone(), place: media_place }),
             None => {
                 let what = if sending { "a request body" } else { "a response body" };
-                self.unsupported(media_place, format!("{what} of type `{media_type}` (JSON, text and bytes are)"));
+                let supported = if sending { "JSON, forms, text and bytes are" } else { "JSON, text and bytes are" };
+                self.unsupported(media_place, format!("{what} of type `{media_type}` ({supported})"));
                 None
             }
         }
@@ -597,7 +602,7 @@ impl Resolver<'_> {
                     continue;
                 }
                 // An error body that is not JSON is kept raw.
-                MediaKind::Text | MediaKind::Bytes => continue,
+                MediaKind::Text | MediaKind::Bytes | MediaKind::Form => continue,
                 MediaKind::Json => {}
             }
             let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {

@@ -164,6 +164,53 @@ impl Request {
         self
     }
 
+    /// Checks the body against the constraints of its type, then sets it as a form
+    /// (`application/x-www-form-urlencoded`): each field a pair (in name order), a list one
+    /// pair per item, and a nested object or a list of them as its JSON text.
+    pub fn form<T: Serialize + Validate + ?Sized>(mut self, body: &T) -> Self {
+        if self.problem.is_some() {
+            return self;
+        }
+        if let Err(error) = body.validate(&FieldPath::Root("body", "")) {
+            self.problem = Some(error);
+            return self;
+        }
+        match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(fields)) => {
+                let mut form = url::form_urlencoded::Serializer::new(String::new());
+                for (name, value) in &fields {
+                    match value {
+                        serde_json::Value::Array(items) if items.iter().all(|item| !item.is_object() && !item.is_array()) => {
+                            for item in items {
+                                form.append_pair(name, &form_text(item));
+                            }
+                        }
+                        serde_json::Value::Null => {}
+                        other => {
+                            form.append_pair(name, &form_text(other));
+                        }
+                    }
+                }
+                self.body = Some(Bytes::from(form.finish()));
+                self.content_type = "application/x-www-form-urlencoded";
+            }
+            Ok(_) => {
+                let error = serde::ser::Error::custom("a form body must be an object");
+                self.refuse("body", "", ArgumentProblem::Body(error));
+            }
+            Err(error) => self.refuse("body", "", ArgumentProblem::Body(error)),
+        }
+        self
+    }
+
+    /// Sets the form body when one is given.
+    pub fn form_opt<T: Serialize + Validate + ?Sized>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.form(body),
+            None => self,
+        }
+    }
+
     /// Sets a body sent as it is (text or bytes), of `content_type`.
     pub fn raw(mut self, body: &[u8], content_type: &'static str) -> Self {
         self.body = Some(Bytes::copy_from_slice(body));
@@ -190,5 +237,13 @@ impl Request {
     /// Keeps the first problem; it is reported instead of sending.
     fn refuse(&mut self, location: &'static str, name: &'static str, problem: ArgumentProblem) {
         self.problem.get_or_insert_with(|| ArgumentError { argument: FieldPath::Root(location, name).to_string(), problem });
+    }
+}
+
+/// A JSON value as the text of a form field: strings as they are, anything else as JSON.
+fn form_text(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
     }
 }
