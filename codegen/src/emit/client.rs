@@ -443,6 +443,7 @@ fn request_expr(op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let media_type = &body.media_type;
+        let is_multipart = media_type.to_ascii_lowercase().starts_with("multipart/form-data");
         let is_form =
             media_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
         steps.push(match (&body.ty, body.required) {
@@ -450,6 +451,8 @@ fn request_expr(op: &Operation) -> TokenStream {
             (TypeRef::Text, false) => quote! { .raw_opt(body.map(str::as_bytes), #media_type) },
             (TypeRef::Bytes, true) => quote! { .raw(body, #media_type) },
             (TypeRef::Bytes, false) => quote! { .raw_opt(body, #media_type) },
+            (_, true) if is_multipart => quote! { .multipart(body) },
+            (_, false) if is_multipart => quote! { .multipart_opt(body) },
             (_, true) if is_form => quote! { .form(body) },
             (_, false) if is_form => quote! { .form_opt(body) },
             (_, true) => quote! { .json(body) },

@@ -10,7 +10,7 @@ const MAX_DEPTH: usize = 6;
 
 /// The lines of the example, fenced.
 pub fn usage(api: &Api, op: &Operation, crate_name: &str) -> Vec<String> {
-    let mut writer = Writer { api, uses_types: false, uses_patch: false };
+    let mut writer = Writer { api, crate_name, uses_types: false, uses_patch: false };
     let body = op.body.as_ref().map(|body| {
         let expression = writer.value(&body.ty, body.example.as_ref(), 0);
         formatted_statement(&format!("let body = {expression};"))
@@ -73,6 +73,7 @@ fn formatted_statement(statement: &str) -> Vec<String> {
 /// Writes Rust expressions for values of the model's types.
 struct Writer<'a> {
     api: &'a Api,
+    crate_name: &'a str,
     uses_types: bool,
     uses_patch: bool,
 }
@@ -104,7 +105,7 @@ impl Writer<'_> {
             TypeRef::Ipv6 => format!("{}.parse()?", text_of(example, "2001:db8::1")),
             TypeRef::U64 => example.and_then(Value::as_u64).unwrap_or(0).to_string(),
             TypeRef::Text => format!("{}.to_owned()", text_of(example, "text")),
-            TypeRef::Bytes => "b\"bytes\".to_vec()".to_owned(),
+            TypeRef::Bytes => format!("{}::runtime::Bytes::from_static(b\"bytes\")", self.crate_name),
             TypeRef::Bool => example.and_then(Value::as_bool).unwrap_or(false).to_string(),
             TypeRef::I32 | TypeRef::I64 => example.and_then(Value::as_i64).unwrap_or(0).to_string(),
             TypeRef::F32 | TypeRef::F64 => format!("{:?}", example.and_then(Value::as_f64).unwrap_or(0.0)),

@@ -138,6 +138,11 @@ pub fn types_file(api: &Api) -> TokenStream {
     let items = api.types.values().map(|def| {
         let item = match def {
             TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
+            TypeDef::Struct(def) if def.multipart => {
+                let item = struct_item(def, scope);
+                let parts = multipart_impl(api, def);
+                quote! { #item #parts }
+            }
             TypeDef::Struct(def) => struct_item(def, scope),
             TypeDef::Enum(def) => enum_item(def),
             TypeDef::Alias(def) => alias_item(def, scope),
@@ -195,6 +200,37 @@ fn struct_item(def: &StructDef, scope: Scope<'_>) -> TokenStream {
         pub struct #name {
             #(#fields)*
             #additional
+        }
+    }
+}
+
+/// The parts a struct sent as `multipart/form-data` is written as: binary fields as files,
+/// scalars and enums as text, anything else as JSON.
+fn multipart_impl(api: &Api, def: &StructDef) -> TokenStream {
+    let name = ident(&def.name);
+    let scalar = |ty: &TypeRef| match crate::resolve::model::through_aliases(&api.types, ty) {
+        TypeRef::Named(named) => matches!(api.types.get(named), Some(TypeDef::Enum(_))),
+        TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_) | TypeRef::Bytes => false,
+        _ => true,
+    };
+    let parts = def.fields.iter().map(|field| {
+        let (wire, field_name) = (&field.wire_name, ident(&field.name));
+        let item = match crate::resolve::model::through_aliases(&api.types, &field.ty) {
+            TypeRef::List(item) => item.as_ref().clone(),
+            other => other.clone(),
+        };
+        let plain = !field.boxed && field.presence != Presence::OptionalNullable;
+        match item {
+            TypeRef::Bytes if plain => quote! { parts.file(#wire, &self.#field_name); },
+            ref ty if plain && scalar(ty) => quote! { parts.text(#wire, &self.#field_name); },
+            _ => quote! { parts.json(#wire, &self.#field_name); },
+        }
+    });
+    quote! {
+        impl crate::runtime::MultipartBody for #name {
+            fn parts(&self, parts: &mut crate::runtime::Parts) {
+                #(#parts)*
+            }
         }
     }
 }

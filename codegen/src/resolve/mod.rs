@@ -31,6 +31,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         positions,
         errors: Vec::new(),
         warnings: Vec::new(),
+        multipart_bodies: Default::default(),
         types: IndexMap::new(),
         type_origins: HashMap::new(),
         component_types: IndexMap::new(),
@@ -50,6 +51,11 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         let mut types = resolver.types;
         analysis::mark_boxed_fields(&mut types);
         analysis::mark_default_structs(&mut types);
+        for name in &resolver.multipart_bodies {
+            if let Some(TypeDef::Struct(def)) = types.get_mut(name) {
+                def.multipart = true;
+            }
+        }
         let requires_credential = !operations.is_empty() && operations.iter().all(|op| op.authenticated);
         Ok(Api {
             spec_file: file.to_owned(),
@@ -88,6 +94,8 @@ struct Resolver<'a> {
     errors: Vec<SpecError>,
     /// Harmless oddities found: reported, and read anyway.
     warnings: Vec<SpecError>,
+    /// The structs sent as `multipart/form-data` bodies.
+    multipart_bodies: std::collections::BTreeSet<String>,
     /// The named types made so far, by Rust name.
     types: IndexMap<String, TypeDef>,
     /// Where each Rust type name came from, for collision messages.

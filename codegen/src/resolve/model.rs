@@ -129,6 +129,8 @@ pub struct StructDef {
     pub derives_default: bool,
     /// The struct's part in a partial update, when the spec marks it.
     pub mask: Option<MaskRole>,
+    /// Whether it is sent as a `multipart/form-data` body.
+    pub multipart: bool,
 }
 
 /// The part a struct plays in a partial update (`x-field-mask`, `x-field-mask-nested`).

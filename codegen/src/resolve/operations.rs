@@ -25,6 +25,8 @@ enum MediaKind {
     Bytes,
     /// A form (`application/x-www-form-urlencoded`), sent from a typed body.
     Form,
+    /// A `multipart/form-data` body, sent from a typed body (binary fields as files).
+    Multipart,
 }
 
 /// The media type the client uses from a `content` map.
@@ -497,13 +499,24 @@ impl Resolver<'_> {
         match chosen.kind {
             MediaKind::Text => return Some(Body { ty: TypeRef::Text, media_type, required, description, example: None }),
             MediaKind::Bytes => return Some(Body { ty: TypeRef::Bytes, media_type, required, description, example: None }),
-            MediaKind::Json | MediaKind::Form => {}
+            MediaKind::Json | MediaKind::Form | MediaKind::Multipart => {}
         }
         let Some(schema) = &media.schema else {
             self.invalid(media_place, "the request body needs a `schema`");
             return None;
         };
         let ty = self.lower(schema, &hint, &format!("{media_place}.schema"))?;
+        if chosen.kind == MediaKind::Multipart {
+            match &ty {
+                TypeRef::Named(name) if matches!(self.types.get(name), Some(TypeDef::Struct(_))) => {
+                    self.multipart_bodies.insert(name.clone());
+                }
+                _ => {
+                    self.unsupported(format!("{media_place}.schema"), "a multipart body that is not an object with properties");
+                    return None;
+                }
+            }
+        }
         self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
         let example = media.first_example().or(schema.example.as_ref()).map(to_json);
         Some(Body { ty, media_type, required, description, example })
@@ -522,6 +535,8 @@ impl Resolver<'_> {
                 Some(MediaKind::Text)
             } else if essence == "application/x-www-form-urlencoded" {
                 Some(MediaKind::Form)
+            } else if essence == "multipart/form-data" {
+                Some(MediaKind::Multipart)
             } else if essence.starts_with("multipart/") {
                 None
             } else {
@@ -538,7 +553,7 @@ impl Resolver<'_> {
             });
         };
         let media_place = format!("{place}.content.{media_type}");
-        match kind_of(media_type).filter(|kind| sending || *kind != MediaKind::Form) {
+        match kind_of(media_type).filter(|kind| sending || !matches!(kind, MediaKind::Form | MediaKind::Multipart)) {
             Some(kind) => Some(Media { kind, media: Some(media), media_type: media_type.clone(), place: media_place }),
             None => {
                 let what = if sending { "a request body" } else { "a response body" };
@@ -602,7 +617,7 @@ impl Resolver<'_> {
                     continue;
                 }
                 // An error body that is not JSON is kept raw.
-                MediaKind::Text | MediaKind::Bytes | MediaKind::Form => continue,
+                MediaKind::Text | MediaKind::Bytes | MediaKind::Form | MediaKind::Multipart => continue,
                 MediaKind::Json => {}
             }
             let Some(schema) = media.and_then(|m| m.schema.as_ref()) else {

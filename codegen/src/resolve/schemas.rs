@@ -133,6 +133,7 @@ impl Resolver<'_> {
             Some("date") => Some(TypeRef::Date),
             Some("ipv4") => Some(TypeRef::Ipv4),
             Some("ipv6") => Some(TypeRef::Ipv6),
+            Some("binary") => Some(TypeRef::Bytes),
             // OpenAPI's formats are open: any other stays a string, and its docs name it.
             Some(_) => {
                 let _ = place;
@@ -214,6 +215,7 @@ impl Resolver<'_> {
             additional: None,
             derives_default: false,
             mask: None,
+            multipart: false,
         };
         self.types.insert(name.to_owned(), TypeDef::Struct(placeholder));
         for (index, required) in schema.required.iter().enumerate() {
@@ -267,7 +269,15 @@ impl Resolver<'_> {
             return None;
         }
         let mask = self.mask_role(schema, &fields, place);
-        let def = StructDef { name: name.to_owned(), docs: self.docs(schema), fields, additional, derives_default: false, mask };
+        let def = StructDef {
+            name: name.to_owned(),
+            docs: self.docs(schema),
+            fields,
+            additional,
+            derives_default: false,
+            mask,
+            multipart: false,
+        };
         self.types.insert(name.to_owned(), TypeDef::Struct(def));
         Some(TypeRef::Named(name.to_owned()))
     }
@@ -404,7 +414,8 @@ impl Resolver<'_> {
 }
 
 /// The formats a Rust type already says, so the docs need not.
-const TYPED_FORMATS: &[&str] = &["uuid", "date-time", "date", "password", "ipv4", "ipv6", "int32", "int64", "uint64", "float", "double"];
+const TYPED_FORMATS: &[&str] =
+    &["uuid", "date-time", "date", "password", "ipv4", "ipv6", "binary", "int32", "int64", "uint64", "float", "double"];
 
 /// The `type` of a schema, inferred from its keywords when it is not written; `None` for a
 /// schema that accepts any JSON value.

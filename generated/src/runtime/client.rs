@@ -312,7 +312,7 @@ impl ClientCore {
             builder = builder.header(name, value.clone());
         }
         if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, request.content_type).body(body.clone());
+            builder = builder.header(CONTENT_TYPE, request.content_type.as_ref()).body(body.clone());
         }
         // An error that would show a URL holding an API key shows none.
         let hide_url = |error: reqwest::Error| if key_in_url { error.without_url() } else { error };

@@ -9,6 +9,7 @@ mod client;
 mod enums;
 mod error;
 mod long_running;
+mod multipart;
 mod param;
 mod patch;
 mod redact;
@@ -38,6 +39,8 @@ pub use enums::CowStr;
 pub use enums::UnknownValue;
 pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, OperationFailure, TimeoutError, TimeoutLimit};
 pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
+#[doc(hidden)]
+pub use multipart::{FilePart, MultipartBody, Parts, TextPart};
 pub use param::ParamValue;
 pub use patch::Patch;
 #[doc(hidden)]

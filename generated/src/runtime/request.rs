@@ -8,6 +8,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
 
+use super::multipart::{MultipartBody, Parts};
 use super::validate::{FieldPath, Rules, Validate};
 use super::{ArgumentError, ArgumentProblem, Operation, ParamValue, Secret};
 
@@ -25,7 +26,7 @@ pub struct Request {
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
     pub(super) body: Option<Bytes>,
     /// The media type of the body.
-    pub(super) content_type: &'static str,
+    pub(super) content_type: std::borrow::Cow<'static, str>,
     /// Secret values sent outside the body (in headers), redacted from any echo.
     pub(super) secrets: Vec<Secret>,
     pub(super) problem: Option<ArgumentError>,
@@ -51,7 +52,7 @@ impl Request {
             query: Vec::new(),
             headers: Vec::new(),
             body: None,
-            content_type: "application/json",
+            content_type: std::borrow::Cow::Borrowed("application/json"),
             secrets: Vec::new(),
             problem: None,
         }
@@ -192,7 +193,7 @@ impl Request {
                     }
                 }
                 self.body = Some(Bytes::from(form.finish()));
-                self.content_type = "application/x-www-form-urlencoded";
+                self.content_type = std::borrow::Cow::Borrowed("application/x-www-form-urlencoded");
             }
             Ok(_) => {
                 let error = serde::ser::Error::custom("a form body must be an object");
@@ -211,10 +212,36 @@ impl Request {
         }
     }
 
+    /// Checks the body against the constraints of its type, then sets it as a
+    /// `multipart/form-data` body of the parts its type lists.
+    pub fn multipart<T: MultipartBody + Validate + ?Sized>(mut self, body: &T) -> Self {
+        if self.problem.is_some() {
+            return self;
+        }
+        if let Err(error) = body.validate(&FieldPath::Root("body", "")) {
+            self.problem = Some(error);
+            return self;
+        }
+        let mut parts = Parts::new();
+        body.parts(&mut parts);
+        let (bytes, content_type) = parts.finish();
+        self.body = Some(bytes);
+        self.content_type = std::borrow::Cow::Owned(content_type);
+        self
+    }
+
+    /// Sets a multipart body when one is given.
+    pub fn multipart_opt<T: MultipartBody + Validate + ?Sized>(self, body: Option<&T>) -> Self {
+        match body {
+            Some(body) => self.multipart(body),
+            None => self,
+        }
+    }
+
     /// Sets a body sent as it is (text or bytes), of `content_type`.
     pub fn raw(mut self, body: &[u8], content_type: &'static str) -> Self {
         self.body = Some(Bytes::copy_from_slice(body));
-        self.content_type = content_type;
+        self.content_type = std::borrow::Cow::Borrowed(content_type);
         self
     }
 

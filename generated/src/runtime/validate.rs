@@ -264,6 +264,7 @@ macro_rules! unconstrained_values {
 unconstrained_values!(
     bool,
     uuid::Uuid,
+    bytes::Bytes,
     chrono::DateTime<chrono::Utc>,
     chrono::NaiveDate,
     std::net::Ipv4Addr,
