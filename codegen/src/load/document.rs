@@ -595,6 +595,9 @@ pub enum SchemaKind {
     Array,
     /// `object`.
     Object,
+    /// `null`: not OpenAPI 3.0, but written by vendors beside another member of `oneOf` or
+    /// `anyOf` to say the value may be null.
+    Null,
 }
 
 /// The `discriminator` of a `oneOf` or `anyOf`.

@@ -11,6 +11,7 @@ use super::model::{
     ADDITIONAL_FIELD, AliasDef, Constraints, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
     Variant,
 };
+use super::unions;
 use crate::error::Problem;
 use crate::load::{AdditionalProperties, Schema, SchemaKind};
 use crate::names;
@@ -96,6 +97,7 @@ impl Resolver<'_> {
                 Some(TypeRef::List(Box::new(item)))
             }
             SchemaKind::Object => self.lower_object(schema, name, place),
+            SchemaKind::Null => Some(TypeRef::Json),
         }
     }
 
@@ -242,7 +244,7 @@ impl Resolver<'_> {
             let hint = format!("{name}{}", names::camel(wire));
             let Some(ty) = self.lower(property, &hint, &property_place) else { continue };
             let required = schema.required.contains(wire) && !property.read_only && !property.write_only;
-            let presence = match (required, property.nullable) {
+            let presence = match (required, property.nullable || unions::has_null_member(property)) {
                 (true, false) => Presence::Required,
                 (false, false) => Presence::Optional,
                 (true, true) => Presence::RequiredNullable,
@@ -442,6 +444,7 @@ fn kind_name(kind: SchemaKind) -> &'static str {
         SchemaKind::Boolean => "boolean",
         SchemaKind::Array => "array",
         SchemaKind::Object => "object",
+        SchemaKind::Null => "null",
     }
 }
 

@@ -11,7 +11,9 @@ use crate::names;
 impl Resolver<'_> {
     /// The type of a schema with `oneOf` or `anyOf` (`keyword`) over `members`.
     pub(super) fn lower_union(&mut self, schema: &Schema, keyword: &str, members: &[Schema], name: &str, place: &str) -> Option<TypeRef> {
-        if let [only] = members {
+        // A `type: null` member says the value may be null: the field is optional for it.
+        let members: Vec<&Schema> = members.iter().filter(|member| member.kind != Some(SchemaKind::Null)).collect();
+        if let [only] = members.as_slice() {
             return self.lower(only, name, &format!("{place}.{keyword}[0]"));
         }
         if members.is_empty() {
@@ -22,7 +24,7 @@ impl Resolver<'_> {
             return None;
         }
         let mut variants: Vec<UnionVariant> = Vec::new();
-        for (index, member) in members.iter().enumerate() {
+        for (index, member) in members.into_iter().enumerate() {
             let member_place = format!("{place}.{keyword}[{index}]");
             let component = member.reference.as_deref().and_then(|r| r.strip_prefix("#/components/schemas/"));
             let mut variant = match component {
@@ -63,6 +65,11 @@ impl Resolver<'_> {
     }
 }
 
+/// Whether `schema` is a `oneOf`/`anyOf` with a `type: null` member.
+pub(super) fn has_null_member(schema: &Schema) -> bool {
+    schema.one_of.iter().chain(&schema.any_of).flatten().any(|member| member.kind == Some(SchemaKind::Null))
+}
+
 /// The variant name of an inline member: what it is.
 fn variant_name(member: &Schema) -> String {
     match kind_of(member) {
@@ -72,7 +79,7 @@ fn variant_name(member: &Schema) -> String {
         Some(SchemaKind::Boolean) => "Boolean",
         Some(SchemaKind::Array) => "List",
         Some(SchemaKind::Object) => "Object",
-        None => "Value",
+        Some(SchemaKind::Null) | None => "Value",
     }
     .to_owned()
 }

@@ -79,6 +79,7 @@ fn mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize) -> Opt
         SchemaKind::Boolean => (!value.is_bool()).then(|| expected("a boolean", value)),
         SchemaKind::Array => array_mismatch(doc, schema, value, depth),
         SchemaKind::Object => object_mismatch(doc, schema, value, depth),
+        SchemaKind::Null => Some(expected("null", value)),
     }
 }
 
