@@ -151,11 +151,7 @@ impl Request {
 
     /// Checks the body against the constraints of its type, then sets it as JSON.
     pub fn json<T: Serialize + Validate + ?Sized>(mut self, body: &T) -> Self {
-        if self.problem.is_some() {
-            return self;
-        }
-        if let Err(error) = body.validate(&FieldPath::Root("body", "")) {
-            self.problem = Some(error);
+        if !self.body_is_valid(body) {
             return self;
         }
         match serde_json::to_vec(body) {
@@ -169,11 +165,7 @@ impl Request {
     /// (`application/x-www-form-urlencoded`): each field a pair (in name order), a list one
     /// pair per item, and a nested object or a list of them as its JSON text.
     pub fn form<T: Serialize + Validate + ?Sized>(mut self, body: &T) -> Self {
-        if self.problem.is_some() {
-            return self;
-        }
-        if let Err(error) = body.validate(&FieldPath::Root("body", "")) {
-            self.problem = Some(error);
+        if !self.body_is_valid(body) {
             return self;
         }
         match serde_json::to_value(body) {
@@ -215,11 +207,7 @@ impl Request {
     /// Checks the body against the constraints of its type, then sets it as a
     /// `multipart/form-data` body of the parts its type lists.
     pub fn multipart<T: MultipartBody + Validate + ?Sized>(mut self, body: &T) -> Self {
-        if self.problem.is_some() {
-            return self;
-        }
-        if let Err(error) = body.validate(&FieldPath::Root("body", "")) {
-            self.problem = Some(error);
+        if !self.body_is_valid(body) {
             return self;
         }
         let mut parts = Parts::new();
@@ -258,6 +246,21 @@ impl Request {
         match body {
             Some(body) => self.json(body),
             None => self,
+        }
+    }
+
+    /// Whether the request has no problem so far and `body` meets the constraints of its type
+    /// (a problem it has is kept).
+    fn body_is_valid<T: Validate + ?Sized>(&mut self, body: &T) -> bool {
+        if self.problem.is_some() {
+            return false;
+        }
+        match body.validate(&FieldPath::Root("body", "")) {
+            Ok(()) => true,
+            Err(error) => {
+                self.problem = Some(error);
+                false
+            }
         }
     }
 
