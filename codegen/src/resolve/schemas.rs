@@ -75,19 +75,19 @@ impl Resolver<'_> {
             }
         }
         let Some(kind) = kind_of(schema) else {
-            return self.plain(schema, place, TypeRef::Json);
+            // A schema without a type takes any JSON value.
+            return Some(TypeRef::Json);
         };
         if !self.keywords_apply(schema, kind, place) {
             return None;
         }
         match kind {
             SchemaKind::String if schema.enumeration.is_some() => self.lower_enum(schema, name, place),
-            SchemaKind::String => self.string_format(schema, place),
-            SchemaKind::Integer => {
-                self.numeric_format(schema, place, &[("int32", TypeRef::I32), ("uint64", TypeRef::U64), ("int64", TypeRef::I64)])
-            }
-            SchemaKind::Number => self.numeric_format(schema, place, &[("float", TypeRef::F32), ("double", TypeRef::F64)]),
-            SchemaKind::Boolean => self.plain(schema, place, TypeRef::Bool),
+            SchemaKind::String => Some(string_type(schema)),
+            SchemaKind::Integer => Some(numeric_type(schema, &[("int32", TypeRef::I32), ("uint64", TypeRef::U64)], TypeRef::I64)),
+            SchemaKind::Number => Some(numeric_type(schema, &[("float", TypeRef::F32)], TypeRef::F64)),
+            // A boolean's format, if any, is only named in its docs (OpenAPI's formats are open).
+            SchemaKind::Boolean => Some(TypeRef::Bool),
             SchemaKind::Array => {
                 let Some(items) = &schema.items else {
                     self.invalid(place, "an array schema needs `items`");
@@ -117,38 +117,6 @@ impl Resolver<'_> {
         let doc = self.doc;
         let (name, _) = self.follow(reference, "schemas", &doc.components.schemas, place)?;
         self.component_types.get(name).map(|rust| TypeRef::Named(rust.clone()))
-    }
-
-    /// A type that no format changes: a format it has is only named in the docs (OpenAPI's
-    /// formats are open).
-    fn plain(&mut self, _schema: &Schema, _place: &str, ty: TypeRef) -> Option<TypeRef> {
-        Some(ty)
-    }
-
-    fn string_format(&mut self, schema: &Schema, place: &str) -> Option<TypeRef> {
-        match schema.format.as_deref() {
-            None | Some("password") if schema.secret => Some(TypeRef::Secret),
-            None => Some(TypeRef::String),
-            Some("uuid") => Some(TypeRef::Uuid),
-            Some("date-time") => Some(TypeRef::DateTime),
-            Some("password") => Some(TypeRef::Secret),
-            Some("date") => Some(TypeRef::Date),
-            Some("ipv4") => Some(TypeRef::Ipv4),
-            Some("ipv6") => Some(TypeRef::Ipv6),
-            Some("binary") => Some(TypeRef::Bytes),
-            // OpenAPI's formats are open: any other stays a string, and its docs name it.
-            Some(_) => {
-                let _ = place;
-                Some(TypeRef::String)
-            }
-        }
-    }
-
-    /// The type of a number with `formats` the generator knows (the last is the default): any
-    /// other format falls back to the default type, and its docs name it.
-    fn numeric_format(&mut self, schema: &Schema, _place: &str, formats: &[(&str, TypeRef)]) -> Option<TypeRef> {
-        let known = schema.format.as_deref().and_then(|format| formats.iter().find(|(name, _)| *name == format));
-        known.or(formats.last()).map(|(_, ty)| ty.clone())
     }
 
     fn lower_enum(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
@@ -471,4 +439,27 @@ pub(super) fn describe(value: &Value) -> String {
         Value::Mapping(_) => "a mapping".to_owned(),
         Value::Tagged(_) => "a tagged value".to_owned(),
     }
+}
+
+/// The type of a string schema by its format: OpenAPI's formats are open, so any other format
+/// stays a string, and its docs name it.
+fn string_type(schema: &Schema) -> TypeRef {
+    match schema.format.as_deref() {
+        None | Some("password") if schema.secret => TypeRef::Secret,
+        Some("uuid") => TypeRef::Uuid,
+        Some("date-time") => TypeRef::DateTime,
+        Some("password") => TypeRef::Secret,
+        Some("date") => TypeRef::Date,
+        Some("ipv4") => TypeRef::Ipv4,
+        Some("ipv6") => TypeRef::Ipv6,
+        Some("binary") => TypeRef::Bytes,
+        None | Some(_) => TypeRef::String,
+    }
+}
+
+/// The type of a number by its format: one of the `narrower` formats, else `default` (any other
+/// format, such as `int64` or `double`, is only named in the docs).
+fn numeric_type(schema: &Schema, narrower: &[(&str, TypeRef)], default: TypeRef) -> TypeRef {
+    let format = schema.format.as_deref();
+    narrower.iter().find(|(name, _)| Some(*name) == format).map_or(default, |(_, ty)| ty.clone())
 }
