@@ -311,18 +311,28 @@ fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
 
 /// The type a positional argument takes: strings by `&str`, lists by slice.
 fn argument_type(ty: &TypeRef) -> TokenStream {
+    if !by_reference(ty) {
+        return rust_type(ty, Scope::Module);
+    }
     match ty {
         TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => quote! { &str },
         TypeRef::List(item) => {
             let item = rust_type(item, Scope::Module);
             quote! { &[#item] }
         }
-        TypeRef::Named(_) => {
-            let ty = rust_type(ty, Scope::Module);
+        other => {
+            let ty = rust_type(other, Scope::Module);
             quote! { &#ty }
         }
-        other => rust_type(other, Scope::Module),
     }
+}
+
+/// Whether a positional argument of this type is taken by reference (see `argument_type`).
+fn by_reference(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date | TypeRef::List(_) | TypeRef::Named(_)
+    )
 }
 
 fn options_name(op: &Operation) -> proc_macro2::Ident {
@@ -482,7 +492,7 @@ pub fn security_tokens(security: &[Vec<String>]) -> TokenStream {
 
 /// A positional argument as a reference, for checks: the ones taken by reference already are.
 fn argument_ref(param: &crate::resolve::model::Param, name: TokenStream) -> TokenStream {
-    match argument_type(&param.ty).to_string().starts_with('&') {
+    match by_reference(&param.ty) {
         true => name,
         false => quote! { &#name },
     }
