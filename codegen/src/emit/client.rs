@@ -1,8 +1,8 @@
 //! The module file of an API: its `Error`, `ClientBuilder`, `Client` with one method per
 //! operation, and the options of operations with optional parameters.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, format_ident, quote};
 
 use super::docs::{self, paragraph};
 use super::example;
@@ -148,19 +148,24 @@ pub fn tag_files(api: &Api) -> Vec<(String, Vec<&Operation>)> {
     files.into_iter().map(|(_, module, ops)| (module, ops)).collect()
 }
 
+/// Whether `tokens` use the identifier `name` anywhere (doc text aside).
+fn mentions(tokens: &TokenStream, name: &str) -> bool {
+    tokens.clone().into_iter().any(|tree| match tree {
+        TokenTree::Ident(found) => found == name,
+        TokenTree::Group(group) => mentions(&group.stream(), name),
+        TokenTree::Punct(_) | TokenTree::Literal(_) => false,
+    })
+}
+
 /// The file of one tag's operations: an `impl Client` block and the items beside it.
 pub fn tag_file(api: &Api, tag: &str, ops: &[&Operation], crate_name: &str) -> TokenStream {
     let OperationItems { methods, rest } = operation_items(api, ops, crate_name);
     let docs = docs::inner_attrs(&[format!("The operations tagged {}.", docs::code(tag))]);
-    let text = quote! { #methods #rest }.to_string();
-    let uses_types = text.contains("types ::");
-    let uses_error = text.contains("Error >") || text.contains("Error,");
     let mut imports = vec![quote! { Client }];
-    if uses_error {
-        imports.push(quote! { Error });
-    }
-    if uses_types {
-        imports.push(quote! { types });
+    for name in ["Error", "types"] {
+        if mentions(&methods, name) || mentions(&rest, name) {
+            imports.push(ident(name).into_token_stream());
+        }
     }
     quote! {
         #docs
