@@ -2,17 +2,23 @@
 //! keyword or property.
 
 /// The name among `candidates` closest to `wanted`, if it is close enough to be a typo.
-pub fn nearest<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>) -> Option<&'c str> {
+pub fn nearest<'c, C: AsRef<str> + ?Sized + 'c>(wanted: &str, candidates: impl Iterator<Item = &'c C>) -> Option<&'c str> {
     nearest_within(wanted, candidates, (wanted.chars().count() / 3).max(2))
 }
 
 /// The name among `candidates` closest to `wanted`, if at most `limit` edits away.
-pub fn nearest_within<'c>(wanted: &str, candidates: impl Iterator<Item = &'c String>, limit: usize) -> Option<&'c str> {
+pub fn nearest_within<'c, C: AsRef<str> + ?Sized + 'c>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'c C>,
+    limit: usize,
+) -> Option<&'c str> {
+    let wanted = wanted.to_lowercase();
     candidates
-        .map(|candidate| (edit_distance(&wanted.to_lowercase(), &candidate.to_lowercase()), candidate))
+        .map(C::as_ref)
+        .map(|candidate| (edit_distance(&wanted, &candidate.to_lowercase()), candidate))
         .filter(|(distance, _)| *distance <= limit)
         .min_by_key(|(distance, _)| *distance)
-        .map(|(_, candidate)| candidate.as_str())
+        .map(|(_, candidate)| candidate)
 }
 
 /// ` (did you mean `NAME`?)` for the name among `candidates` closest to `wanted`, or nothing

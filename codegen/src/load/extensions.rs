@@ -97,7 +97,6 @@ fn walk(value: &mut Value, context: Context, place: &mut String, report: &mut im
 /// Among the keys of one object: keeps ours, renames near misses of ours (reporting them),
 /// and drops every other extension.
 fn mend_extensions(map: &mut serde_yaml::Mapping, place: &str, report: &mut impl FnMut(&str, Option<Problem>)) {
-    let ours: Vec<String> = PROJECT_EXTENSIONS.iter().map(|name| (*name).to_owned()).collect();
     let foreign: Vec<String> = map
         .keys()
         .filter_map(Value::as_str)
@@ -108,7 +107,7 @@ fn mend_extensions(map: &mut serde_yaml::Mapping, place: &str, report: &mut impl
         let Some(value) = map.remove(key.as_str()) else { continue };
         report(place, None);
         let limit = (key.chars().count() / 6).max(1);
-        if let Some(meant) = crate::suggest::nearest_within(&key, ours.iter(), limit) {
+        if let Some(meant) = crate::suggest::nearest_within(&key, PROJECT_EXTENSIONS.iter(), limit) {
             let key_place = if place.is_empty() { key.clone() } else { format!("{place}.{key}") };
             let message = format!("unknown extension `{key}`: did you mean `{meant}`?");
             report(&key_place, Some(Problem::Syntax { message }));
