@@ -1,7 +1,7 @@
 //! The `types` module of an API: one struct, enum or alias per named type.
 
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 use super::docs;
 use crate::resolve::model::{
@@ -35,14 +35,18 @@ impl StdNames {
 
     /// `name` (one of [`STD_NAMES`]) as this file writes it.
     pub fn path(&self, name: &str) -> TokenStream {
-        let full = STD_NAMES.iter().find(|(short, _)| *short == name).map_or(name, |(_, full)| *full);
-        let text = if self.shadowed.contains(&name) { full } else { name };
-        text.parse().unwrap_or_default()
+        match self.shadowed.contains(&name) {
+            true => self.path_text(name).parse().unwrap_or_default(),
+            false => ident(name).into_token_stream(),
+        }
     }
 
     /// `name` as a string, for serde attributes that name a path.
     pub fn path_text(&self, name: &str) -> String {
-        self.path(name).to_string().replace(' ', "")
+        match self.shadowed.contains(&name) {
+            true => STD_NAMES.iter().find(|(short, _)| *short == name).map_or(name, |(_, full)| *full).to_owned(),
+            false => name.to_owned(),
+        }
     }
 
     /// Whether `name` keeps its full path here.
@@ -134,7 +138,7 @@ pub fn types_file(api: &Api) -> TokenStream {
     let module_docs = docs::inner_attrs(&[format!("The request and response types of {}, as its spec defines them.", api.title)]);
     let names = StdNames::in_types(api);
     let scope = Scope::Types(&names);
-    let checks = super::validation::Checks::of(api);
+    let checks = super::validation::Checks::of(api, &names);
     let items = api.types.values().map(|def| {
         let item = match def {
             TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),

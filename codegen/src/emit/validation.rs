@@ -39,23 +39,25 @@ pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
 pub struct Checks<'a> {
     api: &'a Api,
     reachable: BTreeSet<String>,
+    /// `Result` as the `types` module names it.
+    result: TokenStream,
 }
 
 impl<'a> Checks<'a> {
-    /// Finds the types a request can hold.
-    pub fn of(api: &'a Api) -> Self {
-        Self { api, reachable: request_types(api) }
+    /// Finds the types a request can hold; `names` are the standard names of the `types` module.
+    pub fn of(api: &'a Api, names: &StdNames) -> Self {
+        Self { api, reachable: request_types(api), result: names.path("Result") }
     }
 
     /// The `Validate` impl of `def`, when a request can hold it.
     pub fn impl_for(&self, def: &TypeDef) -> Option<TokenStream> {
         match def {
             TypeDef::Struct(def) if def.mask.is_some() => None,
-            TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def)),
+            TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def, &self.result)),
             TypeDef::Union(def) if self.reachable.contains(&def.name) => {
                 let name = ident(&def.name);
                 let variants = def.variants.iter().map(|v| ident(&v.name));
-                let result = StdNames::in_types(self.api).path("Result");
+                let result = &self.result;
                 Some(quote! {
                     impl crate::runtime::Validate for #name {
                         fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
@@ -72,9 +74,8 @@ impl<'a> Checks<'a> {
     }
 }
 
-fn struct_impl(api: &Api, def: &StructDef) -> TokenStream {
+fn struct_impl(api: &Api, def: &StructDef, result: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
-    let result = StdNames::in_types(api).path("Result");
     let checks: Vec<TokenStream> = def.fields.iter().filter_map(|field| field_check(api, field)).collect();
     if checks.is_empty() {
         return quote! { impl crate::runtime::Validate for #name {} };
