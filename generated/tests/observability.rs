@@ -31,10 +31,9 @@ async fn a_success_exposes_the_status_the_headers_the_request_id_and_the_rate_li
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.request_id(), Some("req-123"));
     assert_eq!(answer.header("ratelimit-remaining"), Some("4999"));
-    let limit = answer.rate_limit().unwrap();
+    let limit: RateLimit = answer.rate_limit().unwrap();
     assert_eq!((limit.limit, limit.remaining, limit.reset), (Some(5000), Some(4999), Some(1_767_225_600)));
     assert_eq!(answer.id.as_deref(), Some("op-1"), "the body's fields read through the answer");
     let operation: types::Operation = answer.into_body();
     assert_eq!(operation.done, Some(false));
-    let _: Option<RateLimit> = None;
 }
