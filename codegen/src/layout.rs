@@ -56,7 +56,8 @@ fn needs_blank_line(before: &str, line: &str) -> bool {
         return false;
     }
     let ends_item = previous == "}" || previous == "};" || previous.ends_with(");") || previous.ends_with("{}");
-    let ends_declaration = previous.ends_with(';') && !(previous.starts_with("use ") && code.starts_with("use "));
+    let same_kind = ["use ", "pub use ", "mod "].iter().any(|kind| previous.starts_with(kind) && code.starts_with(kind));
+    let ends_declaration = previous.ends_with(';') && !same_kind;
     ends_item || (ends_declaration && (depth == 0 || ["const ", "type "].iter().any(|start| previous.starts_with(start))))
 }
 
@@ -66,8 +67,8 @@ mod tests {
 
     #[test]
     fn items_are_spaced_and_bodies_are_not() {
-        let text = "//! Docs.\n/// Ends with a call();\n/// and goes on.\npub mod types;\nuse a::b;\nuse c::d;\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\nimpl A {\n    const N: u8 = 1;\n    fn f() {\n        let a = 1;\n        g();\n    }\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\ncrate::x!(B);\npub type T = u8;\n";
-        let expected = "//! Docs.\n\n/// Ends with a call();\n/// and goes on.\npub mod types;\n\nuse a::b;\nuse c::d;\n\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\n\nimpl A {\n    const N: u8 = 1;\n\n    fn f() {\n        let a = 1;\n        g();\n    }\n\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\n\ncrate::x!(B);\n\npub type T = u8;\n";
+        let text = "//! Docs.\n/// Ends with a call();\n/// and goes on.\npub mod types;\nmod x;\nmod y;\npub use x::*;\npub use y::*;\nuse a::b;\nuse c::d;\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\nimpl A {\n    const N: u8 = 1;\n    fn f() {\n        let a = 1;\n        g();\n    }\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\ncrate::x!(B);\npub type T = u8;\n";
+        let expected = "//! Docs.\n\n/// Ends with a call();\n/// and goes on.\npub mod types;\n\nmod x;\nmod y;\n\npub use x::*;\npub use y::*;\n\nuse a::b;\nuse c::d;\n\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\n\nimpl A {\n    const N: u8 = 1;\n\n    fn f() {\n        let a = 1;\n        g();\n    }\n\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\n\ncrate::x!(B);\n\npub type T = u8;\n";
         assert_eq!(with_blank_lines(text), expected);
     }
 }

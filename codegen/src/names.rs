@@ -41,12 +41,38 @@ const KEYWORDS: &[&str] = &[
 fn words(name: &str) -> String {
     let plain: String = name.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
     if !plain.trim().is_empty() {
-        return plain;
+        return acronyms_as_words(&plain);
     }
     if name.is_empty() {
         return "empty".to_owned();
     }
     name.chars().map(spelled).collect::<Vec<_>>().join(" ")
+}
+
+/// `text` with each acronym that a lowercase `s` or `v` and digit follow written as one word
+/// (`IPs` as `Ips`, `VPCs` as `Vpcs`, `IPv6` as `Ipv6`), which case conversion would otherwise
+/// split before its last capital (`i_ps`).
+fn acronyms_as_words(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while at < chars.len() {
+        let run = chars[at..].iter().take_while(|c| c.is_ascii_uppercase()).count();
+        if run == 0 {
+            out.push(chars[at]);
+            at += 1;
+            continue;
+        }
+        let next = |offset: usize| chars.get(at + run + offset).copied();
+        let plural = next(0) == Some('s') && !next(1).is_some_and(|c| c.is_ascii_lowercase());
+        let version = next(0) == Some('v') && next(1).is_some_and(|c| c.is_ascii_digit());
+        let acronym = run >= 2 && (plural || version);
+        for (index, c) in chars[at..at + run].iter().enumerate() {
+            out.push(if acronym && index > 0 { c.to_ascii_lowercase() } else { *c });
+        }
+        at += run;
+    }
+    out
 }
 
 /// A character that cannot stand in an identifier, as a word.
@@ -151,6 +177,12 @@ mod tests {
         assert_eq!(snake("databaseName"), "database_name");
         assert_eq!(snake("Idempotency-Key"), "idempotency_key");
         assert_eq!(snake("yandex-mongodb"), "yandex_mongodb");
+        assert_eq!(snake("Floating IPs"), "floating_ips");
+        assert_eq!(snake("VPCs"), "vpcs");
+        assert_eq!(snake("Reserved IPv6 Actions"), "reserved_ipv6_actions");
+        assert_eq!(camel("floatingIPs_list"), "FloatingIpsList");
+        assert_eq!(snake("HTTPServer"), "http_server");
+        assert_eq!(snake("IDs"), "ids");
     }
 
     #[test]

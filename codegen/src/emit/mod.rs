@@ -7,6 +7,7 @@ pub mod docs;
 mod example;
 mod long_running;
 mod masked;
+mod type_files;
 mod types;
 mod validation;
 
@@ -21,13 +22,14 @@ pub const CRATE_NAME: &str = "dbaas_clients";
 /// The files of one API, as paths relative to the crate root with their code; `crate_name`
 /// is the name the usage examples import the crate by.
 pub fn api_files(api: &Api, crate_name: &str) -> Vec<(String, TokenStream)> {
-    let mut files = vec![
-        (format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name)),
-        (format!("src/{}/types.rs", api.module), types::types_file(api)),
-    ];
-    for (module, ops) in client::tag_files(api) {
+    let tags = client::tag_files(api);
+    let mut files = vec![(format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name))];
+    for (relative, tokens) in types::types_files(api, &tags) {
+        files.push((format!("src/{}/{relative}", api.module), tokens));
+    }
+    for (module, ops) in &tags {
         let tag = ops.first().and_then(|op| op.tag.clone()).unwrap_or_default();
-        files.push((format!("src/{}/{module}.rs", api.module), client::tag_file(api, &tag, &ops, crate_name)));
+        files.push((format!("src/{}/{module}.rs", api.module), client::tag_file(api, &tag, ops, crate_name)));
     }
     files
 }

@@ -3,9 +3,10 @@
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::docs;
+use super::{docs, type_files};
 use crate::resolve::model::{
-    ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT, UnionDef,
+    ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Operation, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
+    UnionDef,
 };
 
 /// The standard library's names a generated file uses, each with its full path.
@@ -133,13 +134,52 @@ fn holds_map(ty: &TypeRef) -> bool {
     }
 }
 
-/// The whole `types` module file of an API.
-pub fn types_file(api: &Api) -> TokenStream {
-    let module_docs = docs::inner_attrs(&[format!("The request and response types of {}, as its spec defines them.", api.title)]);
+/// The files of the `types` module of an API, as paths relative to the API's folder: one
+/// `types.rs`, or a `types/` folder split by tag (see [`super::type_files`]) for a large API.
+pub fn types_files(api: &Api, tags: &[(String, Vec<&Operation>)]) -> Vec<(String, TokenStream)> {
     let names = StdNames::in_types(api);
-    let scope = Scope::Types(&names);
     let checks = super::validation::Checks::of(api, &names);
-    let items = api.types.values().map(|def| {
+    let title = format!("The request and response types of {}, as its spec defines them.", api.title);
+    let Some(files) = type_files::split(api, tags) else {
+        let defs: Vec<&TypeDef> = api.types.values().collect();
+        let module_docs = docs::inner_attrs(&[title]);
+        let body = file_body(api, &defs, &names, &checks);
+        return vec![("types.rs".to_owned(), quote! { #module_docs #body })];
+    };
+    let lines = [
+        title,
+        String::new(),
+        "They are written in one file per tag, beside the types several tags share; all are in".to_owned(),
+        "scope here.".to_owned(),
+    ];
+    let module_docs = docs::inner_attrs(&lines);
+    let modules: Vec<Ident> = files.iter().map(|file| ident(&file.module)).collect();
+    let index = quote! {
+        #module_docs
+        #( mod #modules; )*
+        #( pub use #modules::*; )*
+    };
+    let mut out = vec![("types/mod.rs".to_owned(), index)];
+    for file in &files {
+        let module_docs = docs::inner_attrs(&[match &file.tag {
+            Some(tag) => format!("The types only the operations tagged {} use.", docs::code(tag)),
+            None => "The types several tags use, or none.".to_owned(),
+        }]);
+        let imported = type_files::imports(&file.types);
+        let imports = (!imported.is_empty()).then(|| {
+            let imported = imported.iter().map(|name| ident(name));
+            quote! { use super::{#(#imported),*}; }
+        });
+        let body = file_body(api, &file.types, &names, &checks);
+        out.push((format!("types/{}.rs", file.module), quote! { #module_docs #imports #body }));
+    }
+    out
+}
+
+/// The imports and items of a file holding `defs`.
+fn file_body(api: &Api, defs: &[&TypeDef], names: &StdNames, checks: &super::validation::Checks<'_>) -> TokenStream {
+    let scope = Scope::Types(names);
+    let items = defs.iter().map(|def| {
         let item = match def {
             TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
             TypeDef::Struct(def) if def.multipart => {
@@ -155,7 +195,7 @@ pub fn types_file(api: &Api) -> TokenStream {
         let check = checks.impl_for(def);
         quote! { #item #check }
     });
-    let derives_serde = api.types.values().any(|def| match def {
+    let derives_serde = defs.iter().any(|def| match def {
         TypeDef::Struct(def) => def.mask.is_none(),
         TypeDef::Union(def) => def.tag.is_none(),
         _ => false,
@@ -163,7 +203,7 @@ pub fn types_file(api: &Api) -> TokenStream {
     let serde_names: Vec<Ident> =
         ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
     let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
-    let uses_map = api.types.values().any(|def| match def {
+    let uses_map = defs.iter().any(|def| match def {
         TypeDef::Struct(def) => {
             def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json)
         }
@@ -173,7 +213,6 @@ pub fn types_file(api: &Api) -> TokenStream {
     });
     let map_import = (uses_map && !names.is_shadowed("BTreeMap")).then(|| quote! { use std::collections::BTreeMap; });
     quote! {
-        #module_docs
         #map_import
         #serde_import
         #(#items)*

@@ -90,6 +90,18 @@ pub enum TypeDef {
     Union(UnionDef),
 }
 
+impl TypeDef {
+    /// The Rust name of the type.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Struct(def) => &def.name,
+            Self::Enum(def) => &def.name,
+            Self::Alias(def) => &def.name,
+            Self::Union(def) => &def.name,
+        }
+    }
+}
+
 /// A value of one of several types.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnionDef {
