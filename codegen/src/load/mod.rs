@@ -91,7 +91,7 @@ fn read_typed(file: &str, text: &str, raw: serde_yaml::Value, positions: &Positi
     let stripped = extensions::strip_foreign(&mut tree, file, positions);
     // Without foreign extensions, the text itself is read, so the parser gives positions.
     let first = if stripped.changed {
-        serde_path_to_error::deserialize::<_, Document>(tree.clone()).map_err(|e| {
+        serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| {
             let position = positions.find(&e.path().to_string());
             stop(e.path(), position, e.inner().to_string())
         })
@@ -128,7 +128,7 @@ fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Pos
         if !mend(&mut tree, &path, keyword) {
             return None;
         }
-        match serde_path_to_error::deserialize::<_, Document>(tree.clone()) {
+        match serde_path_to_error::deserialize::<_, Document>(&tree) {
             Ok(document) => return Some(document),
             Err(next) => {
                 path = next.path().iter().cloned().collect();
