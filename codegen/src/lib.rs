@@ -11,8 +11,10 @@ pub mod error;
 mod layout;
 pub mod load;
 pub mod names;
+mod parallel;
 pub mod resolve;
 mod suggest;
+pub mod synth;
 pub mod write;
 
 pub use error::{Error, Problem, SpecError, SpecErrors};

@@ -333,16 +333,20 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     }
     let modules = apis.iter().map(|api| api.module.clone()).collect();
     let mut tree = RenderedTree { warnings, modules, ..RenderedTree::default() };
+    let mut files: Vec<(String, String, emit::Emit<'_>)> = Vec::new();
     for api in &apis {
         tree.types += api.types.len();
         tree.operations += api.operations.len();
-        for (relative, tokens) in emit::api_files(api, crate_name) {
-            let content = format_file(&relative, tokens, &format!("from {}", api.spec_file))?;
-            tree.files.insert(relative, content);
-        }
+        let source = format!("from {}", api.spec_file);
+        files.extend(emit::api_files(api, crate_name).into_iter().map(|(relative, emit)| (relative, source.clone(), emit)));
     }
-    let lib = format_file("src/lib.rs", emit::lib_file(&apis), "from specs/*.yaml")?;
-    tree.files.insert("src/lib.rs".to_owned(), lib);
+    let lib: emit::Emit<'_> = Box::new(|| emit::lib_file(&apis));
+    files.push(("src/lib.rs".to_owned(), "from specs/*.yaml".to_owned(), lib));
+    // Each file is emitted and formatted on its own thread's turn; nothing is shared.
+    let formatted = crate::parallel::map(&files, |(relative, source, emit)| format_file(relative, emit(), source));
+    for ((relative, _, _), content) in files.iter().zip(formatted) {
+        tree.files.insert(relative.clone(), content?);
+    }
     Ok(tree)
 }
 

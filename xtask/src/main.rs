@@ -16,12 +16,16 @@ const EXIT_INTERNAL: u8 = 4;
 /// Exit code: the command line is wrong.
 const EXIT_USAGE: u8 = 64;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR] | cargo xtask fuzz [--cases N] [--first N]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
+       cargo xtask synth --operations N [--out FILE]
+       cargo xtask fuzz [--cases N] [--first N]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
   --root DIR       work on the specs/ and generated/ of DIR instead of the workspace
                    around the current folder
+  synth            write a synthetic spec of N operations (seven types each, the shape of
+                   the specs in specs/) to FILE, or to standard output
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
@@ -35,6 +39,10 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => with_workspace(|root| codegen(true, root)),
         ["codegen", "--root", root] => codegen(false, Path::new(root)),
         ["codegen", "--check", "--root", root] | ["codegen", "--root", root, "--check"] => codegen(true, Path::new(root)),
+        ["synth", "--operations", count] => synth(count, None),
+        ["synth", "--operations", count, "--out", file] | ["synth", "--out", file, "--operations", count] => {
+            synth(count, Some(Path::new(file)))
+        }
         ["fuzz", options @ ..] => fuzz(options),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -81,6 +89,29 @@ fn codegen(check: bool, root: &Path) -> ExitCode {
             Error::Internal { .. } => EXIT_INTERNAL,
         })
     })
+}
+
+/// Writes the synthetic spec of `count` operations to `out`, or to standard output.
+fn synth(count: &str, out: Option<&Path>) -> ExitCode {
+    let Ok(operations) = count.parse::<usize>() else {
+        eprintln!("error: --operations takes a whole number, not `{count}`\n\n{USAGE}");
+        return ExitCode::from(EXIT_USAGE);
+    };
+    let spec = codegen::synth::spec(operations);
+    let Some(out) = out else {
+        print!("{spec}");
+        return ExitCode::SUCCESS;
+    };
+    match std::fs::write(out, spec) {
+        Ok(()) => {
+            println!("synth: {operations} operations written to {}", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: cannot write {}: {error}", out.display());
+            ExitCode::from(EXIT_IO)
+        }
+    }
 }
 
 /// Cases in a `cargo xtask fuzz` run unless `--cases` says otherwise.

@@ -19,17 +19,23 @@ use crate::resolve::model::Api;
 /// The name the generated crate is imported by, for its usage examples.
 pub const CRATE_NAME: &str = "dbaas_clients";
 
-/// The files of one API, as paths relative to the crate root with their code; `crate_name`
-/// is the name the usage examples import the crate by.
-pub fn api_files(api: &Api, crate_name: &str) -> Vec<(String, TokenStream)> {
+/// Emits one file's code when called. The files of an API are independent of each other, so
+/// they can be emitted (and formatted) on several threads.
+pub type Emit<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+
+/// The files of one API, as paths relative to the crate root, each with what emits its code;
+/// `crate_name` is the name the usage examples import the crate by.
+pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, Emit<'a>)> {
     let tags = client::tag_files(api);
-    let mut files = vec![(format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name))];
-    for (relative, tokens) in types::types_files(api, &tags) {
-        files.push((format!("src/{}/{relative}", api.module), tokens));
+    let module: Emit<'a> = Box::new(move || client::module_file(api, crate_name));
+    let mut files = vec![(format!("src/{}/mod.rs", api.module), module)];
+    for (relative, emit) in types::types_files(api, &tags) {
+        files.push((format!("src/{}/{relative}", api.module), emit));
     }
-    for (module, ops) in &tags {
+    for (module, ops) in tags {
         let tag = ops.first().and_then(|op| op.tag.clone()).unwrap_or_default();
-        files.push((format!("src/{}/{module}.rs", api.module), client::tag_file(api, &tag, ops, crate_name)));
+        let emit: Emit<'a> = Box::new(move || client::tag_file(api, &tag, &ops, crate_name));
+        files.push((format!("src/{}/{module}.rs", api.module), emit));
     }
     files
 }

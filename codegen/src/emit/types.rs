@@ -1,9 +1,11 @@
 //! The `types` module of an API: one struct, enum or alias per named type.
 
+use std::sync::Arc;
+
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::{docs, type_files};
+use super::{Emit, docs, type_files};
 use crate::resolve::model::{
     ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Operation, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
     UnionDef,
@@ -134,44 +136,55 @@ fn holds_map(ty: &TypeRef) -> bool {
     }
 }
 
-/// The files of the `types` module of an API, as paths relative to the API's folder: one
-/// `types.rs`, or a `types/` folder split by tag (see [`super::type_files`]) for a large API.
-pub fn types_files(api: &Api, tags: &[(String, Vec<&Operation>)]) -> Vec<(String, TokenStream)> {
-    let names = StdNames::in_types(api);
-    let checks = super::validation::Checks::of(api, &names);
+/// The files of the `types` module of an API, as paths relative to the API's folder, each
+/// emitted when asked: one `types.rs`, or a `types/` folder split by tag (see
+/// [`super::type_files`]) for a large API.
+pub fn types_files<'a>(api: &'a Api, tags: &[(String, Vec<&'a Operation>)]) -> Vec<(String, Emit<'a>)> {
+    let shared = Arc::new((StdNames::in_types(api), super::validation::Checks::of(api)));
     let title = format!("The request and response types of {}, as its spec defines them.", api.title);
     let Some(files) = type_files::split(api, tags) else {
-        let defs: Vec<&TypeDef> = api.types.values().collect();
-        let module_docs = docs::inner_attrs(&[title]);
-        let body = file_body(api, &defs, &names, &checks);
-        return vec![("types.rs".to_owned(), quote! { #module_docs #body })];
-    };
-    let lines = [
-        title,
-        String::new(),
-        "They are written in one file per tag, beside the types several tags share; all are in".to_owned(),
-        "scope here.".to_owned(),
-    ];
-    let module_docs = docs::inner_attrs(&lines);
-    let modules: Vec<Ident> = files.iter().map(|file| ident(&file.module)).collect();
-    let index = quote! {
-        #module_docs
-        #( mod #modules; )*
-        #( pub use #modules::*; )*
-    };
-    let mut out = vec![("types/mod.rs".to_owned(), index)];
-    for file in &files {
-        let module_docs = docs::inner_attrs(&[match &file.tag {
-            Some(tag) => format!("The types only the operations tagged {} use.", docs::code(tag)),
-            None => "The types several tags use, or none.".to_owned(),
-        }]);
-        let imported = type_files::imports(&file.types);
-        let imports = (!imported.is_empty()).then(|| {
-            let imported = imported.iter().map(|name| ident(name));
-            quote! { use super::{#(#imported),*}; }
+        let emit: Emit<'a> = Box::new(move || {
+            let defs: Vec<&TypeDef> = api.types.values().collect();
+            let module_docs = docs::inner_attrs(std::slice::from_ref(&title));
+            let body = file_body(api, &defs, &shared.0, &shared.1);
+            quote! { #module_docs #body }
         });
-        let body = file_body(api, &file.types, &names, &checks);
-        out.push((format!("types/{}.rs", file.module), quote! { #module_docs #imports #body }));
+        return vec![("types.rs".to_owned(), emit)];
+    };
+    let modules: Vec<String> = files.iter().map(|file| file.module.clone()).collect();
+    let index: Emit<'a> = Box::new(move || {
+        let lines = [
+            title.clone(),
+            String::new(),
+            "They are written in one file per tag, beside the types several tags share; all are in".to_owned(),
+            "scope here.".to_owned(),
+        ];
+        let module_docs = docs::inner_attrs(&lines);
+        let modules: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
+        quote! {
+            #module_docs
+            #( mod #modules; )*
+            #( pub use #modules::*; )*
+        }
+    });
+    let mut out = vec![("types/mod.rs".to_owned(), index)];
+    for file in files {
+        let shared = Arc::clone(&shared);
+        let relative = format!("types/{}.rs", file.module);
+        let emit: Emit<'a> = Box::new(move || {
+            let module_docs = docs::inner_attrs(&[match &file.tag {
+                Some(tag) => format!("The types only the operations tagged {} use.", docs::code(tag)),
+                None => "The types several tags use, or none.".to_owned(),
+            }]);
+            let imported = type_files::imports(&file.types);
+            let imports = (!imported.is_empty()).then(|| {
+                let imported = imported.iter().map(|name| ident(name));
+                quote! { use super::{#(#imported),*}; }
+            });
+            let body = file_body(api, &file.types, &shared.0, &shared.1);
+            quote! { #module_docs #imports #body }
+        });
+        out.push((relative, emit));
     }
     out
 }
@@ -179,6 +192,7 @@ pub fn types_files(api: &Api, tags: &[(String, Vec<&Operation>)]) -> Vec<(String
 /// The imports and items of a file holding `defs`.
 fn file_body(api: &Api, defs: &[&TypeDef], names: &StdNames, checks: &super::validation::Checks<'_>) -> TokenStream {
     let scope = Scope::Types(names);
+    let result = names.path("Result");
     let items = defs.iter().map(|def| {
         let item = match def {
             TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
@@ -192,7 +206,7 @@ fn file_body(api: &Api, defs: &[&TypeDef], names: &StdNames, checks: &super::val
             TypeDef::Alias(def) => alias_item(def, scope),
             TypeDef::Union(def) => union_item(def, scope),
         };
-        let check = checks.impl_for(def);
+        let check = checks.impl_for(def, &result);
         quote! { #item #check }
     });
     let derives_serde = defs.iter().any(|def| match def {

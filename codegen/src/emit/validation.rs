@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::types::{StdNames, ident};
+use super::types::ident;
 use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef};
 
 /// The `Rules` value of `constraints`, when they constrain anything the runtime checks.
@@ -39,25 +39,23 @@ pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
 pub struct Checks<'a> {
     api: &'a Api,
     reachable: BTreeSet<String>,
-    /// `Result` as the `types` module names it.
-    result: TokenStream,
 }
 
 impl<'a> Checks<'a> {
-    /// Finds the types a request can hold; `names` are the standard names of the `types` module.
-    pub fn of(api: &'a Api, names: &StdNames) -> Self {
-        Self { api, reachable: request_types(api), result: names.path("Result") }
+    /// Finds the types a request can hold.
+    pub fn of(api: &'a Api) -> Self {
+        Self { api, reachable: request_types(api) }
     }
 
-    /// The `Validate` impl of `def`, when a request can hold it.
-    pub fn impl_for(&self, def: &TypeDef) -> Option<TokenStream> {
+    /// The `Validate` impl of `def`, when a request can hold it; `result` is `Result` as the
+    /// file names it.
+    pub fn impl_for(&self, def: &TypeDef, result: &TokenStream) -> Option<TokenStream> {
         match def {
             TypeDef::Struct(def) if def.mask.is_some() => None,
-            TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def, &self.result)),
+            TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def, result)),
             TypeDef::Union(def) if self.reachable.contains(&def.name) => {
                 let name = ident(&def.name);
                 let variants = def.variants.iter().map(|v| ident(&v.name));
-                let result = &self.result;
                 Some(quote! {
                     impl crate::runtime::Validate for #name {
                         fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {

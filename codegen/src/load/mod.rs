@@ -89,18 +89,18 @@ fn read_typed(file: &str, text: &str, raw: serde_yaml::Value, positions: &Positi
     };
     let mut tree = with_string_keys(raw);
     let stripped = extensions::strip_foreign(&mut tree, file, positions);
-    // Without foreign extensions, the text itself is read, so the parser gives positions.
-    let first = if stripped.changed {
-        serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| {
-            let position = positions.find(&e.path().to_string());
-            stop(e.path(), position, e.inner().to_string())
-        })
-    } else {
-        serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(text)).map_err(|e| {
+    // The tree is read, which is quicker than the text. When that fails and no foreign
+    // extension was dropped, the text is read again, so the parser gives the position.
+    let first = serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| {
+        if !stripped.changed
+            && let Err(e) = serde_path_to_error::deserialize::<_, Document>(serde_yaml::Deserializer::from_str(text))
+        {
             let position = e.inner().location().map(|l| (l.line(), l.column()));
-            stop(e.path(), position, strip_location(e.inner()))
-        })
-    };
+            return stop(e.path(), position, strip_location(e.inner()));
+        }
+        let position = positions.find(&e.path().to_string());
+        stop(e.path(), position, e.inner().to_string())
+    });
     let mut problems = stripped.problems;
     let document = match first {
         Ok(document) => Some(document),
@@ -178,24 +178,30 @@ fn unknown_keyword(error: &SpecError) -> Option<UnknownKeyword> {
 }
 
 /// The tree with every mapping key as a string, as OpenAPI reads them (`200:` is `"200"`).
-fn with_string_keys(value: serde_yaml::Value) -> serde_yaml::Value {
+/// Only mappings with other keys are rebuilt.
+fn with_string_keys(mut value: serde_yaml::Value) -> serde_yaml::Value {
+    string_keys(&mut value);
+    value
+}
+
+fn string_keys(value: &mut serde_yaml::Value) {
     use serde_yaml::Value;
     match value {
-        Value::Mapping(map) => Value::Mapping(
-            map.into_iter()
-                .map(|(key, value)| {
-                    let key = match key {
-                        Value::String(_) => key,
-                        Value::Number(number) => Value::String(number.to_string()),
-                        Value::Bool(flag) => Value::String(flag.to_string()),
-                        other => other,
-                    };
-                    (key, with_string_keys(value))
-                })
-                .collect(),
-        ),
-        Value::Sequence(items) => Value::Sequence(items.into_iter().map(with_string_keys).collect()),
-        other => other,
+        Value::Mapping(map) => {
+            if map.keys().any(|key| matches!(key, Value::Number(_) | Value::Bool(_))) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(key, value)| match key {
+                        Value::Number(number) => (Value::String(number.to_string()), value),
+                        Value::Bool(flag) => (Value::String(flag.to_string()), value),
+                        other => (other, value),
+                    })
+                    .collect();
+            }
+            map.values_mut().for_each(string_keys);
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(string_keys),
+        _ => {}
     }
 }
 

@@ -3,26 +3,47 @@
 //! problems found after loading can still point at a line.
 
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 /// The line and column (both 1-based) of every key and sequence item of a document.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Positions(HashMap<String, (usize, usize)>);
+///
+/// They are read from the text the first time a place is looked up: a spec without problems
+/// never pays for them.
+#[derive(Debug, Clone, Default)]
+pub struct Positions {
+    text: Arc<str>,
+    places: OnceLock<HashMap<String, (usize, usize)>>,
+}
+
+impl PartialEq for Positions {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Positions {}
 
 impl Positions {
-    /// Reads the positions of `text`; a text that does not parse has none.
+    /// The positions of `text`; a text that does not parse has none.
     pub fn of(text: &str) -> Self {
-        let mut recorder = Recorder::default();
-        // A text that does not parse was already reported by the loader, with its position.
-        let _ = Parser::new_from_str(text).load(&mut recorder, false);
-        Self(recorder.positions)
+        Self { text: text.into(), places: OnceLock::new() }
+    }
+
+    fn places(&self) -> &HashMap<String, (usize, usize)> {
+        self.places.get_or_init(|| {
+            let mut recorder = Recorder::default();
+            // A text that does not parse was already reported by the loader, with its position.
+            let _ = Parser::new_from_str(&self.text).load(&mut recorder, false);
+            recorder.positions
+        })
     }
 
     /// The deepest place that starts on `line`, if any.
     pub fn place_on_line(&self, line: usize) -> Option<String> {
-        self.0
+        self.places()
             .iter()
             .filter(|(_, (at, _))| *at == line)
             .max_by_key(|(place, (_, column))| (*column, place.len(), place.as_str()))
@@ -33,7 +54,7 @@ impl Positions {
     pub fn find(&self, place: &str) -> Option<(usize, usize)> {
         let mut current = place;
         loop {
-            if let Some(position) = self.0.get(current) {
+            if let Some(position) = self.places().get(current) {
                 return Some(*position);
             }
             let cut = current.rfind(['.', '['])?;
