@@ -1,4 +1,7 @@
-//! `cargo xtask`: the project's tasks. This file only reads arguments and calls the library.
+//! `cargo xtask`: the project's tasks. This file only reads arguments and calls the library
+//! (and `bench`, which measures it).
+
+mod bench;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -19,6 +22,7 @@ const EXIT_USAGE: u8 = 64;
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
        cargo xtask synth --operations N [--out FILE]
        cargo xtask fuzz [--cases N] [--first N]
+       cargo xtask bench (generator | build) [--quick]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
@@ -26,6 +30,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
                    around the current folder
   synth            write a synthetic spec of N operations (seven types each, the shape of
                    the specs in specs/) to FILE, or to standard output
+  bench generator  time and peak memory of `cargo xtask codegen` on synthetic specs of 10,
+                   100, 1000 and 5000 operations (--quick: 10, once)
+  bench build      clean and incremental build of a small app using one API, with each
+                   TLS provider (--quick: the incremental build only)
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
@@ -44,6 +52,23 @@ fn main() -> ExitCode {
             synth(count, Some(Path::new(file)))
         }
         ["fuzz", options @ ..] => fuzz(options),
+        ["bench", which @ ("generator" | "build"), rest @ ..] if rest.is_empty() || rest == ["--quick"] => {
+            let quick = !rest.is_empty();
+            with_workspace(|root| {
+                let result = match *which {
+                    "generator" => bench::generator(root, quick),
+                    _ => bench::build(root, quick),
+                };
+                result.map_or_else(
+                    |error| {
+                        eprintln!("error: {error}");
+                        ExitCode::from(EXIT_IO)
+                    },
+                    |()| ExitCode::SUCCESS,
+                )
+            })
+        }
+        ["probe", program, args @ ..] => bench::probe(program, args),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

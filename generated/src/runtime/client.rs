@@ -115,6 +115,7 @@ impl ClientCore {
         {
             return Err(ConfigError::InsecureTransport { url: url.clone() });
         }
+        super::tls::install_provider();
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(limits.connect_timeout)

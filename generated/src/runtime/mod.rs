@@ -21,6 +21,7 @@ mod settings;
 /// The serde glue of unions told apart by a property.
 #[doc(hidden)]
 pub mod tagged;
+mod tls;
 mod validate;
 
 /// Implements what every generated string enum shares.

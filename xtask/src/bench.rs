@@ -1,0 +1,225 @@
+//! `cargo xtask bench`: the generator and the build, measured as a maintainer and an app meet
+//! them, with figures printed. `--quick` runs each once at its smallest size, so CI keeps the
+//! benchmarks working without spending minutes on them.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// Operation counts the generator is measured at.
+const GENERATOR_SIZES: &[usize] = &[10, 100, 1_000, 5_000];
+
+/// Runs of each size; the fastest is reported, the others warm caches.
+const RUNS: usize = 3;
+
+/// What went wrong in a benchmark.
+#[derive(Debug)]
+pub struct BenchError(String);
+
+impl std::fmt::Display for BenchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn io_error(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> BenchError {
+    let what = format!("cannot {what} {}", path.display());
+    move |error| BenchError(format!("{what}: {error}"))
+}
+
+/// One finished command: its wall time, the CPU time and peak memory of it and every process
+/// it waited for, and its standard error.
+#[derive(Debug)]
+struct Measured {
+    wall: Duration,
+    cpu: Duration,
+    peak_kib: u64,
+    stderr: String,
+}
+
+/// Runs `program` with `args` in `dir` through `xtask probe`, a fresh process of this binary,
+/// so the peak memory it reports is this command's alone.
+fn measure(program: &str, args: &[&str], dir: &Path, env: &[(&str, &str)]) -> Result<Measured, BenchError> {
+    let this = std::env::current_exe().map_err(|e| BenchError(format!("cannot find this program: {e}")))?;
+    let output = Command::new(this)
+        .arg("probe")
+        .arg(program)
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| BenchError(format!("cannot start `{program}`: {e}")))?;
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(BenchError(format!("`{program} {}` failed in {}:\n{stderr}", args.join(" "), dir.display())));
+    }
+    let report = String::from_utf8_lossy(&output.stdout);
+    let figures: Vec<u64> = report.split_whitespace().filter_map(|word| word.parse().ok()).collect();
+    let [wall_us, cpu_us, peak_kib] = figures[..] else {
+        return Err(BenchError(format!("the probe reported `{report}`")));
+    };
+    Ok(Measured { wall: Duration::from_micros(wall_us), cpu: Duration::from_micros(cpu_us), peak_kib, stderr })
+}
+
+/// `cargo xtask probe PROGRAM ARGS...`: runs the program with standard output discarded and
+/// standard error passed on, then prints its wall time and CPU time in microseconds and the
+/// peak memory in KiB of it and its children; fails as it fails.
+pub fn probe(program: &str, args: &[&str]) -> ExitCode {
+    let started = Instant::now();
+    let status = Command::new(program).args(args).stdout(Stdio::null()).status();
+    let wall = started.elapsed();
+    match status {
+        Ok(status) if status.success() => {}
+        Ok(_) => return ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("error: cannot start `{program}`: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let Ok(usage) = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN) else {
+        eprintln!("error: getrusage failed");
+        return ExitCode::FAILURE;
+    };
+    let micros = |time: nix::sys::time::TimeVal| time.tv_sec() * 1_000_000 + time.tv_usec();
+    println!("{} {} {}", wall.as_micros(), micros(usage.user_time()) + micros(usage.system_time()), usage.max_rss());
+    ExitCode::SUCCESS
+}
+
+/// `cargo xtask bench generator`: `cargo xtask codegen` on a synthetic spec of each size, as a
+/// maintainer runs it (through cargo, the build warm), rerun on an up-to-date tree.
+pub fn generator(root: &Path, quick: bool) -> Result<(), BenchError> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let sizes: &[usize] = if quick { &GENERATOR_SIZES[..1] } else { GENERATOR_SIZES };
+    let runs = if quick { 1 } else { RUNS };
+    println!("generator: `cargo xtask codegen` on `cargo xtask synth --operations N`, best of {runs}, build warm");
+    println!("(`alone`: the generator's own process, without cargo in front of it)");
+    println!(
+        "{:>6} {:>6} {:>9} {:>9} {:>10} {:>12} {:>12} {:>14} {:>15}",
+        "N", "types", "wall ms", "cpu ms", "peak MiB", "wall us/op", "peak KiB/op", "alone wall ms", "alone peak MiB"
+    );
+    let this = std::env::current_exe().map_err(|e| BenchError(format!("cannot find this program: {e}")))?;
+    let this = this.to_string_lossy().into_owned();
+    for &operations in sizes {
+        let workspace = synthetic_workspace(root, operations)?;
+        let root_arg = workspace.to_string_lossy().into_owned();
+        let args = ["xtask", "codegen", "--root", root_arg.as_str()];
+        // A first run writes the tree; the measured ones find it up to date, as reruns do.
+        measure(&cargo, &args, root, &[])?;
+        let (Some(best), Some(alone)) =
+            (fastest(runs, || measure(&cargo, &args, root, &[]))?, fastest(runs, || measure(&this, &args[1..], root, &[]))?)
+        else {
+            continue;
+        };
+        let types = operations * codegen::synth::TYPES_PER_OPERATION + 1;
+        println!(
+            "{:>6} {:>6} {:>9.0} {:>9.0} {:>10.1} {:>12.0} {:>12.0} {:>14.0} {:>15.1}",
+            operations,
+            types,
+            best.wall.as_secs_f64() * 1e3,
+            best.cpu.as_secs_f64() * 1e3,
+            best.peak_kib as f64 / 1024.0,
+            best.wall.as_secs_f64() * 1e6 / operations as f64,
+            best.peak_kib as f64 / operations as f64,
+            alone.wall.as_secs_f64() * 1e3,
+            alone.peak_kib as f64 / 1024.0,
+        );
+    }
+    Ok(())
+}
+
+/// The fastest of `runs` runs of `run`.
+fn fastest(runs: usize, mut run: impl FnMut() -> Result<Measured, BenchError>) -> Result<Option<Measured>, BenchError> {
+    let mut best: Option<Measured> = None;
+    for _ in 0..runs {
+        let measured = run()?;
+        if best.as_ref().is_none_or(|best| measured.wall < best.wall) {
+            best = Some(measured);
+        }
+    }
+    Ok(best)
+}
+
+/// A folder under `target/bench/` with `specs/synthetic.yaml` of `operations` operations and
+/// the generated crate's manifest.
+fn synthetic_workspace(root: &Path, operations: usize) -> Result<PathBuf, BenchError> {
+    let workspace = root.join("target/bench").join(format!("synthetic-{operations}"));
+    for dir in [workspace.join("specs"), workspace.join("generated")] {
+        fs::create_dir_all(&dir).map_err(io_error("create", &dir))?;
+    }
+    let spec = workspace.join("specs/synthetic.yaml");
+    fs::write(&spec, codegen::synth::spec(operations)).map_err(io_error("write", &spec))?;
+    let manifest = workspace.join("generated/Cargo.toml");
+    fs::copy(root.join("generated/Cargo.toml"), &manifest).map_err(io_error("write", &manifest))?;
+    Ok(workspace)
+}
+
+/// The TLS providers an app can pick, by feature, with what they need.
+const TLS_FEATURES: &[(&str, &str)] = &[("tls-aws-lc-rs", "default"), ("tls-graviola", "pure Rust")];
+
+/// `cargo xtask bench build`: a small app that uses one API (DigitalOcean's), built clean in
+/// debug with each TLS provider, then rebuilt after a change to the app. With `--quick`, only
+/// the rebuild, in the workspace's own target folder.
+pub fn build(root: &Path, quick: bool) -> Result<(), BenchError> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    println!("build: an app using `dbaas-clients` with only the `digitalocean` API, debug profile");
+    println!("{:<16} {:<10} {:>9} {:>8} {:>16}", "TLS feature", "build", "wall s", "crates", "needs a C compiler");
+    for &(feature, _) in TLS_FEATURES {
+        let app = sample_app(root, feature)?;
+        let target = if quick { root.join("target") } else { root.join("target/bench/app-target").join(feature) };
+        let target_arg = target.to_string_lossy().into_owned();
+        let env = [("CARGO_TARGET_DIR", target_arg.as_str())];
+        let needs_c = if feature == "tls-graviola" { "no" } else { "yes" };
+        if !quick {
+            let _ = fs::remove_dir_all(&target);
+            // No C compiler on the path for the pure-Rust provider: the build proves it needs none.
+            let no_c: Vec<(&str, &str)> = env.iter().copied().chain([("CC", "/nonexistent/cc"), ("CXX", "/nonexistent/c++")]).collect();
+            let clean = measure(&cargo, &["build", "--offline"], &app, if needs_c == "no" { &no_c } else { &env })?;
+            print_build(feature, "clean", &clean, needs_c);
+        } else {
+            measure(&cargo, &["build", "--offline"], &app, &env)?;
+        }
+        let main = app.join("src/main.rs");
+        let source = fs::read_to_string(&main).map_err(io_error("read", &main))?;
+        fs::write(&main, format!("{source}\n// changed\n")).map_err(io_error("write", &main))?;
+        let incremental = measure(&cargo, &["build", "--offline"], &app, &env)?;
+        print_build(feature, "after edit", &incremental, needs_c);
+    }
+    Ok(())
+}
+
+fn print_build(feature: &str, kind: &str, run: &Measured, needs_c: &str) {
+    let crates = run.stderr.lines().filter(|line| line.trim_start().starts_with("Compiling ")).count();
+    println!("{feature:<16} {kind:<10} {:>9.1} {crates:>8} {needs_c:>16}", run.wall.as_secs_f64());
+}
+
+/// A one-file app under `target/bench/` that calls one DigitalOcean operation, depending on
+/// the generated crate with only that API and `tls_feature`.
+fn sample_app(root: &Path, tls_feature: &str) -> Result<PathBuf, BenchError> {
+    let app = root.join("target/bench/app").join(tls_feature);
+    let src = app.join("src");
+    fs::create_dir_all(&src).map_err(io_error("create", &src))?;
+    let generated = root.join("generated");
+    let manifest = format!(
+        "[package]\nname = \"bench-app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n\
+         [dependencies]\ndbaas-clients = {{ path = {:?}, default-features = false, features = [\"digitalocean\", {tls_feature:?}] }}\n\
+         tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
+        generated.to_string_lossy()
+    );
+    let main = "use dbaas_clients::digitalocean::{types, Client};\n\n\
+        #[tokio::main(flavor = \"current_thread\")]\n\
+        async fn main() -> Result<(), Box<dyn std::error::Error>> {\n    \
+            let client = Client::builder().token(\"token\").build()?;\n    \
+            let body = types::DatabasesUpdateUserRequest { settings: types::UserSettings::default() };\n    \
+            let answer = client.databases_update_user(\"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30\", \"app-01\", &body).await;\n    \
+            println!(\"{}\", answer.is_ok());\n    \
+            Ok(())\n\
+        }\n";
+    let write = |path: PathBuf, text: &str| fs::write(&path, text).map_err(io_error("write", &path));
+    write(app.join("Cargo.toml"), &manifest)?;
+    write(src.join("main.rs"), main)?;
+    let lock = root.join("Cargo.lock");
+    fs::copy(&lock, app.join("Cargo.lock")).map_err(io_error("copy", &lock))?;
+    Ok(app)
+}
