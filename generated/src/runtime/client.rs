@@ -281,8 +281,13 @@ impl ClientCore {
     /// read within the attempt's limit.
     async fn attempt(&self, request: &Request, url: &Url, slots: &Semaphore, deadline: Instant, credentials: &[&Applied]) -> Attempt {
         let deadline = tokio::time::Instant::from_std(deadline);
-        let Ok(Ok(_slot)) = tokio::time::timeout_at(deadline, slots.acquire()).await else {
-            return Attempt::Timeout(TimeoutLimit::Call);
+        // A free slot is taken at once; only a wait for one needs a timer.
+        let _slot = match slots.try_acquire() {
+            Ok(slot) => slot,
+            Err(_) => match tokio::time::timeout_at(deadline, slots.acquire()).await {
+                Ok(Ok(slot)) => slot,
+                _ => return Attempt::Timeout(TimeoutLimit::Call),
+            },
         };
         let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
         let (limit, which) = if self.settings.attempt_timeout < remaining {
@@ -317,13 +322,13 @@ impl ClientCore {
         }
         // An error that would show a URL holding an API key shows none.
         let hide_url = |error: reqwest::Error| if key_in_url { error.without_url() } else { error };
-        let response = match builder.send().await {
+        let mut response = match builder.send().await {
             Ok(response) => response,
             Err(error) if error.is_connect() => return Attempt::ConnectFailed(hide_url(error)),
             Err(error) => return Attempt::Transport(hide_url(error)),
         };
         let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        let headers = std::mem::take(response.headers_mut());
         let success = (200..300).contains(&status);
         let limit = if success { self.settings.max_body_bytes } else { self.settings.max_body_bytes.min(KEPT_BODY_BYTES as u64) };
         match read_body(response, limit, !success).await {
