@@ -51,6 +51,8 @@ fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
     fs::create_dir_all(workspace.join("generated")).expect("a crate folder");
     copy_if_changed(&root.join("generated/Cargo.toml"), &workspace.join("generated/Cargo.toml"));
     copy_dir(&root.join("generated/src/runtime"), &workspace.join("generated/src/runtime"));
+    // The manifest names the benchmarks; they are not built here, but must be there.
+    copy_dir(&root.join("generated/benches"), &workspace.join("generated/benches"));
     workspace
 }
 
