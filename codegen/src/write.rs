@@ -356,7 +356,10 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     let lib: emit::Emit<'_> = Box::new(|| emit::lib_file(&apis));
     files.push(("src/lib.rs".to_owned(), "from specs/*.yaml".to_owned(), lib));
     // Each file is emitted and formatted on its own thread's turn; nothing is shared.
-    let formatted = crate::parallel::map(&files, |(relative, source, emit)| format_file(relative, emit(), source));
+    let formatted = crate::parallel::map(&files, |(relative, source, emit)| {
+        emit::docs::begin_file();
+        format_file(relative, emit(), source)
+    });
     for ((relative, _, _), content) in files.iter().zip(formatted) {
         tree.files.insert(relative.clone(), content?);
     }
@@ -381,10 +384,11 @@ fn module_name(spec: &SpecSource, modules: &mut HashMap<String, String>, errors:
     Some(module)
 }
 
-/// Parses, pretty-prints and heads one generated file.
+/// Parses, pretty-prints and heads one generated file, emitted on this thread just before
+/// (its doc blocks are written in after printing).
 fn format_file(relative: &str, tokens: TokenStream, source: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: relative.to_owned(), message: e.to_string() })?;
-    let code = crate::layout::with_blank_lines(&prettyplease::unparse(&file));
+    let code = emit::docs::write_in(&crate::layout::with_blank_lines(&prettyplease::unparse(&file)));
     Ok(format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{code}"))
 }
 
