@@ -21,6 +21,7 @@ use super::{ApiClient, ConfigError, Credential, Secret};
 /// | [`timeout`](Self::timeout) (the whole call) | 60 s |
 /// | [`max_body_bytes`](Self::max_body_bytes) | 64 MiB |
 /// | [`max_connections_per_host`](Self::max_connections_per_host) | 64 |
+/// | [`root_certificate`](Self::root_certificate) | none: the system's trusted roots only |
 pub struct ClientBuilder<C> {
     token: Option<Secret>,
     credentials: Vec<(String, Credential)>,
@@ -28,6 +29,7 @@ pub struct ClientBuilder<C> {
     server_variables: Vec<(String, String)>,
     connect_timeout: Duration,
     max_connections_per_host: usize,
+    root_certificates: Vec<Vec<u8>>,
     settings: CallSettings,
     client: PhantomData<fn() -> C>,
 }
@@ -41,6 +43,7 @@ impl<C> Clone for ClientBuilder<C> {
             server_variables: self.server_variables.clone(),
             connect_timeout: self.connect_timeout,
             max_connections_per_host: self.max_connections_per_host,
+            root_certificates: self.root_certificates.clone(),
             settings: self.settings,
             client: PhantomData,
         }
@@ -55,6 +58,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("base_url", &self.base_url.as_deref().map(super::client::without_credentials))
             .field("connect_timeout", &self.connect_timeout)
             .field("max_connections_per_host", &self.max_connections_per_host)
+            .field("root_certificates", &self.root_certificates.len())
             .field("settings", &self.settings)
             .finish()
     }
@@ -76,6 +80,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             server_variables: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_connections_per_host: DEFAULT_MAX_CONNECTIONS_PER_HOST,
+            root_certificates: Vec::new(),
             settings: CallSettings::default(),
             client: PhantomData,
         }
@@ -152,19 +157,27 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// Trusts the certificates of `pem` (one or more PEM blocks) as roots besides the
+    /// system's: for a server behind a private certificate authority.
+    pub fn root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
     ///
     /// [`ConfigError`] when a token is needed and missing or is not visible ASCII, when the
     /// base URL is not an absolute `http(s)` URL or carries credentials or control
-    /// characters, or when the token would travel over plain `http://` to a host other than
-    /// this machine.
+    /// characters, when the token would travel over plain `http://` to a host other than
+    /// this machine, or when a root certificate is not a PEM certificate.
     pub fn build(self) -> Result<C, ConfigError> {
         let limits = Limits {
             server_variables: self.server_variables,
             connect_timeout: self.connect_timeout,
             max_connections_per_host: self.max_connections_per_host,
+            root_certificates: self.root_certificates,
             settings: self.settings,
         };
         let credentials = Credentials::new(C::API, self.token, self.credentials)?;

@@ -25,6 +25,7 @@ pub(crate) struct Limits {
     pub server_variables: Vec<(String, String)>,
     pub connect_timeout: Duration,
     pub max_connections_per_host: usize,
+    pub root_certificates: Vec<Vec<u8>>,
     pub settings: CallSettings,
 }
 
@@ -116,13 +117,22 @@ impl ClientCore {
             return Err(ConfigError::InsecureTransport { url: url.clone() });
         }
         super::tls::install_provider();
-        let http = reqwest::Client::builder()
+        let mut http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .connect_timeout(limits.connect_timeout)
             .pool_max_idle_per_host(limits.max_connections_per_host)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(ConfigError::Http)?;
+            .redirect(reqwest::redirect::Policy::none());
+        for (index, pem) in limits.root_certificates.iter().enumerate() {
+            let invalid = |reason: String| ConfigError::InvalidCertificate { index: index + 1, reason };
+            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| invalid(error.to_string()))?;
+            if certificates.is_empty() {
+                return Err(invalid("it holds no `-----BEGIN CERTIFICATE-----` block".to_owned()));
+            }
+            for certificate in certificates {
+                http = http.add_root_certificate(certificate);
+            }
+        }
+        let http = http.build().map_err(ConfigError::Http)?;
         let slots = connection_slots(&servers, limits.max_connections_per_host);
         let shared = Shared { api, http, credentials, base_url, connect_timeout: limits.connect_timeout, slots };
         Ok(Self { shared: Arc::new(shared), settings: limits.settings })
@@ -602,6 +612,7 @@ mod tests {
             server_variables: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             max_connections_per_host: 1,
+            root_certificates: Vec::new(),
             settings: CallSettings::default(),
         };
         let core = ClientCore::new(&API, Credentials::default(), base_url, limits).expect("a valid configuration");

@@ -304,6 +304,14 @@ pub enum ConfigError {
         /// The name given.
         name: String,
     },
+    /// A root certificate given to the builder is not a PEM certificate.
+    #[error("root certificate {index} is not a PEM certificate: {reason}")]
+    InvalidCertificate {
+        /// Which one, counting from 1 in the order they were given.
+        index: usize,
+        /// Why it could not be read.
+        reason: String,
+    },
     /// The HTTP client could not be set up.
     #[error("the HTTP client could not be set up: {0}")]
     Http(#[source] reqwest::Error),
