@@ -101,9 +101,22 @@ impl Caller {
     }
 }
 
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+fn min(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::INFINITY, f64::min)
+}
+
+fn max(values: &[f64]) -> f64 {
+    values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+}
+
 fn main() {
     let quick = std::env::args().any(|arg| arg == "--quick" || arg == "--test") || !std::env::args().any(|arg| arg == "--bench");
-    let (calls, rounds) = if quick { (64, 1) } else { (4_000, 5) };
+    let (calls, rounds) = if quick { (64, 1) } else { (1_000, 15) };
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     let local = tokio::task::LocalSet::new();
     local.block_on(&runtime, async {
@@ -116,22 +129,49 @@ fn main() {
         let generated = Caller::Generated(Client::builder().token(TOKEN).base_url(server.uri()).build().expect("a client"));
         let http = reqwest::Client::builder().user_agent("bench").build().expect("a reqwest client");
         let handwritten = Caller::Handwritten { http, url: format!("{}/v2/databases/{CLUSTER}/users/{USER}", server.uri()) };
-        println!("client: CPU per call on loopback, best of {rounds} rounds of {calls} calls");
-        println!("{:<12} {:>16} {:>16} {:>8}", "in flight", "generated us", "hand-written us", "ratio");
+        // `--only generated|handwritten`: that one alone, sequentially, for an instruction
+        // profiler (`valgrind --tool=callgrind`) to tell where the difference goes.
+        let args: Vec<String> = std::env::args().collect();
+        if args.iter().any(|arg| arg == "--sizes") {
+            if let Caller::Generated(client) = &generated {
+                let body = request_body();
+                let future = client.databases_update_user(CLUSTER, USER, &body);
+                println!("generated future: {} bytes", std::mem::size_of_val(&future));
+            }
+            if let Caller::Handwritten { http, url } = &handwritten {
+                let future = http.put(url).json(&handwritten_body()).send();
+                println!("reqwest send future: {} bytes", std::mem::size_of_val(&future));
+            }
+            return;
+        }
+        if let Some(position) = args.iter().position(|arg| arg == "--only") {
+            let caller = if args.get(position + 1).map(String::as_str) == Some("handwritten") { &handwritten } else { &generated };
+            let calls = args.get(position + 2).and_then(|n| n.parse().ok()).unwrap_or(200);
+            caller.measure(calls, 1).await;
+            return;
+        }
+        println!("client: CPU per call on loopback, {rounds} paired rounds of {calls} calls each (the two in turn, the first");
+        println!("alternating); medians, and the spread of the per-round ratio");
+        println!("{:<12} {:>16} {:>16} {:>8} {:>16}", "in flight", "generated us", "hand-written us", "ratio", "ratio min..max");
         for in_flight in [1, IN_FLIGHT] {
             // Warm both: connections open, allocations settled.
             generated.measure(in_flight * 4, in_flight).await;
             handwritten.measure(in_flight * 4, in_flight).await;
-            let (mut best_generated, mut best_handwritten) = (Duration::MAX, Duration::MAX);
-            for _ in 0..rounds {
-                best_generated = best_generated.min(generated.measure(calls, in_flight).await);
-                best_handwritten = best_handwritten.min(handwritten.measure(calls, in_flight).await);
+            let (mut generated_us, mut handwritten_us, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..rounds {
+                let (first, second) = if round % 2 == 0 { (&generated, &handwritten) } else { (&handwritten, &generated) };
+                let (a, b) = (first.measure(calls, in_flight).await, second.measure(calls, in_flight).await);
+                let (ours, theirs) = if round % 2 == 0 { (a, b) } else { (b, a) };
+                generated_us.push(ours.as_secs_f64() * 1e6);
+                handwritten_us.push(theirs.as_secs_f64() * 1e6);
+                ratios.push(ours.as_secs_f64() / theirs.as_secs_f64());
             }
-            let ratio = best_generated.as_secs_f64() / best_handwritten.as_secs_f64();
+            let spread = format!("{:.3}..{:.3}", min(&ratios), max(&ratios));
             println!(
-                "{in_flight:<12} {:>16.1} {:>16.1} {ratio:>8.3}",
-                best_generated.as_secs_f64() * 1e6,
-                best_handwritten.as_secs_f64() * 1e6
+                "{in_flight:<12} {:>16.1} {:>16.1} {:>8.3} {spread:>16}",
+                median(&mut generated_us),
+                median(&mut handwritten_us),
+                median(&mut ratios.clone())
             );
         }
     });

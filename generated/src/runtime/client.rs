@@ -45,9 +45,8 @@ struct Shared {
     credentials: Credentials,
     base_url: Option<String>,
     connect_timeout: Duration,
-    /// Each server as the API names it, its URL with the variables filled in, and its
-    /// connection slots (shared by the servers on one host).
-    slots: Vec<(String, String, Arc<Semaphore>)>,
+    /// Each server of the client.
+    servers: Vec<Server>,
 }
 
 impl fmt::Debug for ClientCore {
@@ -133,8 +132,8 @@ impl ClientCore {
             }
         }
         let http = http.build().map_err(ConfigError::Http)?;
-        let slots = connection_slots(&servers, limits.max_connections_per_host);
-        let shared = Shared { api, http, credentials, base_url, connect_timeout: limits.connect_timeout, slots };
+        let servers = with_connection_slots(&servers, limits.max_connections_per_host);
+        let shared = Shared { api, http, credentials, base_url, connect_timeout: limits.connect_timeout, servers };
         Ok(Self { shared: Arc::new(shared), settings: limits.settings })
     }
 
@@ -357,17 +356,14 @@ impl ClientCore {
             (None, Some(server), _) | (None, None, Some(server)) => server,
             (None, None, None) => return Err(ConfigError::MissingBaseUrl),
         };
-        let Some((_, resolved, slots)) = self.shared.slots.iter().find(|(known, _, _)| known == server) else {
+        let Some(found) = self.shared.servers.iter().find(|known| known.template == server) else {
             return Err(ConfigError::InvalidBaseUrl { url: without_credentials(server), reason: "not a server of this API".to_owned() });
         };
-        let mut url = Url::parse(&format!("{resolved}{}", request.path)).map_err(|e| ConfigError::InvalidBaseUrl {
-            url: without_credentials(resolved),
-            reason: format!("{e} (set the server's variables with `.server_variable(...)`, or a base URL)"),
-        })?;
+        let mut url = found.join(&request.path)?;
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
-        Ok((url, Arc::clone(slots)))
+        Ok((url, Arc::clone(&found.slots)))
     }
 
     /// What redacts the secrets of `request` and of this client.
@@ -410,8 +406,8 @@ impl ClientCore {
     /// A successful answer whose headers cannot echo the token.
     fn without_token_in_headers(&self, answer: Answer) -> Answer {
         let secrets = self.shared.credentials.secrets();
-        let echoed = |text: &str| secrets.iter().any(|secret| text.contains(secret.expose()));
-        if !answer.headers.values().any(|value| value.to_str().is_ok_and(echoed)) {
+        let echoed = |value: &HeaderValue| secrets.iter().any(|secret| holds(value.as_bytes(), secret.expose().as_bytes()));
+        if !answer.headers.values().any(echoed) {
             return answer;
         }
         let mut redactor = Redactor::new(&[]);
@@ -490,8 +486,67 @@ fn with_variables(template: &str, defaults: &[(&str, &str)], set: &[(String, Str
     url.trim_end_matches('/').to_owned()
 }
 
-/// The connection slots of each server: servers on one host share them.
-fn connection_slots(servers: &[(String, String)], per_host: usize) -> Vec<(String, String, Arc<Semaphore>)> {
+/// Whether `text` holds `part`. Header values are short: each place that starts like `part`
+/// is compared, with no searcher to set up.
+fn holds(text: &[u8], part: &[u8]) -> bool {
+    let Some((&first, _)) = part.split_first() else { return true };
+    let Some(last_start) = text.len().checked_sub(part.len()) else { return false };
+    memchr::memchr_iter(first, &text[..=last_start]).any(|at| text[at..].starts_with(part))
+}
+
+/// One server of a client.
+struct Server {
+    /// The server as the API (or the base URL) names it.
+    template: String,
+    /// Its URL, with the variables filled in.
+    url: String,
+    /// Its URL read once, with the path that comes before a request's, when reading the two
+    /// joined again would give that URL back; `None` sends every request the slow way.
+    base: Option<(Url, String)>,
+    /// Its connection slots, shared by the servers on one host.
+    slots: Arc<Semaphore>,
+}
+
+impl Server {
+    fn new(template: &str, url: &str, slots: Arc<Semaphore>) -> Self {
+        Self { template: template.to_owned(), url: url.to_owned(), base: base_of(url), slots }
+    }
+
+    /// The URL of `path` on this server: what reading `{url}{path}` gives. The server's URL was
+    /// read once; only the path is read for each request.
+    fn join(&self, path: &str) -> Result<Url, ConfigError> {
+        if let Some((base, prefix)) = &self.base
+            && (path.is_empty() || path.starts_with('/'))
+            && !path.contains(['?', '#'])
+        {
+            let mut url = base.clone();
+            let mut joined = String::with_capacity(prefix.len() + path.len());
+            joined.push_str(prefix);
+            joined.push_str(path);
+            url.set_path(&joined);
+            return Ok(url);
+        }
+        Url::parse(&format!("{}{path}", self.url)).map_err(|e| ConfigError::InvalidBaseUrl {
+            url: without_credentials(&self.url),
+            reason: format!("{e} (set the server's variables with `.server_variable(...)`, or a base URL)"),
+        })
+    }
+}
+
+/// `url` read, with the path text a request's path follows in `{url}{path}`, when `url` reads
+/// back as it is written (its host already in lower case, say) and has no query.
+fn base_of(url: &str) -> Option<(Url, String)> {
+    let parsed = Url::parse(url).ok()?;
+    let reads_back = parsed.as_str() == url || parsed.as_str().strip_suffix('/') == Some(url);
+    if !reads_back || parsed.query().is_some() || parsed.fragment().is_some() || parsed.cannot_be_a_base() {
+        return None;
+    }
+    let prefix = if url.ends_with('/') || parsed.path() != "/" { parsed.path().to_owned() } else { String::new() };
+    Some((parsed, prefix))
+}
+
+/// Each server with its connection slots: servers on one host share them.
+fn with_connection_slots(servers: &[(String, String)], per_host: usize) -> Vec<Server> {
     let mut hosts: Vec<(String, Arc<Semaphore>)> = Vec::new();
     let mut slots = Vec::new();
     for (template, server) in servers {
@@ -507,7 +562,7 @@ fn connection_slots(servers: &[(String, String)], per_host: usize) -> Vec<(Strin
                 slots
             }
         };
-        slots.push((template.clone(), server.clone(), shared));
+        slots.push(Server::new(template, server, shared));
     }
     slots
 }
@@ -620,6 +675,31 @@ mod tests {
     }
 
     #[test]
+    fn a_path_joined_to_a_server_read_once_is_the_url_read_whole() {
+        let servers = [
+            "https://api.example.com",
+            "https://api.example.com/",
+            "https://api.example.com/v1",
+            "https://api.example.com/v1/",
+            "http://127.0.0.1:9/prefix",
+            "https://API.Example.com/v1",
+            "https://api.example.com:443/v1",
+            "https://api.example.com/a%20b",
+            "https://{region}.example.com",
+        ];
+        let paths =
+            ["", "/", "/v2/users/app-01", "//twice", "/a/../b", "/x%2Fy/%E2%82%AC", "/with space", "/back\\slash", "users", "/q?x=1"];
+        for server in servers {
+            let joined = Server::new(server, server, Arc::new(Semaphore::new(1)));
+            for path in paths {
+                let whole = Url::parse(&format!("{server}{path}")).map(|url| url.to_string()).ok();
+                let fast = joined.join(path).map(|url| url.to_string()).ok();
+                assert_eq!(fast, whole, "{server} + {path}");
+            }
+        }
+    }
+
+    #[test]
     fn operations_go_to_their_own_server_unless_a_base_url_is_set() {
         let own_server = || Request::new(operation(Some("https://operations.example.com"))).path("/operations/").path_param("id", "op 1");
         assert_eq!(url_of(None, own_server()), "https://operations.example.com/operations/op%201");
@@ -648,11 +728,20 @@ mod tests {
     }
 
     #[test]
+    fn a_secret_is_found_anywhere_in_a_header_value() {
+        assert!(holds(b"Bearer dop_v1_abc", b"dop_v1_abc"));
+        assert!(holds(b"ddop_v1_abc;", b"dop_v1_abc"));
+        assert!(!holds(b"dop_v1_ab", b"dop_v1_abc"));
+        assert!(!holds(b"application/json", b"dop_v1_abc"));
+        assert!(holds(b"", b""));
+    }
+
+    #[test]
     fn servers_on_one_host_share_their_slots() {
         let servers = ["https://a.example/v1", "https://a.example:443/v2", "https://b.example"].map(|s| (s.to_owned(), s.to_owned()));
-        let slots = connection_slots(&servers, 2);
-        assert!(Arc::ptr_eq(&slots[0].2, &slots[1].2));
-        assert!(!Arc::ptr_eq(&slots[0].2, &slots[2].2));
+        let servers = with_connection_slots(&servers, 2);
+        assert!(Arc::ptr_eq(&servers[0].slots, &servers[1].slots));
+        assert!(!Arc::ptr_eq(&servers[0].slots, &servers[2].slots));
     }
 
     #[test]

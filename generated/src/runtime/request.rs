@@ -17,6 +17,19 @@ use super::{ArgumentError, ArgumentProblem, Operation, ParamValue, Secret};
 /// always exactly one path segment.
 const SEGMENT_KEEPS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
+/// The bytes [`SEGMENT_KEEPS`] keeps (letters, digits, `-`, `.`, `_`, `~`), as a table: a
+/// quick way to find that a value needs no escape at all.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        let b = byte as u8;
+        table[byte] = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~');
+        byte += 1;
+    }
+    table
+};
+
 /// A request being built: the operation it belongs to, its path, query, headers and body.
 #[doc(hidden)]
 pub struct Request {
@@ -70,6 +83,8 @@ impl Request {
         match text.as_ref() {
             "" => self.refuse("path", name, ArgumentProblem::EmptyPathSegment),
             "." | ".." => self.refuse("path", name, ArgumentProblem::DotPathSegment),
+            // Most values (ids, names) need no escape: copied as they are.
+            text if text.bytes().all(|b| UNRESERVED[usize::from(b)]) => self.path.push_str(text),
             _ => self.path.extend(utf8_percent_encode(&text, SEGMENT_KEEPS)),
         }
         self
