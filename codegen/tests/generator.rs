@@ -199,9 +199,9 @@ fn the_manifest_keeps_one_feature_per_module_beside_its_own_text() {
     let summary = Generator::for_workspace(root.path()).run().expect("good specs generate");
     assert_eq!((summary.written, summary.unchanged), (6, 0), "five generated files and the manifest");
     let text = fs::read_to_string(&manifest).expect("manifest");
-    assert!(text.contains("default = [\"alpha\", \"beta\", \"tls-aws-lc-rs\"]\nalpha = []\nbeta = []\n"), "{text}");
+    assert!(text.contains("default = [\"alpha\", \"beta\", \"tls-aws-lc-rs\", \"http2\"]\nalpha = []\nbeta = []\n"), "{text}");
     assert!(
-        text.contains("tls-graviola = [\"dep:rustls-graviola\"]\n\n[lints]\nworkspace = true\n"),
+        text.contains("http2 = [\"reqwest/http2\"]\n\n[lints]\nworkspace = true\n"),
         "the runtime's features, then the rest: {text}"
     );
     assert!(text.starts_with("[package]\nname = \"x\"\n"), "{text}");

@@ -155,28 +155,46 @@ fn synthetic_workspace(root: &Path, operations: usize) -> Result<PathBuf, BenchE
     Ok(workspace)
 }
 
-/// The TLS providers an app can pick, by feature, with what they need.
-const TLS_FEATURES: &[(&str, &str)] = &[("tls-aws-lc-rs", "default"), ("tls-graviola", "pure Rust")];
+/// The builds compared: the crate as it comes (every API, AWS-LC, HTTP/2), and an app that
+/// takes only what it uses (one API, the pure-Rust TLS provider, HTTP/1.1).
+const BUILDS: &[Build] = &[
+    Build { name: "defaults", features: None, needs_c: true },
+    Build { name: "one API, graviola", features: Some(&["digitalocean", "tls-graviola"]), needs_c: false },
+];
 
-/// `cargo xtask bench build`: a small app that uses one API (DigitalOcean's), built clean in
-/// debug with each TLS provider, then rebuilt after a change to the app. With `--quick`, only
-/// the rebuild, in the workspace's own target folder.
+/// One way an app can depend on the crate.
+struct Build {
+    /// What the table calls it, and the folder it is built in.
+    name: &'static str,
+    /// The features it picks, with the defaults off; `None` takes the defaults.
+    features: Option<&'static [&'static str]>,
+    /// Whether it needs a C compiler: a build that does not runs with none.
+    needs_c: bool,
+}
+
+/// `cargo xtask bench build`: a small app that calls one DigitalOcean operation, built clean
+/// in debug with each way of depending on the crate, then rebuilt after a change to the app.
+/// With `--quick`, only the rebuild, in the workspace's own target folder.
 pub fn build(root: &Path, quick: bool) -> Result<(), BenchError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    println!("build: an app using `dbaas-clients` with only the `digitalocean` API, debug profile");
-    println!("{:<16} {:<10} {:>9} {:>8} {:>16}", "TLS feature", "build", "wall s", "crates", "needs a C compiler");
-    for &(feature, _) in TLS_FEATURES {
-        let app = sample_app(root, feature)?;
-        let target = if quick { root.join("target") } else { root.join("target/bench/app-target").join(feature) };
+    println!("build: an app calling one DigitalOcean operation, debug profile");
+    println!("{:<18} {:<10} {:>9} {:>8} {:>18} {:>10}", "dependency", "build", "wall s", "crates", "needs a C compiler", "vs first");
+    let mut first_clean: Option<f64> = None;
+    for build in BUILDS {
+        let app = sample_app(root, build)?;
+        let folder = build.name.replace([' ', ','], "-");
+        let target = if quick { root.join("target") } else { root.join("target/bench/app-target").join(folder) };
         let target_arg = target.to_string_lossy().into_owned();
         let env = [("CARGO_TARGET_DIR", target_arg.as_str())];
-        let needs_c = if feature == "tls-graviola" { "no" } else { "yes" };
         if !quick {
             let _ = fs::remove_dir_all(&target);
-            // No C compiler on the path for the pure-Rust provider: the build proves it needs none.
+            // A build that needs no C compiler gets none, which proves it.
             let no_c: Vec<(&str, &str)> = env.iter().copied().chain([("CC", "/nonexistent/cc"), ("CXX", "/nonexistent/c++")]).collect();
-            let clean = measure(&cargo, &["build", "--offline"], &app, if needs_c == "no" { &no_c } else { &env })?;
-            print_build(feature, "clean", &clean, needs_c);
+            let clean = measure(&cargo, &["build", "--offline"], &app, if build.needs_c { &env } else { &no_c })?;
+            let seconds = clean.wall.as_secs_f64();
+            let share = first_clean.map_or_else(|| "100%".to_owned(), |first| format!("{:.0}%", 100.0 * seconds / first));
+            first_clean.get_or_insert(seconds);
+            print_build(build, "clean", &clean, &share);
         } else {
             measure(&cargo, &["build", "--offline"], &app, &env)?;
         }
@@ -184,28 +202,30 @@ pub fn build(root: &Path, quick: bool) -> Result<(), BenchError> {
         let source = fs::read_to_string(&main).map_err(io_error("read", &main))?;
         fs::write(&main, format!("{source}\n// changed\n")).map_err(io_error("write", &main))?;
         let incremental = measure(&cargo, &["build", "--offline"], &app, &env)?;
-        print_build(feature, "after edit", &incremental, needs_c);
+        print_build(build, "after edit", &incremental, "");
     }
     Ok(())
 }
 
-fn print_build(feature: &str, kind: &str, run: &Measured, needs_c: &str) {
+fn print_build(build: &Build, kind: &str, run: &Measured, share: &str) {
     let crates = run.stderr.lines().filter(|line| line.trim_start().starts_with("Compiling ")).count();
-    println!("{feature:<16} {kind:<10} {:>9.1} {crates:>8} {needs_c:>16}", run.wall.as_secs_f64());
+    let needs_c = if build.needs_c { "yes" } else { "no" };
+    println!("{:<18} {kind:<10} {:>9.1} {crates:>8} {needs_c:>18} {share:>10}", build.name, run.wall.as_secs_f64());
 }
 
 /// A one-file app under `target/bench/` that calls one DigitalOcean operation, depending on
-/// the generated crate with only that API and `tls_feature`.
-fn sample_app(root: &Path, tls_feature: &str) -> Result<PathBuf, BenchError> {
-    let app = root.join("target/bench/app").join(tls_feature);
+/// the generated crate as `build` says.
+fn sample_app(root: &Path, build: &Build) -> Result<PathBuf, BenchError> {
+    let app = root.join("target/bench/app").join(build.name.replace([' ', ','], "-"));
     let src = app.join("src");
     fs::create_dir_all(&src).map_err(io_error("create", &src))?;
     let generated = root.join("generated");
     let manifest = format!(
         "[package]\nname = \"bench-app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n\
-         [dependencies]\ndbaas-clients = {{ path = {:?}, default-features = false, features = [\"digitalocean\", {tls_feature:?}] }}\n\
+         [dependencies]\ndbaas-clients = {{ path = {:?}{} }}\n\
          tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}\n",
-        generated.to_string_lossy()
+        generated.to_string_lossy(),
+        build.features.map_or_else(String::new, |features| format!(", default-features = false, features = {features:?}"))
     );
     let main = "use dbaas_clients::digitalocean::{types, Client};\n\n\
         #[tokio::main(flavor = \"current_thread\")]\n\
