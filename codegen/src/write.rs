@@ -292,8 +292,12 @@ const DEFAULT_RUNTIME_FEATURES: &[&str] = &["tls-aws-lc-rs", "http2"];
 /// `manifest` with its `[features]` section made to list one feature per module, every one on
 /// by default, and the runtime's own features; the rest of the manifest is left as it is.
 pub fn with_features(manifest: &str, modules: &[String]) -> String {
-    let quoted: Vec<String> =
-        modules.iter().map(String::as_str).chain(DEFAULT_RUNTIME_FEATURES.iter().copied()).map(|feature| format!("\"{feature}\"")).collect();
+    let quoted: Vec<String> = modules
+        .iter()
+        .map(String::as_str)
+        .chain(DEFAULT_RUNTIME_FEATURES.iter().copied())
+        .map(|feature| format!("\"{feature}\""))
+        .collect();
     let mut section = format!("[features]\n{FEATURES_MARK}\ndefault = [{}]\n", quoted.join(", "));
     for module in modules {
         section.push_str(&format!("{module} = []\n"));

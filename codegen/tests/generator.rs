@@ -200,10 +200,7 @@ fn the_manifest_keeps_one_feature_per_module_beside_its_own_text() {
     assert_eq!((summary.written, summary.unchanged), (6, 0), "five generated files and the manifest");
     let text = fs::read_to_string(&manifest).expect("manifest");
     assert!(text.contains("default = [\"alpha\", \"beta\", \"tls-aws-lc-rs\", \"http2\"]\nalpha = []\nbeta = []\n"), "{text}");
-    assert!(
-        text.contains("http2 = [\"reqwest/http2\"]\n\n[lints]\nworkspace = true\n"),
-        "the runtime's features, then the rest: {text}"
-    );
+    assert!(text.contains("http2 = [\"reqwest/http2\"]\n\n[lints]\nworkspace = true\n"), "the runtime's features, then the rest: {text}");
     assert!(text.starts_with("[package]\nname = \"x\"\n"), "{text}");
     let again = Generator::for_workspace(root.path()).run().expect("a second run");
     assert_eq!((again.written, again.unchanged), (0, 5));

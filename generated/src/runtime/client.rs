@@ -211,6 +211,10 @@ impl ClientCore {
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            // Nothing listens: no span to enter, no latency to take.
+            return self.attempts(request, &span).await;
+        }
         let started = Instant::now();
         let result = self.attempts(request, &span).instrument(span.clone()).await;
         span.record("latency_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
