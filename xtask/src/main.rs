@@ -32,8 +32,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
                    the specs in specs/) to FILE, or to standard output
   bench generator  time and peak memory of `cargo xtask codegen` on synthetic specs of 10,
                    100, 1000 and 5000 operations (--quick: 10, once)
-  bench build      clean and incremental build of a small app using one API, with each
-                   TLS provider (--quick: the incremental build only)
+  bench build      clean and incremental build of a small app, depending on the crate
+                   as it comes and with only one API and the pure-Rust TLS provider
+                   (--quick: the incremental builds only)
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
