@@ -35,6 +35,8 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
   bench build      clean and incremental build of a small app, depending on the crate
                    as it comes and with only one API and the pure-Rust TLS provider
                    (--quick: the incremental builds only)
+  probe PROG ARGS  run PROG, then print its wall and CPU microseconds and peak KiB (what
+                   the benchmarks measure each command with)
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
