@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::resolve::model::{Api, Operation, TypeDef, TypeRef};
+use crate::resolve::model::{Api, Operation, TypeDef, TypeRef, reachable};
 
 /// The most types an API keeps in one `types.rs`.
 pub const ONE_FILE_AT_MOST: usize = 100;
@@ -44,9 +44,9 @@ pub fn split<'a>(api: &'a Api, tags: &[(String, Vec<&Operation>)]) -> Option<Vec
         .collect();
     let mut shared = TypeFile { module: shared_module, tag: None, types: Vec::new() };
     for (name, def) in &api.types {
-        match owners.get(name.as_str()).map(|set| set.iter().copied().collect::<Vec<_>>()).as_deref() {
-            Some([only]) => files[*only].types.push(def),
-            _ => shared.types.push(def),
+        match owners.get(name.as_str()).filter(|tags| tags.len() == 1).and_then(BTreeSet::first) {
+            Some(&only) => files[only].types.push(def),
+            None => shared.types.push(def),
         }
     }
     files.retain(|file| !file.types.is_empty());
@@ -67,63 +67,24 @@ fn free_name(wanted: &str, tags: &[(String, Vec<&Operation>)]) -> String {
 
 /// The named types `ops` reach through their parameters, bodies, answers and errors.
 fn reached<'a>(api: &'a Api, ops: &[&'a Operation]) -> BTreeSet<&'a str> {
-    let mut pending: Vec<&'a TypeRef> = Vec::new();
-    for op in ops {
-        pending.extend(op.params.iter().map(|param| &param.ty));
-        pending.extend(op.body.iter().map(|body| &body.ty));
-        pending.extend(op.success.ty.iter());
-        pending.push(&op.error_body);
-        if let Some(long_running) = &op.long_running {
-            pending.push(&long_running.result);
-            pending.extend(long_running.metadata.iter());
-        }
-    }
-    let mut found = BTreeSet::new();
-    while let Some(ty) = pending.pop() {
-        if let Some(name) = named_in(ty, &mut pending)
-            && let Some((key, def)) = api.types.get_key_value(name)
-            && found.insert(key.as_str())
-        {
-            pending.extend(references(def));
-        }
-    }
-    found
-}
-
-/// The name `ty` refers to, when it is named; items of lists and maps go to `pending`.
-fn named_in<'a>(ty: &'a TypeRef, pending: &mut Vec<&'a TypeRef>) -> Option<&'a str> {
-    match ty {
-        TypeRef::Named(name) => Some(name),
-        TypeRef::List(item) | TypeRef::Map(item) => {
-            pending.push(item);
-            None
-        }
-        _ => None,
-    }
-}
-
-/// The types a type definition refers to directly.
-pub fn references(def: &TypeDef) -> Vec<&TypeRef> {
-    match def {
-        TypeDef::Struct(def) => def.fields.iter().map(|field| &field.ty).chain(def.additional.iter()).collect(),
-        TypeDef::Alias(def) => vec![&def.ty],
-        TypeDef::Union(def) => def.variants.iter().map(|variant| &variant.ty).collect(),
-        TypeDef::Enum(_) => Vec::new(),
-    }
+    let roots = ops.iter().flat_map(|op| {
+        let long_running =
+            op.long_running.iter().flat_map(|long_running| std::iter::once(&long_running.result).chain(&long_running.metadata));
+        op.params
+            .iter()
+            .map(|param| &param.ty)
+            .chain(op.body.iter().map(|body| &body.ty))
+            .chain(&op.success.ty)
+            .chain([&op.error_body])
+            .chain(long_running)
+    });
+    reachable(&api.types, roots)
 }
 
 /// The names of the types `defs` refer to that are defined elsewhere, sorted, for the file's
 /// `use super::{...}`.
 pub fn imports<'a>(defs: &[&'a TypeDef]) -> Vec<&'a str> {
     let here: BTreeSet<&str> = defs.iter().map(|def| def.name()).collect();
-    let mut pending: Vec<&TypeRef> = defs.iter().flat_map(|def| references(def)).collect();
-    let mut found = BTreeSet::new();
-    while let Some(ty) = pending.pop() {
-        if let Some(name) = named_in(ty, &mut pending)
-            && !here.contains(name)
-        {
-            found.insert(name);
-        }
-    }
-    found.into_iter().collect()
+    let used: BTreeSet<&str> = defs.iter().flat_map(|def| def.references()).filter_map(TypeRef::named).collect();
+    used.difference(&here).copied().collect()
 }

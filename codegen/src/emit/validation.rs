@@ -7,7 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
 use super::types::ident;
-use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef};
+use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef, reachable};
 
 /// The `Rules` value of `constraints`, when they constrain anything the runtime checks.
 pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
@@ -38,7 +38,7 @@ pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
 /// The checks of every struct and enum a request body or parameter can hold, by type name.
 pub struct Checks<'a> {
     api: &'a Api,
-    reachable: BTreeSet<String>,
+    reachable: BTreeSet<&'a str>,
 }
 
 impl<'a> Checks<'a> {
@@ -52,8 +52,8 @@ impl<'a> Checks<'a> {
     pub fn impl_for(&self, def: &TypeDef, result: &TokenStream) -> Option<TokenStream> {
         match def {
             TypeDef::Struct(def) if def.mask.is_some() => None,
-            TypeDef::Struct(def) if self.reachable.contains(&def.name) => Some(struct_impl(self.api, def, result)),
-            TypeDef::Union(def) if self.reachable.contains(&def.name) => {
+            TypeDef::Struct(def) if self.reachable.contains(def.name.as_str()) => Some(struct_impl(self.api, def, result)),
+            TypeDef::Union(def) if self.reachable.contains(def.name.as_str()) => {
                 let name = ident(&def.name);
                 let variants = def.variants.iter().map(|v| ident(&v.name));
                 Some(quote! {
@@ -130,27 +130,7 @@ fn holds_struct(api: &Api, ty: &TypeRef, depth: usize) -> bool {
 }
 
 /// The names of the structs and enums a request can carry.
-fn request_types(api: &Api) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut pending: Vec<&TypeRef> = Vec::new();
-    for op in &api.operations {
-        pending.extend(op.body.iter().map(|body| &body.ty));
-        pending.extend(op.params.iter().map(|param| &param.ty));
-    }
-    while let Some(ty) = pending.pop() {
-        match ty {
-            TypeRef::List(item) | TypeRef::Map(item) => pending.push(item),
-            TypeRef::Named(name) if found.insert(name.clone()) => match api.types.get(name) {
-                Some(TypeDef::Struct(def)) => {
-                    pending.extend(def.fields.iter().map(|field| &field.ty));
-                    pending.extend(def.additional.iter());
-                }
-                Some(TypeDef::Alias(alias)) => pending.push(&alias.ty),
-                Some(TypeDef::Union(def)) => pending.extend(def.variants.iter().map(|v| &v.ty)),
-                _ => {}
-            },
-            _ => {}
-        }
-    }
-    found
+fn request_types(api: &Api) -> BTreeSet<&str> {
+    let roots = api.operations.iter().flat_map(|op| op.body.iter().map(|body| &body.ty).chain(op.params.iter().map(|param| &param.ty)));
+    reachable(&api.types, roots)
 }

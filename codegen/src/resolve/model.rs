@@ -2,6 +2,8 @@
 //!
 //! Emitting reads only this model, never the spec.
 
+use std::collections::BTreeSet;
+
 use indexmap::IndexMap;
 
 /// The name of the catch-all variant every generated enum has for values it does not know.
@@ -91,6 +93,17 @@ pub enum TypeDef {
 }
 
 impl TypeDef {
+    /// The types this definition refers to directly: field, additional-property, alias and
+    /// variant types.
+    pub fn references(&self) -> Vec<&TypeRef> {
+        match self {
+            Self::Struct(def) => def.fields.iter().map(|field| &field.ty).chain(def.additional.iter()).collect(),
+            Self::Alias(def) => vec![&def.ty],
+            Self::Union(def) => def.variants.iter().map(|variant| &variant.ty).collect(),
+            Self::Enum(_) => Vec::new(),
+        }
+    }
+
     /// The Rust name of the type.
     pub fn name(&self) -> &str {
         match self {
@@ -381,6 +394,32 @@ pub struct LongRunning {
     pub result_type: String,
     /// The type of the operation's metadata, for the docs.
     pub metadata: Option<TypeRef>,
+}
+
+impl TypeRef {
+    /// The named type this is, or holds through lists and maps.
+    pub fn named(&self) -> Option<&str> {
+        match self {
+            Self::Named(name) => Some(name),
+            Self::List(item) | Self::Map(item) => item.named(),
+            _ => None,
+        }
+    }
+}
+
+/// The names of the types `roots` reach: the types they name, and every type those refer to
+/// in turn.
+pub fn reachable<'t>(types: &'t IndexMap<String, TypeDef>, roots: impl IntoIterator<Item = &'t TypeRef>) -> BTreeSet<&'t str> {
+    let mut pending: Vec<&str> = roots.into_iter().filter_map(TypeRef::named).collect();
+    let mut found = BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if let Some((key, def)) = types.get_key_value(name)
+            && found.insert(key.as_str())
+        {
+            pending.extend(def.references().into_iter().filter_map(TypeRef::named));
+        }
+    }
+    found
 }
 
 /// The type `ty` stands for, following named aliases (not into lists or maps); a cycle of
