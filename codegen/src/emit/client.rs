@@ -47,10 +47,10 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     let secret_fields = secret_fields(api);
     let untagged: Vec<&Operation> = api.operations.iter().filter(|op| op.tag.is_none()).collect();
     let OperationItems { methods, rest } = operation_items(api, &untagged, crate_name);
-    let tag_modules = tag_files(api).into_iter().map(|(module, ops)| {
-        let module = ident(&module);
+    let tag_modules = tag_files(api).into_iter().map(|file| {
+        let module = ident(&file.module);
         // Its options structs and long-running handles are the module's own, for callers.
-        let has_items = ops.iter().any(|op| op.fn_with_options.is_some() || op.long_running.is_some());
+        let has_items = file.ops.iter().any(|op| op.fn_with_options.is_some() || op.long_running.is_some());
         let reexport = has_items.then(|| quote! { pub use #module::*; });
         quote! {
             mod #module;
@@ -127,25 +127,36 @@ fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str) -> Operation
     OperationItems { methods: quote! { #(#methods)* #(#resumes)* }, rest: quote! { #(#options)* #(#long_running)* } }
 }
 
+/// The operations of one tag, written in a module file of their own.
+#[derive(Debug)]
+pub struct TagFile<'a> {
+    /// The tag as the spec names it.
+    pub tag: String,
+    /// The module name, which is also the file's stem.
+    pub module: String,
+    /// Its operations, in spec order.
+    pub ops: Vec<&'a Operation>,
+}
+
 /// The module of each tag, in the order tags first appear, with its operations: a module file
 /// of its own each, so a large API stays navigable.
-pub fn tag_files(api: &Api) -> Vec<(String, Vec<&Operation>)> {
-    let mut files: Vec<(String, String, Vec<&Operation>)> = Vec::new();
+pub fn tag_files(api: &Api) -> Vec<TagFile<'_>> {
+    let mut files: Vec<TagFile<'_>> = Vec::new();
     for op in &api.operations {
         let Some(tag) = &op.tag else { continue };
-        match files.iter_mut().find(|(known, _, _)| known == tag) {
-            Some((_, _, ops)) => ops.push(op),
+        match files.iter_mut().find(|file| file.tag == *tag) {
+            Some(file) => file.ops.push(op),
             None => {
                 let mut module = crate::names::snake(tag);
                 // Tags named like the module's own files, or alike, get a suffix.
-                while module == "types" || files.iter().any(|(_, taken, _)| *taken == module) {
+                while module == "types" || files.iter().any(|file| file.module == module) {
                     module.push_str("_ops");
                 }
-                files.push((tag.clone(), module, vec![op]));
+                files.push(TagFile { tag: tag.clone(), module, ops: vec![op] });
             }
         }
     }
-    files.into_iter().map(|(_, module, ops)| (module, ops)).collect()
+    files
 }
 
 /// Whether `tokens` use the identifier `name` anywhere (doc text aside).
@@ -158,9 +169,9 @@ fn mentions(tokens: &TokenStream, name: &str) -> bool {
 }
 
 /// The file of one tag's operations: an `impl Client` block and the items beside it.
-pub fn tag_file(api: &Api, tag: &str, ops: &[&Operation], crate_name: &str) -> TokenStream {
-    let OperationItems { methods, rest } = operation_items(api, ops, crate_name);
-    let docs = docs::inner_attrs(&[format!("The operations tagged {}.", docs::code(tag))]);
+pub fn tag_file(api: &Api, file: &TagFile<'_>, crate_name: &str) -> TokenStream {
+    let OperationItems { methods, rest } = operation_items(api, &file.ops, crate_name);
+    let docs = docs::inner_attrs(&[format!("The operations tagged {}.", docs::code(&file.tag))]);
     let mut imports = vec![quote! { Client }];
     for name in ["Error", "types"] {
         if mentions(&methods, name) || mentions(&rest, name) {

@@ -32,10 +32,10 @@ pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, Emit<'a>
     for (relative, emit) in types::types_files(api, &tags) {
         files.push((format!("src/{}/{relative}", api.module), emit));
     }
-    for (module, ops) in tags {
-        let tag = ops.first().and_then(|op| op.tag.clone()).unwrap_or_default();
-        let emit: Emit<'a> = Box::new(move || client::tag_file(api, &tag, &ops, crate_name));
-        files.push((format!("src/{}/{module}.rs", api.module), emit));
+    for file in tags {
+        let relative = format!("src/{}/{}.rs", api.module, file.module);
+        let emit: Emit<'a> = Box::new(move || client::tag_file(api, &file, crate_name));
+        files.push((relative, emit));
     }
     files
 }

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::client::TagFile;
 use crate::resolve::model::{Api, Operation, TypeDef, TypeRef, reachable};
 
 /// The most types an API keeps in one `types.rs`.
@@ -24,24 +25,22 @@ pub struct TypeFile<'a> {
     pub types: Vec<&'a TypeDef>,
 }
 
-/// The files of the `types/` folder, or `None` when the API keeps one `types.rs`. `tags` are the API's tag modules with their operations, as the client's
-/// files are split; a type goes with its only tag, so both halves of a tag share a name.
-pub fn split<'a>(api: &'a Api, tags: &[(String, Vec<&Operation>)]) -> Option<Vec<TypeFile<'a>>> {
+/// The files of the `types/` folder, or `None` when the API keeps one `types.rs`. `tags` are
+/// the API's tag files, as the client's files are split; a type goes with its only tag, so both halves of a tag share a name.
+pub fn split<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Option<Vec<TypeFile<'a>>> {
     if tags.len() < 2 || api.types.len() <= ONE_FILE_AT_MOST {
         return None;
     }
     // Which tag modules reach each type, by index into `tags`.
     let mut owners: HashMap<&str, BTreeSet<usize>> = HashMap::new();
-    for (index, (_, ops)) in tags.iter().enumerate() {
-        for name in reached(api, ops) {
+    for (index, file) in tags.iter().enumerate() {
+        for name in reached(api, &file.ops) {
             owners.entry(name).or_default().insert(index);
         }
     }
     let shared_module = free_name(SHARED, tags);
-    let mut files: Vec<TypeFile<'a>> = tags
-        .iter()
-        .map(|(module, ops)| TypeFile { module: module.clone(), tag: ops.first().and_then(|op| op.tag.clone()), types: Vec::new() })
-        .collect();
+    let mut files: Vec<TypeFile<'a>> =
+        tags.iter().map(|file| TypeFile { module: file.module.clone(), tag: Some(file.tag.clone()), types: Vec::new() }).collect();
     let mut shared = TypeFile { module: shared_module, tag: None, types: Vec::new() };
     for (name, def) in &api.types {
         match owners.get(name.as_str()).filter(|tags| tags.len() == 1).and_then(BTreeSet::first) {
@@ -57,9 +56,9 @@ pub fn split<'a>(api: &'a Api, tags: &[(String, Vec<&Operation>)]) -> Option<Vec
 }
 
 /// `wanted`, or it with a suffix when a tag module already has that name.
-fn free_name(wanted: &str, tags: &[(String, Vec<&Operation>)]) -> String {
+fn free_name(wanted: &str, tags: &[TagFile<'_>]) -> String {
     let mut name = wanted.to_owned();
-    while tags.iter().any(|(module, _)| *module == name) {
+    while tags.iter().any(|file| file.module == name) {
         name.push_str("_types");
     }
     name

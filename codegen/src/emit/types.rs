@@ -5,10 +5,10 @@ use std::sync::Arc;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{ToTokens, quote};
 
+use super::client::TagFile;
 use super::{Emit, docs, type_files};
 use crate::resolve::model::{
-    ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Operation, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
-    UnionDef,
+    ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT, UnionDef,
 };
 
 /// The standard library's names a generated file uses, each with its full path.
@@ -139,7 +139,7 @@ fn holds_map(ty: &TypeRef) -> bool {
 /// The files of the `types` module of an API, as paths relative to the API's folder, each
 /// emitted when asked: one `types.rs`, or a `types/` folder split by tag (see
 /// [`super::type_files`]) for a large API.
-pub fn types_files<'a>(api: &'a Api, tags: &[(String, Vec<&'a Operation>)]) -> Vec<(String, Emit<'a>)> {
+pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<'a>)> {
     let shared = Arc::new((StdNames::in_types(api), super::validation::Checks::of(api)));
     let title = format!("The request and response types of {}, as its spec defines them.", api.title);
     let Some(files) = type_files::split(api, tags) else {
