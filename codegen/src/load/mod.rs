@@ -82,12 +82,12 @@ struct Stop {
 
 /// Reads the typed document: foreign extensions dropped, then every unknown keyword recovered
 /// from (see [`recover`]). Gives the document when it could be read, and every problem found.
-fn read_typed(file: &str, text: &str, raw: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
+fn read_typed(file: &str, text: &str, mut tree: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
     let stop = |path: &serde_path_to_error::Path, position, message| Stop {
         path: path.iter().cloned().collect(),
         error: SpecError { file: file.to_owned(), place: path.to_string(), position, problem: Problem::Syntax { message } },
     };
-    let mut tree = with_string_keys(raw);
+    string_keys(&mut tree);
     let stripped = extensions::strip_foreign(&mut tree, file, positions);
     // The tree is read, which is quicker than the text. When that fails and no foreign
     // extension was dropped, the text is read again, so the parser gives the position.
@@ -177,13 +177,8 @@ fn unknown_keyword(error: &SpecError) -> Option<UnknownKeyword> {
     unknown_field(message).map(|field| field.meant.map_or(UnknownKeyword::Unlike, UnknownKeyword::Meant))
 }
 
-/// The tree with every mapping key as a string, as OpenAPI reads them (`200:` is `"200"`).
+/// Makes every mapping key of `value` a string, as OpenAPI reads them (`200:` is `"200"`).
 /// Only mappings with other keys are rebuilt.
-fn with_string_keys(mut value: serde_yaml::Value) -> serde_yaml::Value {
-    string_keys(&mut value);
-    value
-}
-
 fn string_keys(value: &mut serde_yaml::Value) {
     use serde_yaml::Value;
     match value {
