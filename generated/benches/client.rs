@@ -132,18 +132,6 @@ fn main() {
         // `--only generated|handwritten`: that one alone, sequentially, for an instruction
         // profiler (`valgrind --tool=callgrind`) to tell where the difference goes.
         let args: Vec<String> = std::env::args().collect();
-        if args.iter().any(|arg| arg == "--sizes") {
-            if let Caller::Generated(client) = &generated {
-                let body = request_body();
-                let future = client.databases_update_user(CLUSTER, USER, &body);
-                println!("generated future: {} bytes", std::mem::size_of_val(&future));
-            }
-            if let Caller::Handwritten { http, url } = &handwritten {
-                let future = http.put(url).json(&handwritten_body()).send();
-                println!("reqwest send future: {} bytes", std::mem::size_of_val(&future));
-            }
-            return;
-        }
         if let Some(position) = args.iter().position(|arg| arg == "--only") {
             let caller = if args.get(position + 1).map(String::as_str) == Some("handwritten") { &handwritten } else { &generated };
             let calls = args.get(position + 2).and_then(|n| n.parse().ok()).unwrap_or(200);

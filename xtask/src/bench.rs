@@ -172,6 +172,13 @@ struct Build {
     needs_c: bool,
 }
 
+impl Build {
+    /// The folder its app and its target are in, under `target/bench/`.
+    fn folder(&self) -> String {
+        self.name.replace([' ', ','], "-")
+    }
+}
+
 /// `cargo xtask bench build`: a small app that calls one DigitalOcean operation, built clean
 /// in debug with each way of depending on the crate, then rebuilt after a change to the app.
 /// With `--quick`, only the rebuild, in the workspace's own target folder.
@@ -182,8 +189,7 @@ pub fn build(root: &Path, quick: bool) -> Result<(), BenchError> {
     let mut first_clean: Option<f64> = None;
     for build in BUILDS {
         let app = sample_app(root, build)?;
-        let folder = build.name.replace([' ', ','], "-");
-        let target = if quick { root.join("target") } else { root.join("target/bench/app-target").join(folder) };
+        let target = if quick { root.join("target") } else { root.join("target/bench/app-target").join(build.folder()) };
         let target_arg = target.to_string_lossy().into_owned();
         let env = [("CARGO_TARGET_DIR", target_arg.as_str())];
         if !quick {
@@ -216,7 +222,7 @@ fn print_build(build: &Build, kind: &str, run: &Measured, share: &str) {
 /// A one-file app under `target/bench/` that calls one DigitalOcean operation, depending on
 /// the generated crate as `build` says.
 fn sample_app(root: &Path, build: &Build) -> Result<PathBuf, BenchError> {
-    let app = root.join("target/bench/app").join(build.name.replace([' ', ','], "-"));
+    let app = root.join("target/bench/app").join(build.folder());
     let src = app.join("src");
     fs::create_dir_all(&src).map_err(io_error("create", &src))?;
     let generated = root.join("generated");
