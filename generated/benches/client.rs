@@ -129,8 +129,9 @@ fn main() {
         let generated = Caller::Generated(Client::builder().token(TOKEN).base_url(server.uri()).build().expect("a client"));
         let http = reqwest::Client::builder().user_agent("bench").build().expect("a reqwest client");
         let handwritten = Caller::Handwritten { http, url: format!("{}/v2/databases/{CLUSTER}/users/{USER}", server.uri()) };
-        // `--only generated|handwritten`: that one alone, sequentially, for an instruction
-        // profiler (`valgrind --tool=callgrind`) to tell where the difference goes.
+        // `--only generated|handwritten [N]`: that one alone, N calls (200 unless given) one at
+        // a time, for an instruction profiler (`valgrind --tool=callgrind`) to tell where the
+        // difference goes.
         let args: Vec<String> = std::env::args().collect();
         if let Some(position) = args.iter().position(|arg| arg == "--only") {
             let caller = if args.get(position + 1).map(String::as_str) == Some("handwritten") { &handwritten } else { &generated };
