@@ -512,8 +512,9 @@ struct Server {
 }
 
 impl Server {
-    fn new(template: &str, url: &str, slots: Arc<Semaphore>) -> Self {
-        Self { template: template.to_owned(), url: url.to_owned(), base: base_of(url), slots }
+    /// The server `template` at `url`, which `parsed` is read from (`None` when it is not a URL).
+    fn new(template: &str, url: &str, parsed: Option<Url>, slots: Arc<Semaphore>) -> Self {
+        Self { template: template.to_owned(), url: url.to_owned(), base: parsed.and_then(|parsed| base_of(url, parsed)), slots }
     }
 
     /// The URL of `path` on this server: what reading `{url}{path}` gives. The server's URL was
@@ -537,10 +538,10 @@ impl Server {
     }
 }
 
-/// `url` read, with the path text a request's path follows in `{url}{path}`, when `url` reads
-/// back as it is written (its host already in lower case, say) and has no query.
-fn base_of(url: &str) -> Option<(Url, String)> {
-    let parsed = Url::parse(url).ok()?;
+/// `parsed` (read from `url`), with the path text a request's path follows in `{url}{path}`,
+/// when `url` reads back as it is written (its host already in lower case, say) and has no
+/// query.
+fn base_of(url: &str, parsed: Url) -> Option<(Url, String)> {
     let reads_back = parsed.as_str() == url || parsed.as_str().strip_suffix('/') == Some(url);
     if !reads_back || parsed.query().is_some() || parsed.fragment().is_some() || parsed.cannot_be_a_base() {
         return None;
@@ -554,8 +555,9 @@ fn with_connection_slots(servers: &[(String, String)], per_host: usize) -> Vec<S
     let mut hosts: Vec<(String, Arc<Semaphore>)> = Vec::new();
     let mut slots = Vec::new();
     for (template, server) in servers {
-        let host = Url::parse(server)
-            .ok()
+        let parsed = Url::parse(server).ok();
+        let host = parsed
+            .as_ref()
             .and_then(|url| Some(format!("{}://{}:{}", url.scheme(), url.host_str()?, url.port_or_known_default()?)))
             .unwrap_or_else(|| server.clone());
         let shared = match hosts.iter().find(|(known, _)| *known == host) {
@@ -566,7 +568,7 @@ fn with_connection_slots(servers: &[(String, String)], per_host: usize) -> Vec<S
                 slots
             }
         };
-        slots.push(Server::new(template, server, shared));
+        slots.push(Server::new(template, server, parsed, shared));
     }
     slots
 }
@@ -694,7 +696,7 @@ mod tests {
         let paths =
             ["", "/", "/v2/users/app-01", "//twice", "/a/../b", "/x%2Fy/%E2%82%AC", "/with space", "/back\\slash", "users", "/q?x=1"];
         for server in servers {
-            let joined = Server::new(server, server, Arc::new(Semaphore::new(1)));
+            let joined = Server::new(server, server, Url::parse(server).ok(), Arc::new(Semaphore::new(1)));
             for path in paths {
                 let whole = Url::parse(&format!("{server}{path}")).map(|url| url.to_string()).ok();
                 let fast = joined.join(path).map(|url| url.to_string()).ok();
