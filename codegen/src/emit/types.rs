@@ -140,13 +140,13 @@ fn holds_map(ty: &TypeRef) -> bool {
 /// emitted when asked: one `types.rs`, or a `types/` folder split by tag (see
 /// [`super::type_files`]) for a large API.
 pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<'a>)> {
-    let shared = Arc::new((StdNames::in_types(api), super::validation::Checks::of(api)));
+    let shared = Arc::new(TypesFile { api, names: StdNames::in_types(api), checks: super::validation::Checks::of(api) });
     let title = format!("The request and response types of {}, as its spec defines them.", api.title);
     let Some(files) = type_files::split(api, tags) else {
         let emit: Emit<'a> = Box::new(move || {
             let defs: Vec<&TypeDef> = api.types.values().collect();
             let module_docs = docs::inner_attrs(std::slice::from_ref(&title));
-            let body = file_body(api, &defs, &shared.0, &shared.1);
+            let body = shared.body(&defs);
             quote! { #module_docs #body }
         });
         return vec![("types.rs".to_owned(), emit)];
@@ -181,7 +181,7 @@ pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<
                 let imported = imported.iter().map(|name| ident(name));
                 quote! { use super::{#(#imported),*}; }
             });
-            let body = file_body(api, &file.types, &shared.0, &shared.1);
+            let body = shared.body(&file.types);
             quote! { #module_docs #imports #body }
         });
         out.push((relative, emit));
@@ -189,47 +189,59 @@ pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<
     out
 }
 
-/// The imports and items of a file holding `defs`.
-fn file_body(api: &Api, defs: &[&TypeDef], names: &StdNames, checks: &super::validation::Checks<'_>) -> TokenStream {
-    let scope = Scope::Types(names);
-    let result = names.path("Result");
-    let items = defs.iter().map(|def| {
-        let item = match def {
-            TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
-            TypeDef::Struct(def) if def.multipart => {
-                let item = struct_item(def, scope);
-                let parts = multipart_impl(api, def);
-                quote! { #item #parts }
+/// What every file of an API's `types` is written with, found once for all of them.
+struct TypesFile<'a> {
+    api: &'a Api,
+    /// How the `types` module names the standard library's types.
+    names: StdNames,
+    /// The `Validate` impls of the types a request can hold.
+    checks: super::validation::Checks<'a>,
+}
+
+impl TypesFile<'_> {
+    /// The imports and items of a file holding `defs`.
+    fn body(&self, defs: &[&TypeDef]) -> TokenStream {
+        let Self { api, names, checks } = self;
+        let scope = Scope::Types(names);
+        let result = names.path("Result");
+        let items = defs.iter().map(|def| {
+            let item = match def {
+                TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
+                TypeDef::Struct(def) if def.multipart => {
+                    let item = struct_item(def, scope);
+                    let parts = multipart_impl(api, def);
+                    quote! { #item #parts }
+                }
+                TypeDef::Struct(def) => struct_item(def, scope),
+                TypeDef::Enum(def) => enum_item(def),
+                TypeDef::Alias(def) => alias_item(def, scope),
+                TypeDef::Union(def) => union_item(def, scope),
+            };
+            let check = checks.impl_for(def, &result);
+            quote! { #item #check }
+        });
+        let derives_serde = defs.iter().any(|def| match def {
+            TypeDef::Struct(def) => def.mask.is_none(),
+            TypeDef::Union(def) => def.tag.is_none(),
+            _ => false,
+        });
+        let serde_names: Vec<Ident> =
+            ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
+        let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
+        let uses_map = defs.iter().any(|def| match def {
+            TypeDef::Struct(def) => {
+                def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json)
             }
-            TypeDef::Struct(def) => struct_item(def, scope),
-            TypeDef::Enum(def) => enum_item(def),
-            TypeDef::Alias(def) => alias_item(def, scope),
-            TypeDef::Union(def) => union_item(def, scope),
-        };
-        let check = checks.impl_for(def, &result);
-        quote! { #item #check }
-    });
-    let derives_serde = defs.iter().any(|def| match def {
-        TypeDef::Struct(def) => def.mask.is_none(),
-        TypeDef::Union(def) => def.tag.is_none(),
-        _ => false,
-    });
-    let serde_names: Vec<Ident> =
-        ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
-    let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
-    let uses_map = defs.iter().any(|def| match def {
-        TypeDef::Struct(def) => {
-            def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json)
+            TypeDef::Alias(def) => holds_map(&def.ty),
+            TypeDef::Union(def) => def.variants.iter().any(|v| holds_map(&v.ty)),
+            TypeDef::Enum(_) => false,
+        });
+        let map_import = (uses_map && !names.is_shadowed("BTreeMap")).then(|| quote! { use std::collections::BTreeMap; });
+        quote! {
+            #map_import
+            #serde_import
+            #(#items)*
         }
-        TypeDef::Alias(def) => holds_map(&def.ty),
-        TypeDef::Union(def) => def.variants.iter().any(|v| holds_map(&v.ty)),
-        TypeDef::Enum(_) => false,
-    });
-    let map_import = (uses_map && !names.is_shadowed("BTreeMap")).then(|| quote! { use std::collections::BTreeMap; });
-    quote! {
-        #map_import
-        #serde_import
-        #(#items)*
     }
 }
 
