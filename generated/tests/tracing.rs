@@ -9,7 +9,8 @@ mod common;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::quick_retries;
+use common::hostile::{HostileServer, Reply, response};
+use common::{leaks, quick_retries};
 use dbaas_clients::runtime::Patch;
 use dbaas_clients::yandex_mongodb::{Client, types};
 use serde_json::json;
@@ -79,4 +80,25 @@ async fn one_span_per_call_records_the_call_and_no_secret() {
     for secret in [TOKEN, PASSWORD, USER, "c9qgcm4nv7ajkbj8d3bq"] {
         assert!(!log.contains(secret), "`{secret}` leaked into:\n{log}");
     }
+}
+
+/// A server that echoes the token and the password in every encoding, in the body and in a
+/// header: the trace of the call shows none of them.
+#[tokio::test]
+async fn the_tracing_of_a_call_answered_with_echoes_shows_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let echoes: Vec<String> = leaks::encodings(TOKEN).into_iter().chain(leaks::encodings(PASSWORD)).map(|(_, echo)| echo).collect();
+    let body = json!({"code": 14, "message": echoes.join(" ")}).to_string();
+    let echo = format!("x-echo: Bearer {TOKEN}").into_bytes();
+    let server = HostileServer::start(move |_, _| Reply::Bytes(response(503, &[&echo], body.as_bytes()))).await;
+    let client = Client::builder().token(TOKEN).base_url(&server.url).retry(quick_retries()).build().unwrap();
+    let error = client.update_user("c9qgcm4nv7ajkbj8d3bq", USER, &password_only()).await.unwrap_err();
+    assert_eq!(error.status(), Some(503));
+    drop(_guard);
+    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(output.contains("retrying"), "the call was traced: {output}");
+    leaks::assert_clean("the trace", &output, &[TOKEN, PASSWORD]);
 }

@@ -6,6 +6,9 @@ use std::fmt;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
+use base64::Engine;
+
+use super::redact::SecretForms;
 use super::{ApiInfo, ConfigError, Secret};
 
 /// How a security scheme of an API carries its credential.
@@ -89,7 +92,8 @@ pub(crate) enum Applied {
 #[derive(Clone, Default)]
 pub(crate) struct Credentials {
     applied: Vec<(&'static str, Applied)>,
-    secrets: Vec<Secret>,
+    /// Every secret of every credential, in the forms it may be echoed in.
+    secret_forms: Vec<SecretForms>,
 }
 
 impl Credentials {
@@ -114,7 +118,9 @@ impl Credentials {
             if credentials.applied.iter().any(|(known, _)| *known == scheme.name) {
                 continue;
             }
-            let applied = apply(scheme, credential, &mut credentials.secrets)?;
+            let mut secrets = Vec::new();
+            let applied = apply(scheme, credential, &mut secrets)?;
+            credentials.secret_forms.extend(secrets.iter().filter_map(|secret| SecretForms::new(secret.expose())));
             credentials.applied.push((scheme.name, applied));
         }
         Ok(credentials)
@@ -131,8 +137,8 @@ impl Credentials {
     }
 
     /// Every secret of every credential, to keep out of any text.
-    pub fn secrets(&self) -> &[Secret] {
-        &self.secrets
+    pub fn secret_forms(&self) -> &[SecretForms] {
+        &self.secret_forms
     }
 
     /// What to add to a request whose operation accepts any of the `security` alternatives
@@ -177,7 +183,7 @@ fn apply(scheme: &Scheme, credential: Credential, secrets: &mut Vec<Secret>) -> 
             if user.contains(':') || !visible_ascii(&user) || !visible_ascii(password.expose()) {
                 return Err(ConfigError::InvalidToken);
             }
-            let encoded = base64(format!("{user}:{}", password.expose()).as_bytes());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{}", password.expose()));
             secrets.push(password);
             secrets.push(Secret::new(encoded.clone()));
             header(AUTHORIZATION, format!("Basic {encoded}"))
@@ -197,36 +203,5 @@ fn apply(scheme: &Scheme, credential: Credential, secrets: &mut Vec<Secret>) -> 
         (SchemeKind::Bearer, _) => Err(wrong("Credential::bearer(...)")),
         (SchemeKind::Basic, _) => Err(wrong("Credential::basic(...)")),
         (SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_), _) => Err(wrong("Credential::api_key(...)")),
-    }
-}
-
-/// Standard base64 with padding (RFC 4648), as HTTP basic authentication writes credentials.
-fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, byte)| n | (u32::from(*byte) << (16 - 8 * i)));
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base64;
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        for (input, encoded) in
-            [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("fooba", "Zm9vYmE="), ("foobar", "Zm9vYmFy")]
-        {
-            assert_eq!(base64(input.as_bytes()), encoded);
-        }
     }
 }

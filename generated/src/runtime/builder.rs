@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use std::time::Duration;
 
 use super::auth::Credentials;
-use super::client::{ClientCore, Limits};
+use super::client::{ClientConfig, ClientCore};
 use super::settings::{CallSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy};
 use super::{ApiClient, ConfigError, Credential, Secret};
 
@@ -55,7 +55,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("token", &self.token.as_ref().map(|_| "***"))
             .field("credentials", &self.credentials)
-            .field("base_url", &self.base_url.as_deref().map(super::client::without_credentials))
+            .field("base_url", &self.base_url.as_deref().map(super::servers::without_credentials))
             .field("connect_timeout", &self.connect_timeout)
             .field("max_connections_per_host", &self.max_connections_per_host)
             .field("root_certificates", &self.root_certificates.len())
@@ -150,8 +150,12 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// Sets how many requests the client has in flight to one host (at least 1); further
-    /// calls wait for a free slot, within their own timeout.
+    /// Sets how many requests the client has in flight to one host (at least 1), and how many
+    /// idle connections it keeps to it; further calls wait for a free slot, within their own
+    /// timeout ([`timeout`](Self::timeout) counts the wait, and a call that runs out of time
+    /// while waiting says so). The connections open at one moment can briefly be more: a
+    /// finished connection goes back to the pool in the background, so a request that takes
+    /// its slot at once may open another, and an attempt abandoned at a timeout closes its own.
     pub fn max_connections_per_host(mut self, connections: usize) -> Self {
         self.max_connections_per_host = connections.max(1);
         self
@@ -173,7 +177,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// characters, when the token would travel over plain `http://` to a host other than
     /// this machine, or when a root certificate is not a PEM certificate.
     pub fn build(self) -> Result<C, ConfigError> {
-        let limits = Limits {
+        let config = ClientConfig {
             server_variables: self.server_variables,
             connect_timeout: self.connect_timeout,
             max_connections_per_host: self.max_connections_per_host,
@@ -181,6 +185,6 @@ impl<C: ApiClient> ClientBuilder<C> {
             settings: self.settings,
         };
         let credentials = Credentials::new(C::API, self.token, self.credentials)?;
-        ClientCore::new(C::API, credentials, self.base_url.as_deref(), limits).map(C::from_core)
+        ClientCore::new(C::API, credentials, self.base_url.as_deref(), config).map(C::from_core)
     }
 }

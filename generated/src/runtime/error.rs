@@ -6,15 +6,17 @@ use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-use super::response::{rate_limit_wait, request_id_of, retry_after_of};
+use super::response::{asked_wait, request_id_of};
 
 /// Why a call failed. `E` is the API's documented error body.
 ///
 /// Each variant says what went wrong and whether anything reached the server:
 /// [`Config`](Self::Config) and [`Argument`](Self::Argument) are refused before sending;
 /// [`Transport`](Self::Transport) and [`Timeout`](Self::Timeout) are failures of the exchange;
-/// [`Api`](Self::Api), [`Decode`](Self::Decode) and [`BodyTooLarge`](Self::BodyTooLarge) are
-/// answers the call cannot return.
+/// [`Api`](Self::Api), [`Decode`](Self::Decode), [`BodyTooLarge`](Self::BodyTooLarge) and
+/// [`HeadersTooLarge`](Self::HeadersTooLarge) are answers the call cannot return; the
+/// `Operation...` variants and [`UnexpectedResult`](Self::UnexpectedResult) are how waiting on
+/// a long-running operation ends when it gives no result.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error<E> {
@@ -34,6 +36,12 @@ pub enum Error<E> {
     /// The server answered with a status outside 2xx (boxed, to keep every `Result` small).
     #[error(transparent)]
     Api(Box<ApiError<E>>),
+    /// The server's answer has more headers than the client reads, or a head too large.
+    #[error(
+        "the server answered with more than {MAX_RESPONSE_HEADERS} headers, or with headers over {} KiB in all: the client reads no more",
+        MAX_RESPONSE_HEAD_BYTES / 1024
+    )]
+    HeadersTooLarge,
     /// The server answered 2xx, but its body is not what the API documents.
     #[error("the server answered HTTP {status} with a body that does not match the documented type: {reason}")]
     Decode {
@@ -56,6 +64,15 @@ pub enum Error<E> {
         id: String,
         /// How long the client waited.
         waited: Duration,
+    },
+    /// Polling a long-running operation gave another operation than the one polled.
+    #[error("polling operation `{id}` gave operation `{found}` instead")]
+    OperationMismatch {
+        /// The id of the operation polled.
+        id: String,
+        /// The id the server answered with (at most its first 100 characters, with secrets
+        /// redacted).
+        found: String,
     },
     /// A long-running operation finished with a result of another type than the one declared.
     #[error("operation `{id}` finished with a result of type `{found}`, expected `{expected}`")]
@@ -102,7 +119,15 @@ impl<E> Error<E> {
     }
 }
 
-/// The error a long-running operation finished with (`google.rpc.Status`).
+/// The most headers an answer may have (HTTP/1.1).
+pub(crate) const MAX_RESPONSE_HEADERS: usize = 100;
+
+/// The most bytes an answer's head may take (HTTP/1.1; hyper's own limit).
+const MAX_RESPONSE_HEAD_BYTES: usize = 8192 + 4096 * 100;
+
+/// The error a long-running operation finished with (`google.rpc.Status`), with every secret
+/// redacted as in an API error's body: the values of secret-marked keys, and the call's
+/// credentials and the secrets it sent, in the message and in the details.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OperationFailure {
@@ -110,15 +135,17 @@ pub struct OperationFailure {
     pub id: String,
     /// The status code (`google.rpc.Code`).
     pub code: i64,
-    /// The server's message.
+    /// The server's message: at most its first 64 KiB.
     pub message: String,
     /// The details, each a message with its `@type`.
     pub details: Vec<serde_json::Value>,
 }
 
 impl fmt::Display for OperationFailure {
+    /// The message, quoted up to 300 characters, and the code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (code {})", self.message, self.code)
+        let (quoted, cut) = quote_collapsed(&self.message, QUOTED_BODY_CHARS);
+        write!(f, "{quoted}{} (code {})", if cut { "…" } else { "" }, self.code)
     }
 }
 
@@ -136,22 +163,26 @@ pub enum TimeoutLimit {
 
 /// A time limit ran out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} after {attempts} attempt(s): the limit is {limit_value:?}", self.what())]
+#[error("{} after {attempts} attempt(s) sent: the limit is {limit_value:?}", self.what())]
 pub struct TimeoutError {
     /// The limit that ran out.
     pub limit: TimeoutLimit,
     /// Its value.
     pub limit_value: Duration,
-    /// How many attempts were made.
+    /// How many attempts were sent (0 when the call never got a connection slot).
     pub attempts: u32,
+    /// Whether the call was waiting for a free connection slot (see the builder's
+    /// `max_connections_per_host`) when the limit ran out, rather than for the server.
+    pub queued: bool,
 }
 
 impl TimeoutError {
     fn what(&self) -> &'static str {
-        match self.limit {
-            TimeoutLimit::Connect => "connecting to the server timed out",
-            TimeoutLimit::Attempt => "the attempt timed out",
-            TimeoutLimit::Call => "the call timed out",
+        match (self.limit, self.queued) {
+            (_, true) => "the call timed out waiting for a free connection slot",
+            (TimeoutLimit::Connect, false) => "connecting to the server timed out",
+            (TimeoutLimit::Attempt, false) => "the attempt timed out",
+            (TimeoutLimit::Call, false) => "the call timed out",
         }
     }
 }
@@ -189,7 +220,7 @@ impl<E> ApiError<E> {
     /// How long the server asks the client to wait before trying again: `Retry-After`
     /// (seconds or an HTTP date), or, when `ratelimit-remaining` is 0, until `ratelimit-reset`.
     pub fn retry_after(&self) -> Option<Duration> {
-        retry_after_of(&self.headers).or_else(|| rate_limit_wait(&self.headers))
+        asked_wait(&self.headers, std::time::SystemTime::now())
     }
 
     /// Whether the same request may succeed later: 408, 429, 502, 503 and 504.
@@ -203,7 +234,7 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 408 | 429 | 502 | 503 | 504)
 }
 
-/// The longest part of a raw body an error message quotes.
+/// The longest part of a raw body (or an operation's message) an error message quotes.
 const QUOTED_BODY_CHARS: usize = 300;
 
 impl<E> fmt::Display for ApiError<E> {

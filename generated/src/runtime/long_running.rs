@@ -8,8 +8,9 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::error::OperationFailure;
-use super::{ClientCore, Error, Operation, Request};
+use super::error::{KEPT_BODY_BYTES, OperationFailure, TimeoutLimit};
+use super::redact::{Redactor, SecretForms};
+use super::{CallOptions, ClientCore, Error, Operation, Request};
 
 /// How an API's operations are polled, and what result an operation declares.
 #[doc(hidden)]
@@ -73,6 +74,8 @@ pub struct LongRunning<O, R, E> {
     operation: Option<O>,
     state: State,
     max_interval: Duration,
+    /// The secrets the starting call sent, redacted from the operation's error.
+    secrets: Vec<SecretForms>,
     types: PhantomData<fn() -> (R, E)>,
 }
 
@@ -88,12 +91,19 @@ where
     R: DeserializeOwned,
     E: DeserializeOwned,
 {
-    /// The handle of an operation a call just started, from its answer's body.
-    pub(crate) fn started(core: ClientCore, poll: &'static Poll, body: &[u8]) -> Result<Self, serde_json::Error> {
+    /// The handle of an operation a call just started, from its answer's body; `secrets` are
+    /// those the call sent.
+    pub(crate) fn started(
+        core: ClientCore,
+        poll: &'static Poll,
+        body: &[u8],
+        secrets: Vec<SecretForms>,
+    ) -> Result<Self, serde_json::Error> {
         let operation: O = serde_json::from_slice(body)?;
         let state: State = serde_json::from_slice(body)?;
         let id = state.id.clone().unwrap_or_default();
-        Ok(Self { core, poll, id, operation: Some(operation), state, max_interval: DEFAULT_MAX_POLL_INTERVAL, types: PhantomData })
+        let operation = Some(operation);
+        Ok(Self { core, poll, id, operation, state, max_interval: DEFAULT_MAX_POLL_INTERVAL, secrets, types: PhantomData })
     }
 
     /// The handle of an operation known by its id only (stored after an earlier call).
@@ -101,7 +111,7 @@ where
     pub fn resume(core: ClientCore, poll: &'static Poll, id: impl Into<String>) -> Self {
         let id = id.into();
         let state = State { id: Some(id.clone()), ..State::default() };
-        Self { core, poll, id, operation: None, state, max_interval: DEFAULT_MAX_POLL_INTERVAL, types: PhantomData }
+        Self { core, poll, id, operation: None, state, max_interval: DEFAULT_MAX_POLL_INTERVAL, secrets: Vec::new(), types: PhantomData }
     }
 
     /// The operation's id: store it to wait on the operation later.
@@ -139,51 +149,80 @@ where
         self.wait_for(DEFAULT_OPERATION_TIMEOUT).await
     }
 
-    /// Like [`wait`](Self::wait), for at most `timeout`.
+    /// Like [`wait`](Self::wait), for at most `timeout`: a poll gets at most what is left of
+    /// it, so the wait ends in time even when the server does not answer.
     ///
     /// # Errors
     ///
-    /// As [`wait`](Self::wait).
+    /// As [`wait`](Self::wait); [`Error::OperationMismatch`] when a poll answers with another
+    /// operation than this one.
     pub async fn wait_for(&self, timeout: Duration) -> Result<R, Error<E>> {
         if self.is_done() {
             return self.result(&self.state);
         }
         let started = Instant::now();
-        let deadline = started + timeout;
+        let deadline = started.checked_add(timeout);
         let mut interval = FIRST_POLL.min(self.max_interval);
         loop {
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(Error::OperationTimeout { id: self.id.clone(), waited: started.elapsed() });
+            let left = deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(Instant::now()));
+            if left.is_zero() {
+                return Err(self.timed_out(started));
             }
-            tokio::time::sleep(interval.min(deadline - now)).await;
-            let state = self.poll_once().await?;
+            tokio::time::sleep(interval.min(left)).await;
+            let left = deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(Instant::now()));
+            let state = match self.poll_once(left).await {
+                Err(Error::Timeout(timeout)) if timeout.limit == TimeoutLimit::Call && timeout.limit_value >= left => {
+                    return Err(self.timed_out(started));
+                }
+                other => other?,
+            };
             if state.done == Some(true) {
                 return self.result(&state);
             }
-            tracing::debug!(operation_id = self.poll.operation.id, "operation not done yet");
-            interval = (interval * 2).min(self.max_interval);
+            tracing::debug!(operation = %self.id, "operation not done yet");
+            interval = interval.saturating_mul(2).min(self.max_interval);
         }
     }
 
-    async fn poll_once(&self) -> Result<State, Error<E>> {
+    fn timed_out(&self, started: Instant) -> Error<E> {
+        Error::OperationTimeout { id: self.id.clone(), waited: started.elapsed() }
+    }
+
+    /// Polls once, within `left` (and the client's own call timeout), and checks that the
+    /// answer is about this operation.
+    async fn poll_once(&self, left: Duration) -> Result<State, Error<E>> {
         let poll = self.poll;
         let request =
             Request::new(&poll.operation).path(poll.path_before).path_param(poll.id_param, self.id.as_str()).path(poll.path_after);
-        let answer = self.core.send_json::<State, E>(request).await?;
-        Ok(answer.into_body())
+        let core =
+            if left < self.core.settings.call_timeout { &self.core.with_options(CallOptions::new().timeout(left)) } else { &self.core };
+        let state = core.send_json::<State, E>(request).await?.into_body();
+        if let Some(found) = state.id.as_deref().filter(|found| *found != self.id) {
+            let found = self.redactor().redact(found).chars().take(100).collect();
+            return Err(Error::OperationMismatch { id: self.id.clone(), found });
+        }
+        Ok(state)
+    }
+
+    /// What redacts the operation's answers: the API's secret fields, the client's
+    /// credentials and the secrets the starting call sent.
+    fn redactor(&self) -> Redactor<'_> {
+        Redactor::new(self.core.shared.api.secret_fields, self.core.shared.credentials.secret_forms()).with_sent(&self.secrets)
     }
 
     /// The result of a finished operation: its error, or its response checked against the
     /// declared type and decoded.
     fn result(&self, state: &State) -> Result<R, Error<E>> {
         if let Some(status) = &state.error {
-            let failure = OperationFailure {
-                id: self.id.clone(),
-                code: status.code,
-                message: status.message.clone(),
-                details: status.details.clone(),
-            };
+            let redactor = self.redactor();
+            let mut message = redactor.redact(&status.message).into_owned();
+            if message.len() > KEPT_BODY_BYTES {
+                let cut = (0..=KEPT_BODY_BYTES).rev().find(|at| message.is_char_boundary(*at)).unwrap_or(0);
+                message.truncate(cut);
+            }
+            let mut details = status.details.clone();
+            details.iter_mut().for_each(|detail| redactor.redact_json(detail));
+            let failure = OperationFailure { id: self.id.clone(), code: status.code, message, details };
             return Err(Error::OperationFailed(Box::new(failure)));
         }
         let unexpected = |found: String| Error::UnexpectedResult { id: self.id.clone(), expected: self.poll.result_type.to_owned(), found };

@@ -4,7 +4,9 @@
 
 mod api;
 mod auth;
+mod body;
 mod builder;
+mod call;
 mod client;
 mod enums;
 mod error;
@@ -17,6 +19,7 @@ mod request;
 mod response;
 mod secret;
 mod serde_helpers;
+mod servers;
 mod settings;
 /// The serde glue of unions told apart by a property.
 #[doc(hidden)]

@@ -120,25 +120,37 @@ pub(crate) fn request_id_in_body(body: &str) -> Option<&str> {
     })
 }
 
-/// The wait `Retry-After` asks for: a number of seconds, or an HTTP date.
-pub(crate) fn retry_after_of(headers: &HeaderMap) -> Option<Duration> {
+/// The wait `Retry-After` asks for at `now`: a number of seconds, or an HTTP date (a date
+/// in the past asks for no wait). Computed without any arithmetic that can overflow: a server
+/// may send any number.
+pub(crate) fn retry_after_of(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let at = UNIX_EPOCH + Duration::from_secs(u64::try_from(at.timestamp()).ok()?);
-    Some(at.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?.timestamp();
+    Some(seconds_until(u64::try_from(at).unwrap_or(0), now))
 }
 
-/// The wait until `ratelimit-reset` when `ratelimit-remaining` is 0.
-pub(crate) fn rate_limit_wait(headers: &HeaderMap) -> Option<Duration> {
+/// The wait until `ratelimit-reset` (a Unix time in seconds) when `ratelimit-remaining` is 0.
+pub(crate) fn rate_limit_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let limit = RateLimit::of(headers)?;
     if limit.remaining != Some(0) {
         return None;
     }
-    let reset = UNIX_EPOCH + Duration::from_secs(limit.reset?);
-    Some(reset.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(seconds_until(limit.reset?, now))
+}
+
+/// The time from `now` until the Unix time `at`, in whole seconds; none for a time passed.
+fn seconds_until(at: u64, now: SystemTime) -> Duration {
+    let now = now.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
+    Duration::from_secs(at.saturating_sub(now))
+}
+
+/// The wait a server asks for before the next attempt: `Retry-After`, or else the end of an
+/// exhausted rate-limit window.
+pub(crate) fn asked_wait(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    retry_after_of(headers, now).or_else(|| rate_limit_wait(headers, now))
 }
 
 #[cfg(test)]
@@ -160,20 +172,44 @@ mod tests {
 
     #[test]
     fn retry_after_reads_seconds_and_http_dates() {
-        assert_eq!(retry_after_of(&headers(&[("retry-after", "7")])), Some(Duration::from_secs(7)));
-        assert_eq!(retry_after_of(&headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")])), Some(Duration::ZERO));
+        let now = SystemTime::now();
+        assert_eq!(retry_after_of(&headers(&[("retry-after", "7")]), now), Some(Duration::from_secs(7)));
+        assert_eq!(retry_after_of(&headers(&[("retry-after", "Wed, 21 Oct 2015 07:28:00 GMT")]), now), Some(Duration::ZERO));
         let later = chrono::DateTime::from_timestamp(unix_now() + 120, 0).unwrap();
-        let wait = retry_after_of(&headers(&[("retry-after", &later.to_rfc2822())])).unwrap();
+        let wait = retry_after_of(&headers(&[("retry-after", &later.to_rfc2822())]), now).unwrap();
         assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120), "{wait:?}");
-        assert_eq!(retry_after_of(&headers(&[("retry-after", "soon")])), None);
+        assert_eq!(retry_after_of(&headers(&[("retry-after", "soon")]), now), None);
     }
 
     #[test]
     fn an_exhausted_rate_limit_waits_until_its_reset() {
         let reset = (unix_now() + 30).to_string();
-        let wait = rate_limit_wait(&headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", &reset)])).unwrap();
+        let now = SystemTime::now();
+        let wait = rate_limit_wait(&headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", &reset)]), now).unwrap();
         assert!(wait > Duration::from_secs(25) && wait <= Duration::from_secs(30), "{wait:?}");
-        assert_eq!(rate_limit_wait(&headers(&[("ratelimit-remaining", "3"), ("ratelimit-reset", &reset)])), None);
+        assert_eq!(rate_limit_wait(&headers(&[("ratelimit-remaining", "3"), ("ratelimit-reset", &reset)]), now), None);
+    }
+
+    #[test]
+    fn any_number_a_server_sends_gives_a_wait_without_overflow() {
+        let now = SystemTime::now();
+        for value in [
+            "0",
+            "-1",
+            "18446744073709551615",
+            "9223372036854775807",
+            "1.5",
+            "",
+            "x",
+            "Fri, 31 Dec 9999 23:59:59 GMT",
+            "Thu, 01 Jan 1970 00:00:00 GMT",
+            "Mon, 01 Jan 1900 00:00:00 GMT",
+        ] {
+            let asked = asked_wait(&headers(&[("retry-after", value), ("ratelimit-remaining", "0"), ("ratelimit-reset", value)]), now);
+            assert!(asked.is_none_or(|wait| wait <= Duration::from_secs(u64::MAX)), "{value}");
+        }
+        let far = asked_wait(&headers(&[("ratelimit-remaining", "0"), ("ratelimit-reset", "18446744073709551615")]), now);
+        assert!(far.is_some_and(|wait| wait > Duration::from_secs(1 << 60)));
     }
 
     #[test]

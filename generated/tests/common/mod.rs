@@ -2,6 +2,9 @@
 
 #![allow(dead_code, clippy::expect_used)]
 
+pub mod hostile;
+pub mod leaks;
+
 use std::time::Duration;
 
 use dbaas_clients::runtime::RetryPolicy;
