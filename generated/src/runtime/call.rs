@@ -48,11 +48,9 @@ enum Outcome {
     TooLarge { status: u16, declared: Option<u64> },
 }
 
-/// What the call does after an attempt.
+/// What the call does after an attempt that did not succeed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Next {
-    /// The answer is the call's result.
-    Done,
     /// The outcome is the call's error.
     GiveUp,
     /// Another attempt, after `wait`.
@@ -73,12 +71,11 @@ struct Facts {
     now: SystemTime,
 }
 
-/// What an attempt's outcome means for the call. A server's stated wait (`Retry-After`,
-/// rate-limit headers) is read only when a retry is considered; a wait longer than the call
-/// has left gives up at once.
+/// What an attempt's outcome, other than a 2xx, means for the call. A server's stated wait
+/// (`Retry-After`, rate-limit headers) is read only when a retry is considered; a wait longer
+/// than the call has left gives up at once.
 fn next_step(outcome: &Outcome, facts: &Facts) -> Next {
     let reason = match outcome {
-        Outcome::Answered(answer) if answer.is_success() => return Next::Done,
         Outcome::Answered(answer) if facts.may_repeat && is_retryable_status(answer.status) => status_reason(answer.status),
         Outcome::ConnectFailed(error) if error.is_timeout() => "connect timeout",
         Outcome::ConnectFailed(_) => "connection failed",
@@ -163,6 +160,14 @@ impl ClientCore {
             if let Outcome::Answered(Answer { status, .. }) | Outcome::TooLarge { status, .. } = &outcome {
                 span.record("status", status);
             }
+            let outcome = match outcome {
+                // A 2xx is the call's result.
+                Outcome::Answered(mut answer) if answer.is_success() => {
+                    self.redactor(&request).redact_headers(&mut answer.headers);
+                    return Ok((answer, request));
+                }
+                other => other,
+            };
             let facts = Facts {
                 may_repeat: request.operation.retryable,
                 attempts_left: sent < policy.attempts(),
@@ -170,16 +175,12 @@ impl ClientCore {
                 time_left: deadline.saturating_duration_since(Instant::now()),
                 now: SystemTime::now(),
             };
-            match (next_step(&outcome, &facts), outcome) {
-                (Next::Done, Outcome::Answered(mut answer)) => {
-                    self.redactor(&request).redact_headers(&mut answer.headers);
-                    return Ok((answer, request));
-                }
-                (Next::Retry { reason, wait }, _) => {
+            match next_step(&outcome, &facts) {
+                Next::Retry { reason, wait } => {
                     tracing::info!(attempt = sent, reason = %reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
                     tokio::time::sleep(wait).await;
                 }
-                (_, outcome) => return Err(self.error_of(outcome, sent, &request)),
+                Next::GiveUp => return Err(self.error_of(outcome, sent, &request)),
             }
         }
     }
@@ -305,12 +306,6 @@ mod tests {
             time_left: Duration::from_secs(60),
             now: SystemTime::now(),
         }
-    }
-
-    #[test]
-    fn a_2xx_is_done_whatever_else_holds() {
-        let facts = Facts { may_repeat: false, attempts_left: false, ..facts() };
-        assert_eq!(next_step(&answer(201, &[]), &facts), Next::Done);
     }
 
     #[test]

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 
 use super::auth::Credentials;
 use super::call::Answer;
-use super::error::{KEPT_BODY_BYTES, MAX_RESPONSE_HEADERS};
-use super::redact::Redactor;
+use super::error::KEPT_BODY_BYTES;
+use super::redact::{Redactor, SecretKeys};
 use super::servers::Servers;
 use super::settings::{CallOptions, CallSettings};
 use super::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, Response, USER_AGENT};
@@ -40,6 +40,7 @@ pub(super) struct Shared {
     pub api: &'static ApiInfo,
     pub http: reqwest::Client,
     pub credentials: Credentials,
+    pub secret_keys: SecretKeys,
     pub servers: Servers,
     pub connect_timeout: Duration,
 }
@@ -77,7 +78,6 @@ impl ClientCore {
             .user_agent(USER_AGENT)
             .connect_timeout(config.connect_timeout)
             .pool_max_idle_per_host(config.max_connections_per_host)
-            .http1_max_headers(MAX_RESPONSE_HEADERS)
             .redirect(reqwest::redirect::Policy::none());
         for (index, pem) in config.root_certificates.iter().enumerate() {
             let invalid = |reason: String| ConfigError::InvalidCertificate { index: index + 1, reason };
@@ -90,7 +90,8 @@ impl ClientCore {
             }
         }
         let http = http.build().map_err(ConfigError::Http)?;
-        let shared = Shared { api, http, credentials, servers, connect_timeout: config.connect_timeout };
+        let secret_keys = SecretKeys::new(api.secret_fields);
+        let shared = Shared { api, http, credentials, secret_keys, servers, connect_timeout: config.connect_timeout };
         Ok(Self { shared: Arc::new(shared), settings: config.settings })
     }
 
@@ -159,7 +160,7 @@ impl ClientCore {
     /// What redacts the secrets of this client and of `request`: the client's credentials,
     /// the secrets it sent in headers, and the values its body holds under secret keys.
     pub(super) fn redactor<'a>(&'a self, request: &Request) -> Redactor<'a> {
-        let mut redactor = Redactor::new(self.shared.api.secret_fields, self.shared.credentials.secret_forms());
+        let mut redactor = Redactor::new(&self.shared.secret_keys, self.shared.credentials.secret_forms());
         for secret in &request.secrets {
             redactor.value(secret.expose());
         }

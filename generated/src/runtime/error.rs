@@ -119,8 +119,9 @@ impl<E> Error<E> {
     }
 }
 
-/// The most headers an answer may have (HTTP/1.1).
-pub(crate) const MAX_RESPONSE_HEADERS: usize = 100;
+/// The most headers an answer may have (HTTP/1.1; hyper's own limit, left as it is: setting
+/// it makes hyper allocate its header table on every answer).
+const MAX_RESPONSE_HEADERS: usize = 100;
 
 /// The most bytes an answer's head may take (HTTP/1.1; hyper's own limit).
 const MAX_RESPONSE_HEAD_BYTES: usize = 8192 + 4096 * 100;

@@ -207,7 +207,7 @@ where
     /// What redacts the operation's answers: the API's secret fields, the client's
     /// credentials and the secrets the starting call sent.
     fn redactor(&self) -> Redactor<'_> {
-        Redactor::new(self.core.shared.api.secret_fields, self.core.shared.credentials.secret_forms()).with_sent(&self.secrets)
+        Redactor::new(&self.core.shared.secret_keys, self.core.shared.credentials.secret_forms()).with_sent(&self.secrets)
     }
 
     /// The result of a finished operation: its error, or its response checked against the

@@ -28,6 +28,9 @@ pub(crate) struct SecretForms {
     /// Its base64 encodings, each the stretch of characters that the secret alone decides,
     /// for both alphabets and the three alignments.
     base64: Vec<Box<[u8]>>,
+    /// The bytes a form can start with: the first byte of each, `%` and `\` (an encoded first
+    /// byte), and `+` for a leading space. Text is read once, looking these up.
+    starts: Box<[bool; 256]>,
 }
 
 impl SecretForms {
@@ -48,31 +51,32 @@ impl SecretForms {
                 }
             }
         }
-        Some(Self { plain, base64 })
+        let mut starts = Box::new([false; 256]);
+        for byte in [plain[0], b'%', b'\\'].into_iter().chain(base64.iter().map(|form| form[0])) {
+            starts[usize::from(byte)] = true;
+        }
+        starts[usize::from(b'+')] |= plain[0] == b' ';
+        Some(Self { plain, base64, starts })
     }
 
-    /// Adds to `spans` each stretch of `text` that holds the secret in one of its forms.
+    /// Adds to `spans` each stretch of `text` that holds the secret in one of its forms, in one
+    /// pass over the text.
     fn find_in(&self, text: &[u8], spans: &mut Vec<(usize, usize)>) {
-        let first = self.plain[0];
         let mut at = 0;
-        while at < text.len() {
-            let candidate = if first == b' ' {
-                text[at..].iter().position(|b| matches!(b, b' ' | b'+' | b'%' | b'\\'))
-            } else {
-                memchr::memchr3(first, b'%', b'\\', &text[at..])
-            };
-            let Some(found) = candidate else { break };
-            let start = at + found;
-            match encoded_match(text, start, &self.plain) {
+        while let Some(offset) = text[at..].iter().position(|byte| self.starts[usize::from(*byte)]) {
+            let start = at + offset;
+            let end = encoded_match(text, start, &self.plain)
+                .or_else(|| self.base64.iter().find(|form| text[start..].starts_with(form)).map(|form| start + form.len()));
+            match end {
                 Some(end) => {
                     spans.push((start, end));
                     at = end;
                 }
                 None => at = start + 1,
             }
-        }
-        for form in &self.base64 {
-            spans.extend(memchr::memmem::find_iter(text, form).map(|start| (start, start + form.len())));
+            if at >= text.len() {
+                break;
+            }
         }
     }
 }
@@ -162,10 +166,29 @@ fn stable_base64(secret: &[u8], offset: usize, alphabet: &[u8; 64]) -> Box<[u8]>
     out.into()
 }
 
+/// The JSON keys whose string values are secret, each with a searcher made once per client.
+pub(crate) struct SecretKeys {
+    names: &'static [&'static str],
+    finders: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl SecretKeys {
+    /// The keys `names`.
+    pub fn new(names: &'static [&'static str]) -> Self {
+        Self { names, finders: names.iter().map(|name| memchr::memmem::Finder::new(name.as_bytes())).collect() }
+    }
+
+    /// Whether `text` may hold one of the keys: it holds one as it is (a request body written
+    /// by serde never escapes them).
+    fn may_be_in(&self, text: &str) -> bool {
+        self.finders.iter().any(|finder| finder.find(text.as_bytes()).is_some())
+    }
+}
+
 /// Replaces secrets in text, JSON and headers.
 pub(crate) struct Redactor<'a> {
     /// JSON keys whose string values are secret, wherever they appear.
-    keys: &'a [&'static str],
+    keys: &'a SecretKeys,
     /// Secrets known before the call (the client's credentials).
     known: &'a [SecretForms],
     /// Secrets of this call.
@@ -174,7 +197,7 @@ pub(crate) struct Redactor<'a> {
 
 impl<'a> Redactor<'a> {
     /// Redacts the string values of `keys` and every form of the `known` secrets.
-    pub fn new(keys: &'a [&'static str], known: &'a [SecretForms]) -> Self {
+    pub fn new(keys: &'a SecretKeys, known: &'a [SecretForms]) -> Self {
         Self { keys, known, sent: Vec::new() }
     }
 
@@ -199,11 +222,15 @@ impl<'a> Redactor<'a> {
         }
     }
 
-    /// Also redacts the values that `json` (a request body) holds under secret keys, decoded.
+    /// Also redacts the values that `json` (a request body written by serde) holds under
+    /// `keys`, decoded.
     pub fn values_in(&mut self, json: &str) {
+        if !self.keys.may_be_in(json) {
+            return;
+        }
         let mut found = Vec::new();
         for literal in StringLiterals::new(json) {
-            if let Some(value) = literal.value_after_key(json, self.keys) {
+            if let Some(value) = literal.value_after_key(json, self.keys.names) {
                 found.push(value.decoded(json).into_owned());
             }
         }
@@ -232,7 +259,7 @@ impl<'a> Redactor<'a> {
         let mut replacements: Vec<(usize, usize, String)> = Vec::new();
         let mut literals = StringLiterals::new(text);
         while let Some(literal) = literals.next() {
-            if let Some(value) = literal.value_after_key(text, self.keys) {
+            if let Some(value) = literal.value_after_key(text, self.keys.names) {
                 replacements.push((value.start, value.end, REDACTED.to_owned()));
                 literals.skip_to(value.end);
                 continue;
@@ -293,7 +320,7 @@ impl<'a> Redactor<'a> {
                     }
                 }
                 for (key, field) in fields.iter_mut() {
-                    if self.keys.contains(&key.as_str()) && field.is_string() {
+                    if self.keys.names.contains(&key.as_str()) && field.is_string() {
                         *field = serde_json::Value::String(REDACTED.to_owned());
                     } else {
                         self.redact_json(field);
@@ -447,7 +474,8 @@ mod tests {
 
     #[test]
     fn secret_keys_are_redacted_in_json_and_in_broken_json() {
-        let redactor = Redactor::new(&["password", "access_key"], &[]);
+        let keys = SecretKeys::new(&["password", "access_key"]);
+        let redactor = Redactor::new(&keys, &[]);
         assert_eq!(
             redactor.redact(r#"{"user":{"name":"a","password" : "p\"w","access_key":"k"},"other":"password"}"#),
             r#"{"user":{"name":"a","password" : "[REDACTED]","access_key":"[REDACTED]"},"other":"password"}"#
@@ -460,7 +488,8 @@ mod tests {
     #[test]
     fn known_values_are_redacted_anywhere_raw_or_escaped() {
         let known = forms(&["tok/en\"1"]);
-        let mut redactor = Redactor::new(&["password"], &known);
+        let keys = SecretKeys::new(&["password"]);
+        let mut redactor = Redactor::new(&keys, &known);
         redactor.values_in(r#"{"password":"se\"cret"}"#);
         let text = r#"Authorization: Bearer tok/en"1 echo {"pw":"se\"cret"} raw se"cret {"t":"tok/en\"1"}"#;
         let redacted = redactor.redact(text);
@@ -471,7 +500,8 @@ mod tests {
     #[test]
     fn json_escapes_are_resolved_before_searching() {
         let known = forms(&["tok-123"]);
-        let redactor = Redactor::new(&[], &known);
+        let keys = SecretKeys::new(&[]);
+        let redactor = Redactor::new(&keys, &known);
         let redacted = redactor.redact(r#"{"message":"token was Bearer tok-\u0031\u0032\u0033, see"}"#);
         assert_eq!(redacted, r#"{"message":"token was Bearer [REDACTED], see"}"#);
         let nested = redactor.redact(r#"{"message":"sent {\"t\":\"tok-\\u0031\\u0032\\u0033\"}"}"#);
@@ -481,7 +511,8 @@ mod tests {
     #[test]
     fn percent_encoded_forms_are_found_in_any_case_and_mix() {
         let known = forms(&["p@ss w/rd"]);
-        let redactor = Redactor::new(&[], &known);
+        let keys = SecretKeys::new(&[]);
+        let redactor = Redactor::new(&keys, &known);
         for echo in ["p%40ss%20w%2Frd", "p%40ss+w%2frd", "%70%40%73%73%20%77%2F%72%64", "p@ss w/rd"] {
             assert_eq!(redactor.redact(&format!("x={echo}&y")), "x=[REDACTED]&y", "{echo}");
         }
@@ -492,7 +523,8 @@ mod tests {
     fn base64_forms_are_found_at_every_alignment() {
         let secret = "n3w-passw0rd";
         let known = forms(&[secret]);
-        let redactor = Redactor::new(&[], &known);
+        let keys = SecretKeys::new(&[]);
+        let redactor = Redactor::new(&keys, &known);
         for prefix in ["", "a", "ab", "user:", "Bearer "] {
             let plain = format!("{prefix}{secret}~~");
             for alphabet in [STANDARD_ALPHABET, URL_SAFE_ALPHABET] {
@@ -508,7 +540,8 @@ mod tests {
     #[test]
     fn json_values_lose_their_secrets_in_strings_keys_and_secret_fields() {
         let known = forms(&["tok-123"]);
-        let redactor = Redactor::new(&["password"], &known);
+        let keys = SecretKeys::new(&["password"]);
+        let redactor = Redactor::new(&keys, &known);
         let mut value = serde_json::json!({"details": [{"password": "hunter2", "note": "Bearer tok-123", "tok-123": 1}]});
         redactor.redact_json(&mut value);
         assert_eq!(value, serde_json::json!({"details": [{"password": REDACTED, "note": "Bearer [REDACTED]", REDACTED: 1}]}));
@@ -517,7 +550,8 @@ mod tests {
     #[test]
     fn header_values_are_redacted_whatever_their_bytes() {
         let known = forms(&["tok-123"]);
-        let redactor = Redactor::new(&[], &known);
+        let keys = SecretKeys::new(&[]);
+        let redactor = Redactor::new(&keys, &known);
         let mut headers = HeaderMap::new();
         headers.insert("x-echo", HeaderValue::from_bytes(b"\xffBearer tok-123").unwrap());
         headers.insert("x-other", HeaderValue::from_bytes(b"\xff ok").unwrap());
