@@ -7,7 +7,8 @@ use std::path::Path;
 
 use codegen::{SpecSource, render};
 
-/// Every generated file of one spec, each under a line naming it; the crate root is left out.
+/// Every generated file of one spec, each under a line naming it; the file of
+/// module declarations is left out.
 fn rendered(path: &Path, folder: &str) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -16,7 +17,7 @@ fn rendered(path: &Path, folder: &str) -> String {
         Ok(tree) => tree
             .files
             .iter()
-            .filter(|(relative, _)| relative.as_str() != "src/lib.rs")
+            .filter(|(relative, _)| relative.as_str() != codegen::write::APIS_FILE)
             .map(|(relative, content)| format!("//// {relative}\n{content}"))
             .collect::<Vec<_>>()
             .join("\n"),

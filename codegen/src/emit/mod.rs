@@ -40,18 +40,9 @@ pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, Emit<'a>
     files
 }
 
-/// The crate root: its docs and one module per API, beside the hand-written runtime.
-pub fn lib_file(apis: &[Api]) -> TokenStream {
-    let mut lines = vec![
-        "Typed async clients for managed-database user APIs, generated from OpenAPI specs.".to_owned(),
-        String::new(),
-        "One module per API, each with a `Client`, its `ClientBuilder`, an `Error` and the".to_owned(),
-        "request and response `types`:".to_owned(),
-        String::new(),
-    ];
-    lines.extend(apis.iter().map(|api| format!("- [`{}`]: {}", api.module, docs::markdown(&api.title).join(" "))));
-    lines.extend([String::new(), "The shared behaviour (sending, errors, secrets) lives in [`runtime`].".to_owned()]);
-    let crate_docs = docs::inner_attrs(&lines);
+/// The file the crate root includes: one module per API, each behind a Cargo feature of its
+/// name.
+pub fn apis_file(apis: &[Api]) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let name = types::ident(&api.module);
         let module_name = &api.module;
@@ -59,16 +50,8 @@ pub fn lib_file(apis: &[Api]) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[cfg(feature = #module_name)]
-            #[rustfmt::skip]
             pub mod #name;
         }
     });
-    quote! {
-        #crate_docs
-        #![forbid(unsafe_code)]
-
-        pub mod runtime;
-
-        #(#modules)*
-    }
+    quote! { #(#modules)* }
 }

@@ -12,7 +12,7 @@ use super::{ArgumentError, ArgumentProblem};
 /// One field of a partial update.
 ///
 /// ```
-/// use dbaas_clients::runtime::Patch;
+/// use dbaas_runtime::Patch;
 ///
 /// let revoke_all: Patch<Vec<String>> = Patch::Set(Vec::new()); // sent as [], named in the mask
 /// let to_default: Patch<Vec<String>> = Patch::Reset;          // named in the mask, not sent

@@ -1,6 +1,11 @@
-//! The behaviour every generated client shares, written once by hand: the client builder,
-//! sending with retries and timeouts, bounded reading, validation, redaction, errors and
-//! tracing. Generated modules state what their spec says and call into it.
+//! The runtime of the clients `cargo xtask codegen` generates: what every generated client
+//! shares, written once by hand. The client builder, the call loop with its retries and
+//! timeouts, bounded reading, validation, redaction, errors and tracing.
+//!
+//! A generated crate states its spec as data (an [`ApiInfo`] per API, an [`Operation`] per
+//! operation) and calls into this crate, which it re-exports as `runtime`; apps reach these
+//! types through that re-export (`dbaas_clients::runtime::Patch`).
+#![forbid(unsafe_code)]
 
 mod api;
 mod auth;
@@ -75,8 +80,3 @@ pub use reqwest::Method;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("dbaas-clients/", env!("CARGO_PKG_VERSION"));
-
-/// The README's Rust examples, compiled as doctests so they stay true.
-#[cfg(doctest)]
-#[doc = include_str!("../../../README.md")]
-pub struct ReadmeExamples;

@@ -13,7 +13,7 @@ use std::time::Duration;
 ///
 /// ```
 /// use std::time::Duration;
-/// use dbaas_clients::runtime::RetryPolicy;
+/// use dbaas_runtime::RetryPolicy;
 ///
 /// let patient = RetryPolicy::default().max_attempts(5).max_backoff(Duration::from_secs(10));
 /// let once = RetryPolicy::disabled();
@@ -118,7 +118,7 @@ impl Default for CallSettings {
 ///
 /// ```
 /// use std::time::Duration;
-/// use dbaas_clients::runtime::{CallOptions, RetryPolicy};
+/// use dbaas_runtime::{CallOptions, RetryPolicy};
 ///
 /// let options = CallOptions::new().retry(RetryPolicy::disabled()).timeout(Duration::from_secs(5));
 /// # let _ = options;

@@ -49,7 +49,7 @@ macro_rules! __string_enum {
                 Self::KNOWN
                     .iter()
                     .find(|(_, wire)| *wire == value)
-                    .map_or_else(|| Self::UnknownValue($crate::runtime::UnknownValue::new(value)), |(known, _)| known.clone())
+                    .map_or_else(|| Self::UnknownValue($crate::UnknownValue::new(value)), |(known, _)| known.clone())
             }
         }
 
@@ -59,26 +59,26 @@ macro_rules! __string_enum {
             }
         }
 
-        impl $crate::runtime::serde::Serialize for $name {
-            fn serialize<S: $crate::runtime::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        impl<'de> $crate::runtime::serde::Deserialize<'de> for $name {
-            fn deserialize<D: $crate::runtime::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                let value = <$crate::runtime::CowStr<'de> as $crate::runtime::serde::Deserialize>::deserialize(deserializer)?;
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <$crate::CowStr<'de> as $crate::serde::Deserialize>::deserialize(deserializer)?;
                 ::core::result::Result::Ok(Self::from(value.0.as_ref()))
             }
         }
 
-        impl $crate::runtime::ParamValue for $name {
+        impl $crate::ParamValue for $name {
             fn param_text(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(self.as_str())
             }
         }
 
-        impl $crate::runtime::Validate for $name {}
+        impl $crate::Validate for $name {}
     };
 }
 

@@ -218,7 +218,7 @@ fn is_secure_for_tokens(url: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::runtime::Operation;
+    use crate::Operation;
 
     #[test]
     fn tokens_only_travel_over_https_or_loopback() {

@@ -6,7 +6,7 @@ use std::fmt;
 /// shown by `Debug`, so it stays out of logs.
 ///
 /// ```
-/// use dbaas_clients::runtime::Secret;
+/// use dbaas_runtime::Secret;
 /// let password = Secret::new("hunter2");
 /// assert_eq!(format!("{password:?}"), "Secret(\"***\")");
 /// assert_eq!(password.expose(), "hunter2");

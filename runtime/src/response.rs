@@ -11,7 +11,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 /// [`into_body`](Self::into_body) to take the body out.
 ///
 /// ```
-/// # fn show(answer: dbaas_clients::runtime::Response<String>) {
+/// # fn show(answer: dbaas_runtime::Response<String>) {
 /// println!("{} ({} left this hour)", *answer, answer.rate_limit().and_then(|l| l.remaining).unwrap_or(0));
 /// # }
 /// ```
