@@ -18,6 +18,8 @@ const ITEM_STARTS: &[&str] = &[
     "struct ",
     "trait ",
     "crate::",
+    // An item-level macro of the runtime, named through its alias (`rt::string_enum!`).
+    "rt::",
     "unsafe ",
 ];
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use proc_macro2::TokenStream;
 
+use crate::emit::docs::DocBlocks;
 use crate::error::{Error, Problem, SpecError, SpecErrors};
 use crate::resolve::model::Api;
 use crate::{emit, load, names, resolve};
@@ -363,12 +364,13 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
         let source = format!("from {}", api.spec_file);
         files.extend(emit::api_files(api, crate_name).into_iter().map(|(relative, emit)| (relative, source.clone(), emit)));
     }
-    let root: emit::Emit<'_> = Box::new(|| emit::apis_file(&apis));
+    let root: emit::Emit<'_> = Box::new(|_| emit::apis_file(&apis));
     files.push((APIS_FILE.to_owned(), "from specs/*.yaml".to_owned(), root));
-    // Each file is emitted and formatted on its own thread's turn; nothing is shared.
+    // Each file is emitted and formatted on its own, with its own doc blocks; nothing is shared.
     let formatted = crate::parallel::map(&files, |(relative, source, emit)| {
-        emit::docs::begin_file();
-        format_file(relative, emit(), source)
+        let blocks = DocBlocks::default();
+        let tokens = emit(&blocks);
+        format_file(relative, tokens, blocks, source)
     });
     for ((relative, _, _), content) in files.iter().zip(formatted) {
         tree.files.insert(relative.clone(), content?);
@@ -394,11 +396,11 @@ fn module_name(spec: &SpecSource, modules: &mut HashMap<String, String>, errors:
     Some(module)
 }
 
-/// Parses, pretty-prints and heads one generated file, emitted on this thread just before
-/// (its doc blocks are written in after printing).
-fn format_file(relative: &str, tokens: TokenStream, source: &str) -> Result<String, Error> {
+/// Parses, pretty-prints and heads one generated file, and writes in the doc `blocks` it was
+/// emitted with.
+fn format_file(relative: &str, tokens: TokenStream, blocks: DocBlocks, source: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: relative.to_owned(), message: e.to_string() })?;
-    let code = emit::docs::write_in(&crate::layout::with_blank_lines(&prettyplease::unparse(&file)));
+    let code = blocks.write_in(&crate::layout::with_blank_lines(&prettyplease::unparse(&file)));
     Ok(format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{code}"))
 }
 

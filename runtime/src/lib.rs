@@ -72,7 +72,7 @@ pub use settings::{
     DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy,
 };
 #[doc(hidden)]
-pub use validate::{FieldPath, Rules, Validate};
+pub use validate::{FieldPath, Pattern, Rules, Validate};
 
 /// The HTTP method type the generated operations name.
 #[doc(hidden)]

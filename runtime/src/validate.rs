@@ -1,9 +1,9 @@
 //! The constraints a spec states on parameters and request-body fields, checked before a
 //! request is sent.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::{Arc, PoisonError, RwLock};
+use std::sync::OnceLock;
 
 use super::{ArgumentError, ArgumentProblem, Secret};
 
@@ -50,7 +50,7 @@ pub struct Rules {
     /// `maxLength`, in characters.
     pub max_length: Option<u64>,
     /// `pattern`, searched for anywhere in the value.
-    pub pattern: Option<&'static str>,
+    pub pattern: Option<&'static Pattern>,
     /// `minimum`.
     pub minimum: Option<f64>,
     /// `maximum`.
@@ -87,9 +87,9 @@ impl Rules {
             }
         }
         if let Some(pattern) = self.pattern
-            && !matches_pattern(pattern, text)
+            && !pattern.is_match(text)
         {
-            return Err(refuse(at, ArgumentProblem::PatternMismatch { pattern }));
+            return Err(refuse(at, ArgumentProblem::PatternMismatch { pattern: pattern.source }));
         }
         Ok(())
     }
@@ -124,24 +124,32 @@ fn refuse(at: &FieldPath<'_>, problem: ArgumentProblem) -> ArgumentError {
     ArgumentError { argument: at.to_string(), problem }
 }
 
-/// Whether `pattern` is found in `text`. Patterns are compiled once per process.
-fn matches_pattern(pattern: &'static str, text: &str) -> bool {
-    static COMPILED: RwLock<Option<HashMap<&'static str, Arc<regex_lite::Regex>>>> = RwLock::new(None);
-    let cached = COMPILED.read().unwrap_or_else(PoisonError::into_inner).as_ref().and_then(|map| map.get(pattern).cloned());
-    let regex = match cached {
-        Some(regex) => regex,
-        None => match regex_lite::Regex::new(pattern) {
-            Ok(regex) => {
-                let regex = Arc::new(regex);
-                let mut map = COMPILED.write().unwrap_or_else(PoisonError::into_inner);
-                map.get_or_insert_with(HashMap::new).insert(pattern, Arc::clone(&regex));
-                regex
-            }
-            // The generator checks every pattern; one that still does not compile constrains nothing.
-            Err(_) => return true,
-        },
-    };
-    regex.is_match(text)
+/// A `pattern` of the spec: a regular expression, compiled the first time a value is checked
+/// against it. Generated code keeps each in a `static` beside its check.
+#[doc(hidden)]
+pub struct Pattern {
+    source: &'static str,
+    compiled: OnceLock<Option<regex_lite::Regex>>,
+}
+
+impl Pattern {
+    /// The pattern `source`, not compiled yet.
+    pub const fn new(source: &'static str) -> Self {
+        Self { source, compiled: OnceLock::new() }
+    }
+
+    /// Whether the pattern is found in `text`. The generator checks that every pattern
+    /// compiles with this engine; one that still did not would match nothing, so a value is
+    /// refused rather than let through unchecked.
+    fn is_match(&self, text: &str) -> bool {
+        self.compiled.get_or_init(|| regex_lite::Regex::new(self.source).ok()).as_ref().is_some_and(|regex| regex.is_match(text))
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
 }
 
 /// A value whose constraints can be checked: every request-body type, and what they hold.
@@ -283,7 +291,8 @@ mod tests {
 
     #[test]
     fn each_kind_of_constraint_is_checked_and_named() {
-        let name = Rules { max_length: Some(3), pattern: Some("^[a-z]+$"), ..Rules::NONE };
+        static LETTERS: Pattern = Pattern::new("^[a-z]+$");
+        let name = Rules { max_length: Some(3), pattern: Some(&LETTERS), ..Rules::NONE };
         assert_eq!(refused("abc", &name), None);
         assert_eq!(refused("abcd", &name).as_deref(), Some("argument `body` was refused: longer than 3 characters (maxLength)"));
         assert!(refused("a b", &name).is_some_and(|m| m.contains("does not match the pattern `^[a-z]+$`")));
@@ -303,5 +312,13 @@ mod tests {
         let list = vec!["a".to_owned(), "bb".to_owned()];
         let error = list.check(&rules, &FieldPath::Root("body", "roles")).unwrap_err();
         assert_eq!(error.argument, "body.roles[1]");
+    }
+
+    #[test]
+    fn a_pattern_that_does_not_compile_refuses_every_value() {
+        static BROKEN: Pattern = Pattern::new("([a-z]");
+        let rules = Rules { pattern: Some(&BROKEN), ..Rules::NONE };
+        let refused = "abc".check(&rules, &FieldPath::Root("path", "name")).expect_err("refused");
+        assert!(refused.to_string().contains("does not match the pattern `([a-z]`"), "{refused}");
     }
 }

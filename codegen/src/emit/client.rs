@@ -1,26 +1,22 @@
 //! The module file of an API: its `Error`, `ClientBuilder`, `Client` with one method per
 //! operation, and the options of operations with optional parameters.
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 
-use super::docs::{self, paragraph};
-use super::example;
-use super::types::{Scope, ident, rust_type};
+use super::docs::{self, DocBlocks, paragraph};
+use super::files::{TagFile, tag_files};
+use super::literals::{self, OperationIdentity};
+use super::rust::{Scope, ident, mentions, rust_type};
+use super::{example, long_running};
 use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, SchemeKind, TypeRef};
 
 /// The whole module file of an API.
-pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
-    let module_docs = docs::inner_attrs(&module_docs(api));
+pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
+    let module_docs = blocks.inner_attrs(&module_docs(api));
     let error_body = rust_type(&api.error_body, Scope::Module);
-    let error_docs = docs::attrs(&error_docs(api));
-    let default_server = match api.servers.first() {
-        Some(server) => {
-            let url = &server.url;
-            quote! { Some(#url) }
-        }
-        None => quote! { None },
-    };
+    let error_docs = blocks.attrs(&error_docs(api));
+    let default_server = literals::server_option(api.servers.first());
     let mut operation_servers: Vec<&str> = api.operations.iter().filter_map(|op| op.server.as_ref()).map(|s| s.url.as_str()).collect();
     operation_servers.sort_unstable();
     operation_servers.dedup();
@@ -28,12 +24,12 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     let schemes = api.schemes.iter().map(|scheme| {
         let name = &scheme.name;
         let kind = match &scheme.kind {
-            SchemeKind::Bearer => quote! { crate::runtime::SchemeKind::Bearer },
-            SchemeKind::Basic => quote! { crate::runtime::SchemeKind::Basic },
-            SchemeKind::ApiKeyHeader(header) => quote! { crate::runtime::SchemeKind::ApiKeyHeader(#header) },
-            SchemeKind::ApiKeyQuery(param) => quote! { crate::runtime::SchemeKind::ApiKeyQuery(#param) },
+            SchemeKind::Bearer => quote! { rt::SchemeKind::Bearer },
+            SchemeKind::Basic => quote! { rt::SchemeKind::Basic },
+            SchemeKind::ApiKeyHeader(header) => quote! { rt::SchemeKind::ApiKeyHeader(#header) },
+            SchemeKind::ApiKeyQuery(param) => quote! { rt::SchemeKind::ApiKeyQuery(#param) },
         };
-        quote! { crate::runtime::Scheme { name: #name, kind: #kind } }
+        quote! { rt::Scheme { name: #name, kind: #kind } }
     });
     let mut variables: Vec<(&str, &str)> = Vec::new();
     for server in api.servers.iter().chain(api.operations.iter().filter_map(|op| op.server.as_ref())) {
@@ -46,7 +42,7 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
     let (variable_names, variable_defaults): (Vec<&str>, Vec<&str>) = variables.into_iter().unzip();
     let secret_fields = secret_fields(api);
     let untagged: Vec<&Operation> = api.operations.iter().filter(|op| op.tag.is_none()).collect();
-    let OperationItems { methods, rest } = operation_items(api, &untagged, crate_name);
+    let OperationItems { methods, rest } = operation_items(api, &untagged, crate_name, blocks);
     let tag_modules = tag_files(api).into_iter().map(|file| {
         let module = ident(&file.module);
         // Its options structs and long-running handles are the module's own, for callers.
@@ -57,7 +53,7 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
             #reexport
         }
     });
-    let client_docs = docs::attrs(&client_docs(api));
+    let client_docs = blocks.attrs(&client_docs(api));
     quote! {
         #module_docs
 
@@ -66,20 +62,20 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
         #(#tag_modules)*
 
         #error_docs
-        pub type Error = crate::runtime::Error<#error_body>;
+        pub type Error = rt::Error<#error_body>;
 
         /// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
-        /// with a documented default (see [`crate::runtime::ClientBuilder`]).
-        pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+        /// with a documented default (see [`runtime::ClientBuilder`](rt::ClientBuilder)).
+        pub type ClientBuilder = rt::ClientBuilder<Client>;
 
         #client_docs
         #[derive(Debug, Clone)]
         pub struct Client {
-            core: crate::runtime::ClientCore,
+            core: rt::ClientCore,
         }
 
-        impl crate::runtime::ApiClient for Client {
-            const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
+        impl rt::ApiClient for Client {
+            const API: &'static rt::ApiInfo = &rt::ApiInfo {
                 default_server: #default_server,
                 operation_servers: &[#(#operation_servers),*],
                 requires_token: #requires_token,
@@ -88,7 +84,7 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
                 secret_fields: &[#(#secret_fields),*],
             };
 
-            fn from_core(core: crate::runtime::ClientCore) -> Self {
+            fn from_core(core: rt::ClientCore) -> Self {
                 Self { core }
             }
         }
@@ -101,7 +97,7 @@ pub fn module_file(api: &Api, crate_name: &str) -> TokenStream {
 
             /// A client that shares this one's connections and whose calls use `options`
             /// (retries, timeouts, body limit) over this client's settings.
-            pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+            pub fn with_options(&self, options: rt::CallOptions) -> Self {
                 Self { core: self.core.with_options(options) }
             }
 
@@ -119,59 +115,18 @@ struct OperationItems {
     rest: TokenStream,
 }
 
-fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str) -> OperationItems {
-    let methods = ops.iter().map(|op| operation_methods(api, op, crate_name));
-    let resumes = ops.iter().filter_map(|op| super::long_running::resume_method(op));
-    let options = ops.iter().filter_map(|op| options_struct(op));
-    let long_running = ops.iter().filter_map(|op| super::long_running::module_items(op));
+fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str, blocks: &DocBlocks) -> OperationItems {
+    let methods = ops.iter().map(|op| operation_methods(api, op, crate_name, blocks));
+    let resumes = ops.iter().filter_map(|op| long_running::resume_method(op, blocks));
+    let options = ops.iter().filter_map(|op| options_struct(op, blocks));
+    let long_running = ops.iter().filter_map(|op| long_running::module_items(op, blocks));
     OperationItems { methods: quote! { #(#methods)* #(#resumes)* }, rest: quote! { #(#options)* #(#long_running)* } }
 }
 
-/// The operations of one tag, written in a module file of their own.
-#[derive(Debug)]
-pub struct TagFile<'a> {
-    /// The tag as the spec names it.
-    pub tag: String,
-    /// The module name, which is also the file's stem.
-    pub module: String,
-    /// Its operations, in spec order.
-    pub ops: Vec<&'a Operation>,
-}
-
-/// The module of each tag, in the order tags first appear, with its operations: a module file
-/// of its own each, so a large API stays navigable.
-pub fn tag_files(api: &Api) -> Vec<TagFile<'_>> {
-    let mut files: Vec<TagFile<'_>> = Vec::new();
-    for op in &api.operations {
-        let Some(tag) = &op.tag else { continue };
-        match files.iter_mut().find(|file| file.tag == *tag) {
-            Some(file) => file.ops.push(op),
-            None => {
-                let mut module = crate::names::snake(tag);
-                // Tags named like the module's own files, or alike, get a suffix.
-                while module == "types" || files.iter().any(|file| file.module == module) {
-                    module.push_str("_ops");
-                }
-                files.push(TagFile { tag: tag.clone(), module, ops: vec![op] });
-            }
-        }
-    }
-    files
-}
-
-/// Whether `tokens` use the identifier `name` anywhere (doc text aside).
-fn mentions(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(found) => found == name,
-        TokenTree::Group(group) => mentions(&group.stream(), name),
-        TokenTree::Punct(_) | TokenTree::Literal(_) => false,
-    })
-}
-
 /// The file of one tag's operations: an `impl Client` block and the items beside it.
-pub fn tag_file(api: &Api, file: &TagFile<'_>, crate_name: &str) -> TokenStream {
-    let OperationItems { methods, rest } = operation_items(api, &file.ops, crate_name);
-    let docs = docs::inner_attrs(&[format!("The operations tagged {}.", docs::code(&file.tag))]);
+pub fn tag_file(api: &Api, file: &TagFile<'_>, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
+    let OperationItems { methods, rest } = operation_items(api, &file.ops, crate_name, blocks);
+    let docs = blocks.inner_attrs(&[format!("The operations tagged {}.", docs::code(&file.tag))]);
     let mut imports = vec![quote! { Client }];
     for name in ["Error", "types"] {
         if mentions(&methods, name) || mentions(&rest, name) {
@@ -193,23 +148,13 @@ pub fn tag_file(api: &Api, file: &TagFile<'_>, crate_name: &str) -> TokenStream 
 
 fn error_docs(api: &Api) -> Vec<String> {
     let body = match &api.error_body {
-        TypeRef::Named(name) => format!("types::{name}"),
-        _ => "serde_json::Value".to_owned(),
+        TypeRef::Named(name) => format!("[`types::{name}`]"),
+        _ => "JSON (`serde_json::Value`)".to_owned(),
     };
     vec![
-        "Why a call of this API failed.".to_owned(),
-        String::new(),
-        "# Errors".to_owned(),
-        String::new(),
-        "Every operation of [`Client`] returns this error:".to_owned(),
-        String::new(),
-        format!("- [`crate::runtime::Error::Api`] for any status outside 2xx, its body decoded as [`{body}`] when it can be;"),
-        "- [`crate::runtime::Error::Decode`] for a 2xx body that does not match the documented type;".to_owned(),
-        "- [`crate::runtime::Error::Argument`] for an argument refused before sending (a constraint of the spec, an".to_owned(),
-        "  empty path segment);".to_owned(),
-        "- [`crate::runtime::Error::Timeout`] and [`crate::runtime::Error::Transport`] when the exchange itself fails,".to_owned(),
-        "  after the retries the client allows;".to_owned(),
-        "- [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.".to_owned(),
+        "Why a call of this API failed: the runtime's [`Error`](rt::Error), each of whose variants".to_owned(),
+        format!("says what went wrong, with this API's error body, {body}, decoded in its `Api` variant"),
+        "when an answer outside 2xx carries one.".to_owned(),
     ]
 }
 
@@ -355,17 +300,17 @@ fn options_name(op: &Operation) -> proc_macro2::Ident {
     format_ident!("{}Options", op.type_prefix)
 }
 
-fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream {
+fn operation_methods(api: &Api, op: &Operation, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
     let fn_name = ident(&op.fn_name);
-    let doc = docs::attrs(&operation_docs(api, op, crate_name));
+    let doc = blocks.attrs(&operation_docs(api, op, crate_name));
     let (params, names) = positional_args(op);
     let (ret, send) = match (&op.success.ty, op.success.may_be_empty) {
         _ if op.long_running.is_some() => {
-            let (handle, poll) = (super::long_running::handle_name(op), super::long_running::poll_name(op));
+            let (handle, poll) = (long_running::handle_name(op), long_running::poll_name(op));
             (quote! { #handle }, quote! { send_long_running(request, &#poll) })
         }
         (Some(TypeRef::Text), _) => (quote! { String }, quote! { send_text(request) }),
-        (Some(TypeRef::Bytes), _) => (quote! { crate::runtime::Bytes }, quote! { send_bytes(request) }),
+        (Some(TypeRef::Bytes), _) => (quote! { rt::Bytes }, quote! { send_bytes(request) }),
         (Some(ty), false) => (rust_type(ty, Scope::Module), quote! { send_json(request) }),
         (Some(ty), true) => {
             let ty = rust_type(ty, Scope::Module);
@@ -374,13 +319,13 @@ fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream
         (None, _) => (quote! { () }, quote! { send_empty(request) }),
     };
     let deprecated = op.deprecated.then(|| quote! { #[deprecated = "the API marks this operation deprecated"] });
-    let ret = quote! { crate::runtime::Response<#ret> };
+    let ret = quote! { rt::Response<#ret> };
     // An operation whose errors have another body than the API's names its own error type.
     let error = if op.error_body == api.error_body {
         quote! { Error }
     } else {
         let body = rust_type(&op.error_body, Scope::Module);
-        quote! { crate::runtime::Error<#body> }
+        quote! { rt::Error<#body> }
     };
     let request = request_expr(op);
     let Some(with_name) = &op.fn_with_options else {
@@ -417,17 +362,15 @@ fn operation_methods(api: &Api, op: &Operation, crate_name: &str) -> TokenStream
 /// The statements that build the request of an operation: its identity, then one step per
 /// path piece, parameter and body, each parameter followed by the check of its constraints.
 fn request_expr(op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method.as_str());
-    let (id, path) = (&op.operation_id, &op.path_template);
-    let server = match &op.server {
-        Some(server) => {
-            let url = &server.url;
-            quote! { Some(#url) }
-        }
-        None => quote! { None },
-    };
-    let security = security_tokens(&op.security);
-    let retryable = op.method.is_idempotent() || op.params.iter().any(|p| p.idempotency_key);
+    let identity = literals::operation(&OperationIdentity {
+        id: &op.operation_id,
+        method: op.method,
+        path: &op.path_template,
+        server: op.server.as_ref(),
+        security: &op.security,
+        retryable: op.method.is_idempotent() || op.params.iter().any(|p| p.idempotency_key),
+        accept: &op.success.accept,
+    });
     let mut steps = Vec::new();
     for part in &op.path {
         steps.push(match part {
@@ -485,25 +428,10 @@ fn request_expr(op: &Operation) -> TokenStream {
             (_, false) => quote! { .json_opt(body) },
         });
     }
-    let accept = &op.success.accept;
     quote! {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
-            id: #id,
-            method: crate::runtime::Method::#method,
-            path: #path,
-            server: #server,
-            security: #security,
-            retryable: #retryable,
-            accept: #accept,
-        };
-        let request = crate::runtime::Request::new(&OPERATION) #(#steps)*;
+        static OPERATION: rt::Operation = #identity;
+        let request = rt::Request::new(&OPERATION) #(#steps)*;
     }
-}
-
-/// A list of security requirements as the runtime's `Operation` holds it.
-pub fn security_tokens(security: &[Vec<String>]) -> TokenStream {
-    let alternatives = security.iter().map(|schemes| quote! { &[#(#schemes),*] });
-    quote! { &[#(#alternatives),*] }
 }
 
 /// A positional argument as a reference, for checks: the ones taken by reference already are.
@@ -518,10 +446,10 @@ fn argument_ref(param: &crate::resolve::model::Param, name: TokenStream) -> Toke
 fn param_check(param: &crate::resolve::model::Param, value: TokenStream) -> Option<TokenStream> {
     let rules = super::validation::rules(&param.docs.constraints)?;
     let (location, wire) = (param.location.keyword(), &param.wire_name);
-    Some(quote! { .check(#location, #wire, #value, &#rules) })
+    Some(quote! { .check(#location, #wire, #value, #rules) })
 }
 
-fn options_struct(op: &Operation) -> Option<TokenStream> {
+fn options_struct(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
     let with_name = op.fn_with_options.as_ref()?;
     let name = options_name(op);
     let doc = format!(" The optional parameters of [`Client::{with_name}`].");
@@ -530,7 +458,7 @@ fn options_struct(op: &Operation) -> Option<TokenStream> {
         let ty = rust_type(&param.ty, Scope::Module);
         let mut lines = docs::value_docs(&param.docs, &format!("The `{}` parameter.", param.wire_name));
         paragraph(&mut lines, [format!("Sent as the {} {}.", location_name(param.location), docs::code(&param.wire_name))]);
-        let doc = docs::attrs(&lines);
+        let doc = blocks.attrs(&lines);
         quote! {
             #doc
             pub #name: Option<#ty>,

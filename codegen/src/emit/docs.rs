@@ -8,72 +8,68 @@ use quote::quote;
 
 use crate::resolve::model::{Constraints, Docs};
 
-thread_local! {
-    /// The doc blocks of the file being emitted on this thread. Each is emitted as one
-    /// placeholder attribute and written in after formatting, so doc text (a third to a half
-    /// of a generated file) is never parsed and printed again.
-    static BLOCKS: RefCell<Vec<Vec<String>>> = const { RefCell::new(Vec::new()) };
+/// The doc blocks of one file being emitted. Each block is emitted as one placeholder
+/// attribute and written in after formatting ([`write_in`](Self::write_in)), so doc text (a
+/// third to a half of a generated file) is never parsed and printed again. One is made per
+/// file and passed to whatever emits the file's items.
+#[derive(Debug, Default)]
+pub struct DocBlocks {
+    blocks: RefCell<Vec<Vec<String>>>,
 }
 
 /// What starts a placeholder's text: a character no printed literal holds unescaped.
 const PLACEHOLDER: char = '\0';
 
-/// The placeholder of a doc block, or `None` for an empty one.
-fn placeholder(lines: &[String]) -> Option<String> {
-    if lines.is_empty() {
-        return None;
-    }
-    let index = BLOCKS.with_borrow_mut(|blocks| {
-        blocks.push(lines.to_vec());
-        blocks.len() - 1
-    });
-    Some(format!("{PLACEHOLDER}{index}"))
-}
-
-/// An item's doc comment: printed as `///` lines, one per line.
-pub fn attrs(lines: &[String]) -> TokenStream {
-    placeholder(lines).map(|text| quote! { #[doc = #text] }).unwrap_or_default()
-}
-
-/// A module's own doc comment: printed as `//!` lines, one per line.
-pub fn inner_attrs(lines: &[String]) -> TokenStream {
-    placeholder(lines).map(|text| quote! { #![doc = #text] }).unwrap_or_default()
-}
-
-/// Starts the emission of a file on this thread: the doc blocks of the one before are
-/// forgotten.
-pub fn begin_file() {
-    BLOCKS.with_borrow_mut(Vec::clear);
-}
-
-/// `text`, a file formatted on the thread that emitted it, with each placeholder line
-/// replaced by its doc block, one comment line per line at the placeholder's indentation.
-pub fn write_in(text: &str) -> String {
-    let blocks = BLOCKS.take();
-    let mut out = String::with_capacity(text.len() + blocks.iter().flatten().map(|line| line.len() + 16).sum::<usize>());
-    for line in text.split_inclusive('\n') {
-        let body = line.trim_start();
-        let indent = &line[..line.len() - body.len()];
-        let block = ["///", "//!"].into_iter().find_map(|comment| {
-            let index = body.strip_prefix(comment)?.strip_prefix(PLACEHOLDER)?.trim_end().parse::<usize>().ok()?;
-            Some((comment, blocks.get(index)?))
-        });
-        let Some((comment, block)) = block else {
-            out.push_str(line);
-            continue;
-        };
-        for doc in block {
-            out.push_str(indent);
-            out.push_str(comment);
-            let doc = doc.trim_end_matches(' ');
-            if !doc.is_empty() {
-                out.push(' ');
-                out.push_str(doc);
-            }
-            out.push('\n');
+impl DocBlocks {
+    /// The placeholder of a doc block, or `None` for an empty one.
+    fn placeholder(&self, lines: &[String]) -> Option<String> {
+        if lines.is_empty() {
+            return None;
         }
+        let mut blocks = self.blocks.borrow_mut();
+        blocks.push(lines.to_vec());
+        Some(format!("{PLACEHOLDER}{}", blocks.len() - 1))
     }
-    out
+
+    /// An item's doc comment: printed as `///` lines, one per line.
+    pub fn attrs(&self, lines: &[String]) -> TokenStream {
+        self.placeholder(lines).map(|text| quote! { #[doc = #text] }).unwrap_or_default()
+    }
+
+    /// A module's own doc comment: printed as `//!` lines, one per line.
+    pub fn inner_attrs(&self, lines: &[String]) -> TokenStream {
+        self.placeholder(lines).map(|text| quote! { #![doc = #text] }).unwrap_or_default()
+    }
+
+    /// `text`, the file these blocks were emitted for, formatted, with each placeholder line
+    /// replaced by its doc block, one comment line per line at the placeholder's indentation.
+    pub fn write_in(self, text: &str) -> String {
+        let blocks = self.blocks.into_inner();
+        let mut out = String::with_capacity(text.len() + blocks.iter().flatten().map(|line| line.len() + 16).sum::<usize>());
+        for line in text.split_inclusive('\n') {
+            let body = line.trim_start();
+            let indent = &line[..line.len() - body.len()];
+            let block = ["///", "//!"].into_iter().find_map(|comment| {
+                let index = body.strip_prefix(comment)?.strip_prefix(PLACEHOLDER)?.trim_end().parse::<usize>().ok()?;
+                Some((comment, blocks.get(index)?))
+            });
+            let Some((comment, block)) = block else {
+                out.push_str(line);
+                continue;
+            };
+            for doc in block {
+                out.push_str(indent);
+                out.push_str(comment);
+                let doc = doc.trim_end_matches(' ');
+                if !doc.is_empty() {
+                    out.push(' ');
+                    out.push_str(doc);
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
 }
 
 /// Appends a paragraph, with a blank line before it when something precedes it.

@@ -4,9 +4,10 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs;
-use super::types::{Scope, rust_type};
-use crate::resolve::model::Operation;
+use super::docs::DocBlocks;
+use super::literals::{self, OperationIdentity};
+use super::rust::{Scope, rust_type};
+use crate::resolve::model::{HttpMethod, Operation};
 
 /// The name of the handle type an operation returns.
 pub fn handle_name(op: &Operation) -> Ident {
@@ -23,45 +24,36 @@ fn resume_name(op: &Operation) -> Ident {
 }
 
 /// The handle type and the polling static of a long-running operation.
-pub fn module_items(op: &Operation) -> Option<TokenStream> {
+pub fn module_items(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
     let long_running = op.long_running.as_ref()?;
     let operation = rust_type(op.success.ty.as_ref()?, Scope::Module);
     let result = rust_type(&long_running.result, Scope::Module);
     let error = rust_type(&op.error_body, Scope::Module);
     let (handle, poll) = (handle_name(op), poll_name(op));
-    let handle_doc = docs::attrs(&[
+    let handle_doc = blocks.attrs(&[
         format!("The long-running operation [`Client::{}`] starts: `.wait().await` gives its result.", op.fn_name),
         String::new(),
-        format!("[`Client::{}`] makes it again from a stored [`id`](crate::runtime::LongRunning::id).", resume_name(op)),
+        format!("[`Client::{}`] makes it again from a stored [`id`](rt::LongRunning::id).", resume_name(op)),
     ]);
     let poll_doc = format!(" How the operations [`Client::{}`] starts are polled.", op.fn_name);
-    let id = &long_running.poll_operation_id;
-    let path = &long_running.poll_path_template;
-    let server = match &long_running.poll_server {
-        Some(server) => {
-            let url = &server.url;
-            quote! { Some(#url) }
-        }
-        None => quote! { None },
-    };
-    let security = super::client::security_tokens(&long_running.poll_security);
+    let operation_literal = literals::operation(&OperationIdentity {
+        id: &long_running.poll_operation_id,
+        method: HttpMethod::Get,
+        path: &long_running.poll_path_template,
+        server: long_running.poll_server.as_ref(),
+        security: &long_running.poll_security,
+        retryable: true,
+        accept: "application/json",
+    });
     let (before, param, after) = (&long_running.poll_path_before, &long_running.poll_id_param, &long_running.poll_path_after);
     let result_type = &long_running.result_type;
     Some(quote! {
         #handle_doc
-        pub type #handle = crate::runtime::LongRunning<#operation, #result, #error>;
+        pub type #handle = rt::LongRunning<#operation, #result, #error>;
 
         #[doc = #poll_doc]
-        static #poll: crate::runtime::Poll = crate::runtime::Poll {
-            operation: crate::runtime::Operation {
-                id: #id,
-                method: crate::runtime::Method::GET,
-                path: #path,
-                server: #server,
-                security: #security,
-                retryable: true,
-                accept: "application/json",
-            },
+        static #poll: rt::Poll = rt::Poll {
+            operation: #operation_literal,
             path_before: #before,
             id_param: #param,
             path_after: #after,
@@ -71,17 +63,17 @@ pub fn module_items(op: &Operation) -> Option<TokenStream> {
 }
 
 /// The method that makes the handle of a long-running operation from its stored id.
-pub fn resume_method(op: &Operation) -> Option<TokenStream> {
+pub fn resume_method(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
     op.long_running.as_ref()?;
     let (handle, poll, name) = (handle_name(op), poll_name(op), resume_name(op));
-    let doc = docs::attrs(&[
+    let doc = blocks.attrs(&[
         format!("The handle of an operation that [`Client::{}`] started, from its stored id: wait on it", op.fn_name),
         "again after a restart, say. Nothing is sent until it is waited on.".to_owned(),
     ]);
     Some(quote! {
         #doc
         pub fn #name(&self, operation_id: impl Into<String>) -> #handle {
-            crate::runtime::LongRunning::resume(self.core.clone(), &#poll, operation_id)
+            rt::LongRunning::resume(self.core.clone(), &#poll, operation_id)
         }
     })
 }

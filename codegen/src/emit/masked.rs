@@ -4,13 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::docs;
-use super::types::{Scope, ident, rust_type};
+use super::docs::{self, DocBlocks};
+use super::rust::{Scope, ident, rust_type};
 use super::validation;
 use crate::resolve::model::{Api, Field, MaskRole, StructDef, TypeDef, TypeRef};
 
 /// The struct, its `Masked` impl and the serde and `Validate` impls that go through it.
-pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'_>) -> TokenStream {
+pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&def.name);
     let mut lines = docs::value_docs(&def.docs, &format!("The `{}` object.", def.name));
     let mask_field = match role {
@@ -18,7 +18,7 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
             docs::paragraph(
                 &mut lines,
                 [
-                    "A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or".to_owned(),
+                    "A partial update: each field is a [`runtime::Patch`](rt::Patch), untouched (the default), set, or".to_owned(),
                     format!("reset to the server's default. `{mask_field}` is worked out from them unless you give it:"),
                     "then it is sent as given, and a field it names that is not set is reset.".to_owned(),
                 ],
@@ -29,14 +29,14 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
             docs::paragraph(
                 &mut lines,
                 [
-                    "Part of a partial update: each field is a [`crate::runtime::Patch`], named in the mask by its".to_owned(),
+                    "Part of a partial update: each field is a [`runtime::Patch`](rt::Patch), named in the mask by its".to_owned(),
                     "dotted path.".to_owned(),
                 ],
             );
             None
         }
     };
-    let doc = docs::attrs(&lines);
+    let doc = blocks.attrs(&lines);
     let (option, string, result) = (scope.std("Option"), scope.std("String"), scope.std("Result"));
     let patches: Vec<&Field> = def.fields.iter().filter(|field| Some(field.wire_name.as_str()) != mask_field).collect();
     let mask = def.fields.iter().find(|field| Some(field.wire_name.as_str()) == mask_field);
@@ -44,7 +44,7 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
         let field_name = ident(&field.name);
         let mut lines = docs::value_docs(&field.docs, "The update mask.");
         docs::paragraph(&mut lines, ["Leave it `None` to have the client name every field set or reset.".to_owned()]);
-        let doc = docs::attrs(&lines);
+        let doc = blocks.attrs(&lines);
         quote! {
             #doc
             pub #field_name: #option<#string>,
@@ -53,10 +53,10 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
     let fields = patches.iter().map(|field| {
         let field_name = ident(&field.name);
         let ty = rust_type(&field.ty, scope);
-        let doc = docs::attrs(&docs::value_docs(&field.docs, &format!("The `{}` property.", field.wire_name)));
+        let doc = blocks.attrs(&docs::value_docs(&field.docs, &format!("The `{}` property.", field.wire_name)));
         quote! {
             #doc
-            pub #field_name: crate::runtime::Patch<#ty>,
+            pub #field_name: rt::Patch<#ty>,
         }
     });
     let visits = patches.iter().map(|field| visit(api, field, false));
@@ -86,17 +86,17 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
             #(#fields)*
         }
 
-        impl crate::runtime::Masked for #name {
+        impl rt::Masked for #name {
             #constant
 
             #explicit
 
-            fn visit<V: crate::runtime::FieldVisitor>(&self, visitor: &mut V) -> #result<(), V::Error> {
+            fn visit<V: rt::FieldVisitor>(&self, visitor: &mut V) -> #result<(), V::Error> {
                 #(#visits)*
                 Ok(())
             }
 
-            fn visit_mut<V: crate::runtime::FieldVisitorMut>(&mut self, visitor: &mut V) -> #result<(), V::Error> {
+            fn visit_mut<V: rt::FieldVisitorMut>(&mut self, visitor: &mut V) -> #result<(), V::Error> {
                 #(#visits_mut)*
                 Ok(())
             }
@@ -104,19 +104,19 @@ pub fn masked_struct(api: &Api, def: &StructDef, role: &MaskRole, scope: Scope<'
 
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
-                crate::runtime::masked::serialize(self, serializer)
+                rt::masked::serialize(self, serializer)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
-                crate::runtime::masked::deserialize(deserializer)
+                rt::masked::deserialize(deserializer)
             }
         }
 
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
-                crate::runtime::masked::validate(self, at)
+        impl rt::Validate for #name {
+            fn validate(&self, at: &rt::FieldPath<'_>) -> #result<(), rt::ArgumentError> {
+                rt::masked::validate(self, at)
             }
         }
     }
@@ -133,9 +133,8 @@ fn visit(api: &Api, field: &Field, mutable: bool) -> TokenStream {
         (true, true) => quote! { visitor.nested(#wire, &mut self.#name)?; },
         (false, true) => quote! { visitor.leaf(#wire, &mut self.#name)?; },
         (false, false) => {
-            let rules =
-                validation::rules(validation::effective_constraints(api, field)).unwrap_or_else(|| quote! { crate::runtime::Rules::NONE });
-            quote! { visitor.leaf(#wire, &self.#name, &#rules)?; }
+            let rules = validation::rules(validation::effective_constraints(api, field)).unwrap_or_else(|| quote! { &rt::Rules::NONE });
+            quote! { visitor.leaf(#wire, &self.#name, #rules)?; }
         }
     }
 }

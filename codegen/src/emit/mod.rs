@@ -1,50 +1,73 @@
 //! Emit: the intermediate model into token streams, one per output file.
 //!
-//! Nothing here reads the spec; everything comes from [`crate::resolve::model`].
+//! Nothing here reads the spec; everything comes from [`crate::resolve::model`]. The modules
+//! depend one way: [`rust`] (names and Rust types), [`docs`], `files` (what goes in which
+//! file) and `literals` use none of the others; the emitters of a file's items build on them.
 
 mod client;
 pub mod docs;
 mod example;
+mod files;
+mod literals;
 mod long_running;
 mod masked;
-mod type_files;
+pub mod rust;
 mod types;
 mod validation;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 use crate::resolve::model::Api;
+use docs::DocBlocks;
 
 /// The name the generated crate is imported by, for its usage examples.
 pub const CRATE_NAME: &str = "dbaas_clients";
 
-/// Emits one file's code when called. The files of an API are independent of each other, so
-/// they can be emitted (and formatted) on several threads.
-pub type Emit<'a> = Box<dyn Fn() -> TokenStream + Send + Sync + 'a>;
+/// Emits one file's code when called, its doc blocks into the [`DocBlocks`] given. The files
+/// of an API are independent of each other, so they can be emitted (and formatted) on
+/// several threads.
+pub type Emit<'a> = Box<dyn Fn(&DocBlocks) -> TokenStream + Send + Sync + 'a>;
 
 /// The files of one API, as paths relative to the crate root, each with what emits its code;
 /// `crate_name` is the name the usage examples import the crate by.
 pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, Emit<'a>)> {
-    let tags = client::tag_files(api);
-    let module: Emit<'a> = Box::new(move || client::module_file(api, crate_name));
-    let mut files = vec![(format!("src/{}/mod.rs", api.module), module)];
+    let tags = files::tag_files(api);
+    let module: Emit<'a> = Box::new(move |blocks| with_runtime(client::module_file(api, crate_name, blocks)));
+    let mut out = vec![(format!("src/{}/mod.rs", api.module), module)];
     for (relative, emit) in types::types_files(api, &tags) {
-        files.push((format!("src/{}/{relative}", api.module), emit));
+        out.push((format!("src/{}/{relative}", api.module), emit));
     }
     for file in tags {
         let relative = format!("src/{}/{}.rs", api.module, file.module);
-        let emit: Emit<'a> = Box::new(move || client::tag_file(api, &file, crate_name));
-        files.push((relative, emit));
+        let emit: Emit<'a> = Box::new(move |blocks| with_runtime(client::tag_file(api, &file, crate_name, blocks)));
+        out.push((relative, emit));
     }
-    files
+    out
+}
+
+/// `file` with the `use` of the runtime after its inner attributes, when it names the runtime.
+pub fn with_runtime(file: TokenStream) -> TokenStream {
+    let Some(import) = rust::runtime_import(&file) else { return file };
+    let tokens: Vec<TokenTree> = file.into_iter().collect();
+    // Inner attributes (`#![...]`) come first: `#`, `!`, then the bracketed group.
+    let mut split = 0;
+    while let [TokenTree::Punct(pound), TokenTree::Punct(bang), TokenTree::Group(_), ..] = &tokens[split..]
+        && pound.as_char() == '#'
+        && bang.as_char() == '!'
+    {
+        split += 3;
+    }
+    let (inner, rest) = tokens.split_at(split);
+    let (inner, rest): (TokenStream, TokenStream) = (inner.iter().cloned().collect(), rest.iter().cloned().collect());
+    quote! { #inner #import #rest }
 }
 
 /// The file the crate root includes: one module per API, each behind a Cargo feature of its
 /// name.
 pub fn apis_file(apis: &[Api]) -> TokenStream {
     let modules = apis.iter().map(|api| {
-        let name = types::ident(&api.module);
+        let name = rust::ident(&api.module);
         let module_name = &api.module;
         let doc = format!(" {}", docs::markdown(&api.title).join(" "));
         quote! {

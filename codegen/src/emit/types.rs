@@ -2,164 +2,41 @@
 
 use std::sync::Arc;
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{ToTokens, quote};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
 
-use super::client::TagFile;
-use super::{Emit, docs, type_files};
+use super::docs::{self, DocBlocks};
+use super::files::{self, TagFile};
+use super::rust::{Scope, StdNames, holds_map, ident, rust_type};
+use super::{Emit, with_runtime};
 use crate::resolve::model::{
     ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT, UnionDef,
 };
 
-/// The standard library's names a generated file uses, each with its full path.
-const STD_NAMES: &[(&str, &str)] = &[
-    ("String", "::std::string::String"),
-    ("Option", "::std::option::Option"),
-    ("Vec", "::std::vec::Vec"),
-    ("Box", "::std::boxed::Box"),
-    ("BTreeMap", "::std::collections::BTreeMap"),
-    ("Result", "::std::result::Result"),
-    ("Serialize", "::serde::Serialize"),
-    ("Deserialize", "::serde::Deserialize"),
-];
-
-/// How a file names the standard library's types: by their short names, except those a spec
-/// type of the same name would capture, which keep their full paths.
-#[derive(Debug, Clone, Default)]
-pub struct StdNames {
-    shadowed: Vec<&'static str>,
-}
-
-impl StdNames {
-    /// The names in the `types` module of `api`, where its types are in scope.
-    pub fn in_types(api: &Api) -> Self {
-        Self { shadowed: STD_NAMES.iter().map(|(short, _)| *short).filter(|short| api.types.contains_key(*short)).collect() }
-    }
-
-    /// `name` (one of [`STD_NAMES`]) as this file writes it.
-    pub fn path(&self, name: &str) -> TokenStream {
-        match self.shadowed.contains(&name) {
-            true => self.path_text(name).parse().unwrap_or_default(),
-            false => ident(name).into_token_stream(),
-        }
-    }
-
-    /// `name` as a string, for serde attributes that name a path.
-    pub fn path_text(&self, name: &str) -> String {
-        match self.shadowed.contains(&name) {
-            true => STD_NAMES.iter().find(|(short, _)| *short == name).map_or(name, |(_, full)| *full).to_owned(),
-            false => name.to_owned(),
-        }
-    }
-
-    /// Whether `name` keeps its full path here.
-    pub fn is_shadowed(&self, name: &str) -> bool {
-        self.shadowed.contains(&name)
-    }
-}
-
-/// Where a type is written from: inside the `types` module or beside it.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope<'a> {
-    /// Inside `types`: named types are in scope, and may capture standard names.
-    Types(&'a StdNames),
-    /// In the API module: named types are under `types::`, standard names are free.
-    Module,
-}
-
-impl Scope<'_> {
-    /// `name` (a standard name) as this scope writes it.
-    pub fn std(self, name: &str) -> TokenStream {
-        match self {
-            Scope::Types(names) => names.path(name),
-            Scope::Module => StdNames::default().path(name),
-        }
-    }
-}
-
-/// An identifier, raw or not as it needs.
-pub fn ident(name: &str) -> Ident {
-    Ident::new(name, Span::call_site())
-}
-
-/// The Rust type of a value.
-pub fn rust_type(ty: &TypeRef, scope: Scope<'_>) -> TokenStream {
-    match ty {
-        TypeRef::String => scope.std("String"),
-        TypeRef::Secret => quote! { crate::runtime::Secret },
-        TypeRef::Bool => quote! { bool },
-        TypeRef::I32 => quote! { i32 },
-        TypeRef::I64 => quote! { i64 },
-        TypeRef::F32 => quote! { f32 },
-        TypeRef::F64 => quote! { f64 },
-        TypeRef::Uuid => quote! { uuid::Uuid },
-        TypeRef::DateTime => quote! { chrono::DateTime<chrono::Utc> },
-        TypeRef::Date => quote! { chrono::NaiveDate },
-        TypeRef::Ipv4 => quote! { std::net::Ipv4Addr },
-        TypeRef::Ipv6 => quote! { std::net::Ipv6Addr },
-        TypeRef::U64 => quote! { u64 },
-        TypeRef::Text => scope.std("String"),
-        TypeRef::Bytes => quote! { crate::runtime::Bytes },
-        TypeRef::Json => quote! { serde_json::Value },
-        TypeRef::JsonObject => {
-            let string = scope.std("String");
-            quote! { serde_json::Map<#string, serde_json::Value> }
-        }
-        TypeRef::List(item) => {
-            let (vec, item) = (scope.std("Vec"), rust_type(item, scope));
-            quote! { #vec<#item> }
-        }
-        TypeRef::Map(value) => {
-            let (string, value) = (scope.std("String"), rust_type(value, scope));
-            let map = match scope {
-                Scope::Types(_) => scope.std("BTreeMap"),
-                Scope::Module => quote! { std::collections::BTreeMap },
-            };
-            quote! { #map<#string, #value> }
-        }
-        TypeRef::Named(name) => {
-            let name = ident(name);
-            match scope {
-                Scope::Types(_) => quote! { #name },
-                Scope::Module => quote! { types::#name },
-            }
-        }
-    }
-}
-
-/// Whether a value of `ty` is or holds a map, so the file needs `BTreeMap`.
-fn holds_map(ty: &TypeRef) -> bool {
-    match ty {
-        TypeRef::Map(_) => true,
-        TypeRef::List(item) => holds_map(item),
-        _ => false,
-    }
-}
-
 /// The files of the `types` module of an API, as paths relative to the API's folder, each
 /// emitted when asked: one `types.rs`, or a `types/` folder split by tag (see
-/// [`super::type_files`]) for a large API.
+/// [`super::files`]) for a large API.
 pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<'a>)> {
     let shared = Arc::new(TypesFile { api, names: StdNames::in_types(api), checks: super::validation::Checks::of(api) });
     let title = format!("The request and response types of {}, as its spec defines them.", api.title);
-    let Some(files) = type_files::split(api, tags) else {
-        let emit: Emit<'a> = Box::new(move || {
+    let Some(files) = files::split(api, tags) else {
+        let emit: Emit<'a> = Box::new(move |blocks| {
             let defs: Vec<&TypeDef> = api.types.values().collect();
-            let module_docs = docs::inner_attrs(std::slice::from_ref(&title));
-            let body = shared.body(&defs);
-            quote! { #module_docs #body }
+            let module_docs = blocks.inner_attrs(std::slice::from_ref(&title));
+            let body = shared.body(&defs, blocks);
+            with_runtime(quote! { #module_docs #body })
         });
         return vec![("types.rs".to_owned(), emit)];
     };
     let modules: Vec<String> = files.iter().map(|file| file.module.clone()).collect();
-    let index: Emit<'a> = Box::new(move || {
+    let index: Emit<'a> = Box::new(move |blocks| {
         let lines = [
             title.clone(),
             String::new(),
             "They are written in one file per tag, beside the types several tags share; all are in".to_owned(),
             "scope here.".to_owned(),
         ];
-        let module_docs = docs::inner_attrs(&lines);
+        let module_docs = blocks.inner_attrs(&lines);
         let modules: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
         quote! {
             #module_docs
@@ -171,18 +48,18 @@ pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<
     for file in files {
         let shared = Arc::clone(&shared);
         let relative = format!("types/{}.rs", file.module);
-        let emit: Emit<'a> = Box::new(move || {
-            let module_docs = docs::inner_attrs(&[match &file.tag {
+        let emit: Emit<'a> = Box::new(move |blocks| {
+            let module_docs = blocks.inner_attrs(&[match &file.tag {
                 Some(tag) => format!("The types only the operations tagged {} use.", docs::code(tag)),
                 None => "The types several tags use, or none.".to_owned(),
             }]);
-            let imported = type_files::imports(&file.types);
+            let imported = files::imports(&file.types);
             let imports = (!imported.is_empty()).then(|| {
                 let imported = imported.iter().map(|name| ident(name));
                 quote! { use super::{#(#imported),*}; }
             });
-            let body = shared.body(&file.types);
-            quote! { #module_docs #imports #body }
+            let body = shared.body(&file.types, blocks);
+            with_runtime(quote! { #module_docs #imports #body })
         });
         out.push((relative, emit));
     }
@@ -200,22 +77,22 @@ struct TypesFile<'a> {
 
 impl TypesFile<'_> {
     /// The imports and items of a file holding `defs`.
-    fn body(&self, defs: &[&TypeDef]) -> TokenStream {
+    fn body(&self, defs: &[&TypeDef], blocks: &DocBlocks) -> TokenStream {
         let Self { api, names, checks } = self;
         let scope = Scope::Types(names);
         let result = names.path("Result");
         let items = defs.iter().map(|def| {
             let item = match def {
-                TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope),
+                TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope, blocks),
                 TypeDef::Struct(def) if def.multipart => {
-                    let item = struct_item(def, scope);
+                    let item = struct_item(def, scope, blocks);
                     let parts = multipart_impl(api, def);
                     quote! { #item #parts }
                 }
-                TypeDef::Struct(def) => struct_item(def, scope),
-                TypeDef::Enum(def) => enum_item(def),
-                TypeDef::Alias(def) => alias_item(def, scope),
-                TypeDef::Union(def) => union_item(def, scope),
+                TypeDef::Struct(def) => struct_item(def, scope, blocks),
+                TypeDef::Enum(def) => enum_item(def, blocks),
+                TypeDef::Alias(def) => alias_item(def, scope, blocks),
+                TypeDef::Union(def) => union_item(def, scope, blocks),
             };
             let check = checks.impl_for(def, &result);
             quote! { #item #check }
@@ -245,11 +122,11 @@ impl TypesFile<'_> {
     }
 }
 
-fn struct_item(def: &StructDef, scope: Scope<'_>) -> TokenStream {
+fn struct_item(def: &StructDef, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&def.name);
-    let doc = docs::attrs(&docs::value_docs(&def.docs, &format!("The `{}` object.", def.name)));
+    let doc = blocks.attrs(&docs::value_docs(&def.docs, &format!("The `{}` object.", def.name)));
     let default = def.derives_default.then(|| quote! { Default, });
-    let fields = def.fields.iter().map(|f| field(f, scope));
+    let fields = def.fields.iter().map(|f| field(f, scope, blocks));
     let additional = def.additional.as_ref().map(|ty| {
         let name = ident(ADDITIONAL_FIELD);
         let ty = match ty {
@@ -296,15 +173,15 @@ fn multipart_impl(api: &Api, def: &StructDef) -> TokenStream {
         }
     });
     quote! {
-        impl crate::runtime::MultipartBody for #name {
-            fn parts(&self, parts: &mut crate::runtime::Parts) {
+        impl rt::MultipartBody for #name {
+            fn parts(&self, parts: &mut rt::Parts) {
                 #(#parts)*
             }
         }
     }
 }
 
-fn field(field: &Field, scope: Scope<'_>) -> TokenStream {
+fn field(field: &Field, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&field.name);
     let fallback = match &field.ty {
         TypeRef::Named(name) => format!("The `{}` property: see [`{name}`].", field.wire_name),
@@ -314,7 +191,7 @@ fn field(field: &Field, scope: Scope<'_>) -> TokenStream {
         },
         _ => format!("The `{}` property.", field.wire_name),
     };
-    let doc = docs::attrs(&docs::value_docs(&field.docs, &fallback));
+    let doc = blocks.attrs(&docs::value_docs(&field.docs, &fallback));
     let mut ty = rust_type(&field.ty, scope);
     if field.boxed {
         let boxed = scope.std("Box");
@@ -342,7 +219,7 @@ fn field(field: &Field, scope: Scope<'_>) -> TokenStream {
             serde.extend([
                 quote! { default },
                 quote! { skip_serializing_if = #is_none },
-                quote! { deserialize_with = "crate::runtime::deserialize_some" },
+                quote! { deserialize_with = "rt::deserialize_some" },
             ]);
             quote! { #option<#option<#ty>> }
         }
@@ -355,13 +232,13 @@ fn field(field: &Field, scope: Scope<'_>) -> TokenStream {
     }
 }
 
-fn enum_item(def: &EnumDef) -> TokenStream {
+fn enum_item(def: &EnumDef, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&def.name);
     let unknown = ident(UNKNOWN_VARIANT);
-    let doc = docs::attrs(&docs::value_docs(&def.docs, &format!("The `{}` values.", def.name)));
+    let doc = blocks.attrs(&docs::value_docs(&def.docs, &format!("The `{}` values.", def.name)));
     let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.name)).collect();
     let wire: Vec<&str> = def.variants.iter().map(|v| v.wire_value.as_str()).collect();
-    let unknown_doc = docs::attrs(&[
+    let unknown_doc = blocks.attrs(&[
         String::new(),
         format!("Values this client does not know are kept in [`{UNKNOWN_VARIANT}`](Self::{UNKNOWN_VARIANT}), so"),
         "new values the server adds never break decoding.".to_owned(),
@@ -378,7 +255,7 @@ fn enum_item(def: &EnumDef) -> TokenStream {
         pub enum #name {
             #( #[doc = #variant_docs] #variants, )*
             /// A value this client does not know, kept as it was received.
-            #unknown(crate::runtime::UnknownValue),
+            #unknown(rt::UnknownValue),
         }
 
         impl #name {
@@ -386,13 +263,13 @@ fn enum_item(def: &EnumDef) -> TokenStream {
             pub const KNOWN: &'static [(Self, &'static str)] = &[#( (Self::#variants, #wire), )*];
         }
 
-        crate::runtime::string_enum!(#name);
+        rt::string_enum!(#name);
     }
 }
 
 /// A union: an enum with one variant per type and a catch-all that keeps any other value.
 /// Untagged unions try their variants in order; tagged ones read the tag property first.
-fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
+fn union_item(def: &UnionDef, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&def.name);
     let mut lines = docs::value_docs(&def.docs, &format!("The `{}` values.", def.name));
     docs::paragraph(
@@ -402,7 +279,7 @@ fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
             None => "Each variant is tried in order; a value of none of them is kept in [`Other`](Self::Other).".to_owned(),
         }],
     );
-    let doc = docs::attrs(&lines);
+    let doc = blocks.attrs(&lines);
     let variants: Vec<Ident> = def.variants.iter().map(|v| ident(&v.name)).collect();
     // Structs are boxed, so a union is as small as its smallest variants.
     let boxed = scope.std("Box");
@@ -456,7 +333,7 @@ fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> #result<S::Ok, S::Error> {
                 match self {
-                    #( Self::#variants(value) => crate::runtime::tagged::serialize(serializer, #tag, #first_tags, value), )*
+                    #( Self::#variants(value) => rt::tagged::serialize(serializer, #tag, #first_tags, value), )*
                     Self::#other(value) => serde::Serialize::serialize(value, serializer),
                 }
             }
@@ -465,8 +342,8 @@ fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> #result<Self, D::Error> {
                 let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-                Ok(match crate::runtime::tagged::tag_of(&value, #tag) {
-                    #( Some(#tags) => Self::#variants(crate::runtime::tagged::decode::<_, D::Error>(value)?), )*
+                Ok(match rt::tagged::tag_of(&value, #tag) {
+                    #( Some(#tags) => Self::#variants(rt::tagged::decode::<_, D::Error>(value)?), )*
                     _ => Self::#other(value),
                 })
             }
@@ -474,9 +351,9 @@ fn union_item(def: &UnionDef, scope: Scope<'_>) -> TokenStream {
     }
 }
 
-fn alias_item(def: &AliasDef, scope: Scope<'_>) -> TokenStream {
+fn alias_item(def: &AliasDef, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&def.name);
-    let doc = docs::attrs(&docs::value_docs(&def.docs, &format!("The `{}` type.", def.name)));
+    let doc = blocks.attrs(&docs::value_docs(&def.docs, &format!("The `{}` type.", def.name)));
     let ty = rust_type(&def.ty, scope);
     quote! {
         #doc

@@ -6,10 +6,12 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, quote};
 
-use super::types::ident;
+use super::rust::ident;
 use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef, reachable};
 
-/// The `Rules` value of `constraints`, when they constrain anything the runtime checks.
+/// A `&'static rt::Rules` of `constraints`, when they constrain anything the runtime checks.
+/// Rules with a pattern (their own or their items') are `static`s in a block, each pattern a
+/// `static` compiled once, the first time a value is checked; the others are constants.
 pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
     let Constraints { min_length, max_length, pattern, min_items, max_items, minimum, maximum, items } = constraints;
     let mut set = Vec::new();
@@ -23,16 +25,32 @@ pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
     let bound = |value: &Option<f64>| value.map(|v| Literal::f64_unsuffixed(v).into_token_stream());
     field("min_length", count(min_length));
     field("max_length", count(max_length));
-    field("pattern", pattern.as_ref().map(|v| quote! { #v }));
+    field("pattern", pattern.as_ref().map(|_| quote! { &PATTERN }));
     field("min_items", count(min_items));
     field("max_items", count(max_items));
     field("minimum", bound(minimum));
     field("maximum", bound(maximum));
-    field("items", items.as_deref().and_then(rules).map(|rules| quote! { &#rules }));
+    field("items", items.as_deref().and_then(rules));
     if set.is_empty() {
         return None;
     }
-    Some(quote! { crate::runtime::Rules { #(#set)* ..crate::runtime::Rules::NONE } })
+    let value = quote! { rt::Rules { #(#set)* ..rt::Rules::NONE } };
+    if !has_pattern(constraints) {
+        return Some(quote! { &#value });
+    }
+    let pattern = pattern.as_ref().map(|pattern| quote! { static PATTERN: rt::Pattern = rt::Pattern::new(#pattern); });
+    Some(quote! {
+        {
+            #pattern
+            static RULES: rt::Rules = #value;
+            &RULES
+        }
+    })
+}
+
+/// Whether `constraints`, or those of their items, state a pattern.
+fn has_pattern(constraints: &Constraints) -> bool {
+    constraints.pattern.is_some() || constraints.items.as_deref().is_some_and(has_pattern)
 }
 
 /// The checks of every struct and enum a request body or parameter can hold, by type name.
@@ -57,10 +75,10 @@ impl<'a> Checks<'a> {
                 let name = ident(&def.name);
                 let variants = def.variants.iter().map(|v| ident(&v.name));
                 Some(quote! {
-                    impl crate::runtime::Validate for #name {
-                        fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
+                    impl rt::Validate for #name {
+                        fn validate(&self, at: &rt::FieldPath<'_>) -> #result<(), rt::ArgumentError> {
                             match self {
-                                #( Self::#variants(value) => crate::runtime::Validate::validate(value, at), )*
+                                #( Self::#variants(value) => rt::Validate::validate(value, at), )*
                                 _ => Ok(()),
                             }
                         }
@@ -76,11 +94,11 @@ fn struct_impl(api: &Api, def: &StructDef, result: &TokenStream) -> TokenStream 
     let name = ident(&def.name);
     let checks: Vec<TokenStream> = def.fields.iter().filter_map(|field| field_check(api, field)).collect();
     if checks.is_empty() {
-        return quote! { impl crate::runtime::Validate for #name {} };
+        return quote! { impl rt::Validate for #name {} };
     }
     quote! {
-        impl crate::runtime::Validate for #name {
-            fn validate(&self, at: &crate::runtime::FieldPath<'_>) -> #result<(), crate::runtime::ArgumentError> {
+        impl rt::Validate for #name {
+            fn validate(&self, at: &rt::FieldPath<'_>) -> #result<(), rt::ArgumentError> {
                 #(#checks)*
                 Ok(())
             }
@@ -94,9 +112,9 @@ fn field_check(api: &Api, field: &Field) -> Option<TokenStream> {
     let (name, wire) = (ident(&field.name), &field.wire_name);
     let constraints = effective_constraints(api, field);
     if let Some(rules) = rules(constraints) {
-        return Some(quote! { crate::runtime::Validate::check(&self.#name, &#rules, &at.field(#wire))?; });
+        return Some(quote! { rt::Validate::check(&self.#name, #rules, &at.field(#wire))?; });
     }
-    holds_struct(api, &field.ty, 0).then(|| quote! { crate::runtime::Validate::validate(&self.#name, &at.field(#wire))?; })
+    holds_struct(api, &field.ty, 0).then(|| quote! { rt::Validate::validate(&self.#name, &at.field(#wire))?; })
 }
 
 /// A field's own constraints, or else those of the alias its type names.

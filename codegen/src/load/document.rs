@@ -579,6 +579,24 @@ pub struct Schema {
     pub field_mask_nested: bool,
 }
 
+impl Schema {
+    /// The schema's type: the one it states, or the one its keywords imply (`properties` an
+    /// object, `items` an array, `enum` a string); `None` for a schema of any type.
+    pub fn implied_kind(&self) -> Option<SchemaKind> {
+        if let Some(kind) = self.kind {
+            Some(kind)
+        } else if self.properties.is_some() || self.additional_properties.is_some() {
+            Some(SchemaKind::Object)
+        } else if self.items.is_some() {
+            Some(SchemaKind::Array)
+        } else if self.enumeration.is_some() {
+            Some(SchemaKind::String)
+        } else {
+            None
+        }
+    }
+}
+
 /// The `type` keyword of a schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -44,7 +44,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         resolver.check_security(requirements, "security");
     }
     let schemes = resolver.security_schemes();
-    let (mut operations, error_body) = resolver.operations();
+    let operations::Operations { mut operations, error_body } = resolver.operations();
     resolver.link_long_running(&mut operations);
     let warnings = std::mem::take(&mut resolver.warnings);
     let result = if resolver.errors.is_empty() {

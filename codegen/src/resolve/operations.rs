@@ -14,6 +14,40 @@ use crate::error::Problem;
 use crate::load::{self, MediaType, Parameter, PathItem, Server};
 use crate::names;
 
+/// The operations of an API, and the error body most of them have, which the API's `Error`
+/// carries.
+pub(super) struct Operations {
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+    /// The error body of the API's `Error`.
+    pub error_body: TypeRef,
+}
+
+/// An operation as read from the spec, and whether it documents an error body of its own.
+struct ReadOperation {
+    operation: Operation,
+    documents_errors: bool,
+}
+
+/// The parameters of an operation, and whether every one of them could be read.
+struct ReadParams {
+    params: Vec<Param>,
+    complete: bool,
+}
+
+/// An operation's path split into literal text and parameters, and its parameters with the
+/// path's in path order.
+struct Route {
+    path: Vec<PathPart>,
+    params: Vec<Param>,
+}
+
+/// What an operation answers: its success, and the docs of every response.
+struct Responses {
+    success: Success,
+    docs: Vec<ResponseDoc>,
+}
+
 /// What kind of body a media type carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum MediaKind {
@@ -80,8 +114,9 @@ impl Resolver<'_> {
         resolved
     }
 
-    /// The bearer scheme of `components.securitySchemes`; any other kind of scheme is refused.
-    /// The security schemes of the document, each its own credential.
+    /// The security schemes of the document, each its own credential: http bearer and basic,
+    /// oauth2 and openIdConnect (a bearer token), and apiKey in a header or a query; any other
+    /// scheme is refused by name.
     pub(super) fn security_schemes(&mut self) -> Vec<SecurityScheme> {
         let mut schemes = Vec::new();
         for (name, scheme) in &self.doc.components.security_schemes {
@@ -117,9 +152,9 @@ impl Resolver<'_> {
     }
 
     /// Every operation of the document, and the one body type of all its error responses.
-    pub(super) fn operations(&mut self) -> (Vec<Operation>, TypeRef) {
+    pub(super) fn operations(&mut self) -> Operations {
         let doc = self.doc;
-        let mut operations: Vec<(Operation, bool)> = Vec::new();
+        let mut operations: Vec<ReadOperation> = Vec::new();
         // Each Rust method name, with the operationId and place it comes from.
         let mut fn_names: HashMap<String, (String, String)> = HashMap::new();
         // How many operations use each error body, in the order they appear.
@@ -130,8 +165,9 @@ impl Resolver<'_> {
         for (template, item) in &doc.paths {
             for (method, op) in item.operations() {
                 let place = format!("paths.{template}.{method}");
-                let Some((operation, documented_errors)) = self.operation(template, item, method, op, &place) else { continue };
-                if documented_errors {
+                let Some(read) = self.operation(template, item, method, op, &place) else { continue };
+                let operation = &read.operation;
+                if read.documents_errors {
                     match error_bodies.iter_mut().find(|(ty, _)| *ty == operation.error_body) {
                         Some((_, count)) => *count += 1,
                         None => error_bodies.push((operation.error_body.clone(), 1)),
@@ -155,7 +191,7 @@ impl Resolver<'_> {
                         for name in method_names {
                             fn_names.insert(name.clone(), (operation.operation_id.clone(), place.clone()));
                         }
-                        operations.push((operation, documented_errors));
+                        operations.push(read);
                     }
                 }
             }
@@ -164,15 +200,13 @@ impl Resolver<'_> {
         let most = error_bodies.iter().map(|(_, count)| *count).max().unwrap_or(0);
         let error_body = error_bodies.into_iter().find(|(_, count)| *count == most).map_or(TypeRef::Json, |(ty, _)| ty);
         // An operation that documents no error body has the API's.
-        for (operation, documented_errors) in &mut operations {
-            if !*documented_errors {
-                operation.error_body = error_body.clone();
-            }
+        for read in operations.iter_mut().filter(|read| !read.documents_errors) {
+            read.operation.error_body = error_body.clone();
         }
-        (operations.into_iter().map(|(operation, _)| operation).collect(), error_body)
+        Operations { operations: operations.into_iter().map(|read| read.operation).collect(), error_body }
     }
 
-    fn operation(&mut self, template: &str, item: &PathItem, method: &str, op: &load::Operation, place: &str) -> Option<(Operation, bool)> {
+    fn operation(&mut self, template: &str, item: &PathItem, method: &str, op: &load::Operation, place: &str) -> Option<ReadOperation> {
         let Some(operation_id) = &op.operation_id else {
             self.invalid(place, "the operation has no `operationId`: add one, it names the client method");
             return None;
@@ -187,14 +221,14 @@ impl Resolver<'_> {
         }
         // A parameter that could not be read is reported already (once, even when it is shared):
         // the path need not say so too.
-        let (params, params_complete) = self.params(item, op, &type_prefix, place);
-        let (path, params) = self.path_parts(template, params, place, params_complete)?;
+        let ReadParams { params, complete } = self.params(item, op, &type_prefix, place);
+        let Route { path, params } = self.route(template, params, place, complete)?;
         let has_options = params.iter().any(|p| !p.is_positional());
         let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
         let body = self.request_body(op, &type_prefix, place);
         let mut error_body = None;
-        let (success, responses) = self.responses(op, &type_prefix, place, &mut error_body)?;
-        let documented_errors = error_body.is_some();
+        let Responses { success, docs: responses } = self.responses(op, &type_prefix, place, &mut error_body)?;
+        let documents_errors = error_body.is_some();
         let error_body = error_body.map_or(TypeRef::Json, |(ty, _)| ty);
         let server = match op.servers.as_deref().or(item.servers.as_deref()) {
             Some(servers) => {
@@ -220,8 +254,8 @@ impl Resolver<'_> {
             .flat_map(|requirement| requirement.values().flatten().cloned())
             .collect();
         scopes.dedup();
-        Some((
-            Operation {
+        Some(ReadOperation {
+            operation: Operation {
                 operation_id: operation_id.clone(),
                 tag: op.tags.first().cloned(),
                 scopes,
@@ -244,8 +278,8 @@ impl Resolver<'_> {
                 security,
                 long_running: None,
             },
-            documented_errors,
-        ))
+            documents_errors,
+        })
     }
 
     /// Reports security requirements that name no scheme, or list scopes a bearer scheme
@@ -267,9 +301,8 @@ impl Resolver<'_> {
         }
     }
 
-    /// The parameters of an operation, with the path item's own merged in, and whether every
-    /// one of them could be read.
-    fn params(&mut self, item: &PathItem, op: &load::Operation, prefix: &str, place: &str) -> (Vec<Param>, bool) {
+    /// The parameters of an operation, with the path item's own merged in.
+    fn params(&mut self, item: &PathItem, op: &load::Operation, prefix: &str, place: &str) -> ReadParams {
         let mut complete = true;
         let doc = self.doc;
         let mut merged: IndexMap<(String, String), (&Parameter, String)> = IndexMap::new();
@@ -307,7 +340,7 @@ impl Resolver<'_> {
             rust_names.insert(param.name.clone(), wire);
             params.push(param);
         }
-        (params, complete)
+        ReadParams { params, complete }
     }
 
     fn param(&mut self, wire: &str, location: &str, parameter: &Parameter, prefix: &str, place: &str) -> Option<Param> {
@@ -426,13 +459,7 @@ impl Resolver<'_> {
 
     /// Splits a path template into literal text and parameters, and orders the path
     /// parameters as the template does.
-    fn path_parts(
-        &mut self,
-        template: &str,
-        params: Vec<Param>,
-        place: &str,
-        params_complete: bool,
-    ) -> Option<(Vec<PathPart>, Vec<Param>)> {
+    fn route(&mut self, template: &str, params: Vec<Param>, place: &str, params_complete: bool) -> Option<Route> {
         let path_place = place.rsplit_once('.').map_or(place, |(path, _)| path);
         if !template.starts_with('/') {
             self.invalid(path_place, format!("a path must start with `/`, found `{template}`"));
@@ -477,7 +504,7 @@ impl Resolver<'_> {
             self.invalid(place, format!("path parameter `{}` does not appear in the path `{template}`", param.wire_name));
         }
         ordered.extend(others);
-        Some((parts, ordered))
+        Some(Route { path: parts, params: ordered })
     }
 
     fn request_body(&mut self, op: &load::Operation, prefix: &str, place: &str) -> Option<Body> {
@@ -570,7 +597,7 @@ impl Resolver<'_> {
         prefix: &str,
         place: &str,
         error_body: &mut Option<(TypeRef, String)>,
-    ) -> Option<(Success, Vec<ResponseDoc>)> {
+    ) -> Option<Responses> {
         let doc = self.doc;
         let mut may_be_empty = false;
         let mut success_body: Option<(TypeRef, String)> = None;
@@ -642,7 +669,7 @@ impl Resolver<'_> {
             );
         }
         let accept = accept.unwrap_or_else(|| "application/json".to_owned());
-        Some((Success { ty: success_body.map(|(ty, _)| ty), accept, may_be_empty }, docs))
+        Some(Responses { success: Success { ty: success_body.map(|(ty, _)| ty), accept, may_be_empty }, docs })
     }
 
     /// Records `ty` as the one body type of a group of responses, or reports that the group

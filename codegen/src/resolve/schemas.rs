@@ -74,7 +74,7 @@ impl Resolver<'_> {
                 self.check_value(schema, value, keyword, place);
             }
         }
-        let Some(kind) = kind_of(schema) else {
+        let Some(kind) = schema.implied_kind() else {
             // A schema without a type takes any JSON value.
             return Some(TypeRef::Json);
         };
@@ -258,7 +258,7 @@ impl Resolver<'_> {
     fn free_type_name(&mut self, schema: &Schema, name: &str, place: &str) -> Option<String> {
         let makes_type = schema.reference.is_none()
             && (schema.one_of.as_ref().or(schema.any_of.as_ref()).is_some_and(|members| members.len() > 1)
-                || (schema.enumeration.is_some() && matches!(kind_of(schema), Some(SchemaKind::String)))
+                || (schema.enumeration.is_some() && matches!(schema.implied_kind(), Some(SchemaKind::String)))
                 || schema.properties.is_some());
         let first = self.type_origins.get(name).filter(|first| *first != place)?.clone();
         if !makes_type {
@@ -330,9 +330,9 @@ impl Resolver<'_> {
     /// expressions.
     fn check_constraints(&mut self, schema: &Schema, place: &str) {
         if let Some(pattern) = &schema.pattern
-            && let Err(error) = regex::Regex::new(pattern)
+            && let Err(error) = regex_lite::Regex::new(pattern)
         {
-            // The regex crate explains a syntax error over several lines; the last says what.
+            // regex-lite (the engine of the generated client) explains a syntax error over several lines; the last says what.
             let text = error.to_string();
             let reason = text.lines().last().unwrap_or_default().trim_start_matches("error: ").to_owned();
             self.invalid(
@@ -372,7 +372,7 @@ impl Resolver<'_> {
                 }),
             },
             format: schema.format.clone().filter(|format| !TYPED_FORMATS.contains(&format.as_str())),
-            allowed: match kind_of(schema) {
+            allowed: match schema.implied_kind() {
                 Some(SchemaKind::String) | None => Vec::new(),
                 Some(_) => schema.enumeration.iter().flatten().map(to_json).collect(),
             },
@@ -386,22 +386,6 @@ impl Resolver<'_> {
 /// The formats a Rust type already says, so the docs need not.
 const TYPED_FORMATS: &[&str] =
     &["uuid", "date-time", "date", "password", "ipv4", "ipv6", "binary", "int32", "int64", "uint64", "float", "double"];
-
-/// The `type` of a schema, inferred from its keywords when it is not written; `None` for a
-/// schema that accepts any JSON value.
-pub(super) fn kind_of(schema: &Schema) -> Option<SchemaKind> {
-    if let Some(kind) = schema.kind {
-        Some(kind)
-    } else if schema.properties.is_some() || schema.additional_properties.is_some() {
-        Some(SchemaKind::Object)
-    } else if schema.items.is_some() {
-        Some(SchemaKind::Array)
-    } else if schema.enumeration.is_some() {
-        Some(SchemaKind::String)
-    } else {
-        None
-    }
-}
 
 /// The name of a schema type as a spec writes it.
 fn kind_name(kind: SchemaKind) -> &'static str {

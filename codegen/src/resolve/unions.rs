@@ -4,7 +4,6 @@
 
 use super::Resolver;
 use super::model::{Docs, OTHER_VARIANT, TypeDef, TypeRef, UnionDef, UnionVariant};
-use super::schemas::kind_of;
 use crate::load::{Schema, SchemaKind};
 use crate::names;
 
@@ -72,7 +71,7 @@ pub(super) fn has_null_member(schema: &Schema) -> bool {
 
 /// The variant name of an inline member: what it is.
 fn variant_name(member: &Schema) -> String {
-    match kind_of(member) {
+    match member.implied_kind() {
         Some(SchemaKind::String) => "String",
         Some(SchemaKind::Integer) => "Integer",
         Some(SchemaKind::Number) => "Number",

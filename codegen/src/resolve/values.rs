@@ -2,11 +2,11 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex_lite::Regex;
 use serde_yaml::Value;
 
 use super::Resolver;
-use super::schemas::{describe, kind_of};
+use super::schemas::describe;
 use indexmap::IndexMap;
 
 use crate::load::{AdditionalProperties, Document, Example, Schema, SchemaKind};
@@ -52,7 +52,7 @@ fn mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize) -> Opt
         return mismatch(doc, doc.components.schemas.get(name)?, value, depth + 1);
     }
     if value.is_null() {
-        let accepts_null = schema.nullable || kind_of(schema).is_none();
+        let accepts_null = schema.nullable || schema.implied_kind().is_none();
         return (!accepts_null).then(|| "found null, and the schema is not `nullable`".to_owned());
     }
     if let Some(values) = &schema.enumeration
@@ -60,7 +60,7 @@ fn mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize) -> Opt
     {
         return Some(format!("found {}, which is not one of the enum's values", describe(value)));
     }
-    match kind_of(schema)? {
+    match schema.implied_kind()? {
         SchemaKind::String => string_mismatch(schema, value),
         SchemaKind::Integer => {
             let Value::Number(number) = value else { return Some(expected("an integer", value)) };

@@ -3,6 +3,7 @@
 
 //! The operations tagged `Databases`.
 
+use dbaas_runtime as rt;
 use super::{Client, Error, types};
 
 impl Client {
@@ -69,17 +70,17 @@ impl Client {
         database_cluster_uuid: &str,
         username: &str,
         body: &types::DatabasesUpdateUserRequest,
-    ) -> Result<crate::runtime::Response<types::DatabasesUpdateUserResponse>, Error> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> Result<rt::Response<types::DatabasesUpdateUserResponse>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "databases_update_user",
-            method: crate::runtime::Method::PUT,
+            method: rt::Method::PUT,
             path: "/v2/databases/{database_cluster_uuid}/users/{username}",
             server: None,
             security: &[&["bearer_auth"]],
             retryable: true,
             accept: "application/json",
         };
-        let request = crate::runtime::Request::new(&OPERATION)
+        let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
             .path("/users/")

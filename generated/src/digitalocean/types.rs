@@ -3,6 +3,7 @@
 
 //! The request and response types of DigitalOcean API — Managed Database Users, as its spec defines them.
 
+use dbaas_runtime as rt;
 use serde::{Deserialize, Serialize};
 
 /// The body of every error response of the DigitalOcean API.
@@ -47,17 +48,11 @@ pub struct UserSettings {
     pub mongo_user_settings: Option<MongoUserSettings>,
 }
 
-impl crate::runtime::Validate for UserSettings {
-    fn validate(
-        &self,
-        at: &crate::runtime::FieldPath<'_>,
-    ) -> Result<(), crate::runtime::ArgumentError> {
-        crate::runtime::Validate::validate(
-            &self.opensearch_acl,
-            &at.field("opensearch_acl"),
-        )?;
-        crate::runtime::Validate::validate(&self.acl, &at.field("acl"))?;
-        crate::runtime::Validate::validate(
+impl rt::Validate for UserSettings {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::validate(&self.opensearch_acl, &at.field("opensearch_acl"))?;
+        rt::Validate::validate(&self.acl, &at.field("acl"))?;
+        rt::Validate::validate(
             &self.mongo_user_settings,
             &at.field("mongo_user_settings"),
         )?;
@@ -85,7 +80,7 @@ pub struct OpensearchAcl {
     pub permission: Option<OpensearchAclPermission>,
 }
 
-impl crate::runtime::Validate for OpensearchAcl {}
+impl rt::Validate for OpensearchAcl {}
 
 /// Permission set applied to the ACL. 'read' allows user to read from the index.
 /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
@@ -112,7 +107,7 @@ pub enum OpensearchAclPermission {
     /// The value `write`.
     Write,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(crate::runtime::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl OpensearchAclPermission {
@@ -126,7 +121,7 @@ impl OpensearchAclPermission {
     ];
 }
 
-crate::runtime::string_enum!(OpensearchAclPermission);
+rt::string_enum!(OpensearchAclPermission);
 
 /// An ACL (Access Control List) entry of a Kafka cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,7 +145,7 @@ pub struct KafkaAcl {
     pub permission: KafkaAclPermission,
 }
 
-impl crate::runtime::Validate for KafkaAcl {}
+impl rt::Validate for KafkaAcl {}
 
 /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
 /// from the topic. 'produce' allows for messages to be published to the topic.
@@ -174,7 +169,7 @@ pub enum KafkaAclPermission {
     /// The value `produceconsume`.
     Produceconsume,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(crate::runtime::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl KafkaAclPermission {
@@ -187,7 +182,7 @@ impl KafkaAclPermission {
     ];
 }
 
-crate::runtime::string_enum!(KafkaAclPermission);
+rt::string_enum!(KafkaAclPermission);
 
 /// MongoDB-specific settings for the user. This option is not currently supported for
 /// other database engines.
@@ -210,7 +205,7 @@ pub struct MongoUserSettings {
     pub role: Option<MongoUserSettingsRole>,
 }
 
-impl crate::runtime::Validate for MongoUserSettings {}
+impl rt::Validate for MongoUserSettings {}
 
 /// The role to assign to the user with each role mapping to a MongoDB built-in role.
 /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
@@ -230,7 +225,7 @@ pub enum MongoUserSettingsRole {
     /// The value `dbAdmin`.
     DbAdmin,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(crate::runtime::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl MongoUserSettingsRole {
@@ -242,7 +237,7 @@ impl MongoUserSettingsRole {
     ];
 }
 
-crate::runtime::string_enum!(MongoUserSettingsRole);
+rt::string_enum!(MongoUserSettingsRole);
 
 /// MySQL-specific settings of a database user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -275,7 +270,7 @@ pub enum MysqlSettingsAuthPlugin {
     /// The value `caching_sha2_password`.
     CachingSha2Password,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(crate::runtime::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl MysqlSettingsAuthPlugin {
@@ -286,7 +281,7 @@ impl MysqlSettingsAuthPlugin {
     ];
 }
 
-crate::runtime::string_enum!(MysqlSettingsAuthPlugin);
+rt::string_enum!(MysqlSettingsAuthPlugin);
 
 /// A database user, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -308,7 +303,7 @@ pub struct DatabaseUser {
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"jge5lfxtzhx42iff"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<crate::runtime::Secret>,
+    pub password: Option<rt::Secret>,
     /// Access certificate for TLS client authentication. (Kafka only)
     ///
     /// - Read-only: set by the server; requests need not send it.
@@ -320,7 +315,7 @@ pub struct DatabaseUser {
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_key: Option<crate::runtime::Secret>,
+    pub access_key: Option<rt::Secret>,
     /// The `mysql_settings` property: see [`MysqlSettings`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_settings: Option<MysqlSettings>,
@@ -345,7 +340,7 @@ pub enum DatabaseUserRole {
     /// The value `normal`.
     Normal,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(crate::runtime::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl DatabaseUserRole {
@@ -356,7 +351,7 @@ impl DatabaseUserRole {
     ];
 }
 
-crate::runtime::string_enum!(DatabaseUserRole);
+rt::string_enum!(DatabaseUserRole);
 
 /// The new settings of a database user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -365,12 +360,9 @@ pub struct DatabasesUpdateUserRequest {
     pub settings: UserSettings,
 }
 
-impl crate::runtime::Validate for DatabasesUpdateUserRequest {
-    fn validate(
-        &self,
-        at: &crate::runtime::FieldPath<'_>,
-    ) -> Result<(), crate::runtime::ArgumentError> {
-        crate::runtime::Validate::validate(&self.settings, &at.field("settings"))?;
+impl rt::Validate for DatabasesUpdateUserRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::validate(&self.settings, &at.field("settings"))?;
         Ok(())
     }
 }

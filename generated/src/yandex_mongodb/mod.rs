@@ -12,6 +12,8 @@
 //!
 //! Generated from `specs/yandex-mongodb.yaml`.
 
+use dbaas_runtime as rt;
+
 pub mod types;
 
 mod user;
@@ -20,24 +22,14 @@ pub use user::*;
 
 mod operation;
 
-/// Why a call of this API failed.
-///
-/// # Errors
-///
-/// Every operation of [`Client`] returns this error:
-///
-/// - [`crate::runtime::Error::Api`] for any status outside 2xx, its body decoded as [`types::Status`] when it can be;
-/// - [`crate::runtime::Error::Decode`] for a 2xx body that does not match the documented type;
-/// - [`crate::runtime::Error::Argument`] for an argument refused before sending (a constraint of the spec, an
-///   empty path segment);
-/// - [`crate::runtime::Error::Timeout`] and [`crate::runtime::Error::Transport`] when the exchange itself fails,
-///   after the retries the client allows;
-/// - [`crate::runtime::Error::BodyTooLarge`] for an answer over the client's body limit.
-pub type Error = crate::runtime::Error<types::Status>;
+/// Why a call of this API failed: the runtime's [`Error`](rt::Error), each of whose variants
+/// says what went wrong, with this API's error body, [`types::Status`], decoded in its `Api` variant
+/// when an answer outside 2xx carries one.
+pub type Error = rt::Error<types::Status>;
 
 /// Builds a [`Client`]: the token, the base URL, retries, timeouts and limits, each
-/// with a documented default (see [`crate::runtime::ClientBuilder`]).
-pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
+/// with a documented default (see [`runtime::ClientBuilder`](rt::ClientBuilder)).
+pub type ClientBuilder = rt::ClientBuilder<Client>;
 
 /// A client of Yandex Cloud Managed Service for MongoDB API — Users.
 ///
@@ -48,25 +40,25 @@ pub type ClientBuilder = crate::runtime::ClientBuilder<Client>;
 /// Cloning is cheap: clones share one connection pool.
 #[derive(Debug, Clone)]
 pub struct Client {
-    core: crate::runtime::ClientCore,
+    core: rt::ClientCore,
 }
 
-impl crate::runtime::ApiClient for Client {
-    const API: &'static crate::runtime::ApiInfo = &crate::runtime::ApiInfo {
+impl rt::ApiClient for Client {
+    const API: &'static rt::ApiInfo = &rt::ApiInfo {
         default_server: Some("https://mdb.api.cloud.yandex.net"),
         operation_servers: &["https://operation.api.cloud.yandex.net"],
         requires_token: true,
         schemes: &[
-            crate::runtime::Scheme {
+            rt::Scheme {
                 name: "iam_token",
-                kind: crate::runtime::SchemeKind::Bearer,
+                kind: rt::SchemeKind::Bearer,
             },
         ],
         server_variables: &[],
         secret_fields: &["password"],
     };
 
-    fn from_core(core: crate::runtime::ClientCore) -> Self {
+    fn from_core(core: rt::ClientCore) -> Self {
         Self { core }
     }
 }
@@ -79,7 +71,7 @@ impl Client {
 
     /// A client that shares this one's connections and whose calls use `options`
     /// (retries, timeouts, body limit) over this client's settings.
-    pub fn with_options(&self, options: crate::runtime::CallOptions) -> Self {
+    pub fn with_options(&self, options: rt::CallOptions) -> Self {
         Self {
             core: self.core.with_options(options),
         }

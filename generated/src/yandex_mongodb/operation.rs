@@ -3,6 +3,7 @@
 
 //! The operations tagged `Operation`.
 
+use dbaas_runtime as rt;
 use super::{Client, Error, types};
 
 impl Client {
@@ -46,17 +47,17 @@ impl Client {
     pub async fn get_operation(
         &self,
         operation_id: &str,
-    ) -> Result<crate::runtime::Response<types::Operation>, Error> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> Result<rt::Response<types::Operation>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "get_operation",
-            method: crate::runtime::Method::GET,
+            method: rt::Method::GET,
             path: "/operations/{operationId}",
             server: Some("https://operation.api.cloud.yandex.net"),
             security: &[&["iam_token"]],
             retryable: true,
             accept: "application/json",
         };
-        let request = crate::runtime::Request::new(&OPERATION)
+        let request = rt::Request::new(&OPERATION)
             .path("/operations/")
             .path_param("operationId", operation_id);
         self.core.send_json(request).await

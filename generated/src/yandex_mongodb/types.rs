@@ -3,11 +3,12 @@
 
 //! The request and response types of Yandex Cloud Managed Service for MongoDB API — Users, as its spec defines them.
 
+use dbaas_runtime as rt;
 use serde::{Deserialize, Serialize};
 
 /// The body of `User.Update`; the path parameters are not repeated in it.
 ///
-/// A partial update: each field is a [`crate::runtime::Patch`], untouched (the default), set, or
+/// A partial update: each field is a [`runtime::Patch`](rt::Patch), untouched (the default), set, or
 /// reset to the server's default. `updateMask` is worked out from them unless you give it:
 /// then it is sent as given, and a field it names that is not set is reset.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -33,16 +34,16 @@ pub struct UpdateUserRequest {
     ///
     /// - Write-only: sent in requests, never returned.
     /// - At most 128 characters.
-    pub password: crate::runtime::Patch<crate::runtime::Secret>,
+    pub password: rt::Patch<rt::Secret>,
     /// New set of permissions for the user.
-    pub permissions: crate::runtime::Patch<Vec<Permission>>,
+    pub permissions: rt::Patch<Vec<Permission>>,
     /// Generate a new password for the user instead of sending one.
-    pub generate_password: crate::runtime::Patch<bool>,
+    pub generate_password: rt::Patch<bool>,
     /// Deletion Protection inhibits deletion of the user.
-    pub deletion_protection: crate::runtime::Patch<bool>,
+    pub deletion_protection: rt::Patch<bool>,
 }
 
-impl crate::runtime::Masked for UpdateUserRequest {
+impl rt::Masked for UpdateUserRequest {
     const MASK_FIELD: Option<&'static str> = Some("updateMask");
 
     fn explicit_mask(&self) -> Option<&str> {
@@ -53,36 +54,23 @@ impl crate::runtime::Masked for UpdateUserRequest {
         self.update_mask = Some(mask);
     }
 
-    fn visit<V: crate::runtime::FieldVisitor>(
-        &self,
-        visitor: &mut V,
-    ) -> Result<(), V::Error> {
+    fn visit<V: rt::FieldVisitor>(&self, visitor: &mut V) -> Result<(), V::Error> {
         visitor
             .leaf(
                 "password",
                 &self.password,
-                &crate::runtime::Rules {
+                &rt::Rules {
                     max_length: Some(128),
-                    ..crate::runtime::Rules::NONE
+                    ..rt::Rules::NONE
                 },
             )?;
-        visitor.leaf("permissions", &self.permissions, &crate::runtime::Rules::NONE)?;
-        visitor
-            .leaf(
-                "generatePassword",
-                &self.generate_password,
-                &crate::runtime::Rules::NONE,
-            )?;
-        visitor
-            .leaf(
-                "deletionProtection",
-                &self.deletion_protection,
-                &crate::runtime::Rules::NONE,
-            )?;
+        visitor.leaf("permissions", &self.permissions, &rt::Rules::NONE)?;
+        visitor.leaf("generatePassword", &self.generate_password, &rt::Rules::NONE)?;
+        visitor.leaf("deletionProtection", &self.deletion_protection, &rt::Rules::NONE)?;
         Ok(())
     }
 
-    fn visit_mut<V: crate::runtime::FieldVisitorMut>(
+    fn visit_mut<V: rt::FieldVisitorMut>(
         &mut self,
         visitor: &mut V,
     ) -> Result<(), V::Error> {
@@ -96,7 +84,7 @@ impl crate::runtime::Masked for UpdateUserRequest {
 
 impl serde::Serialize for UpdateUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        crate::runtime::masked::serialize(self, serializer)
+        rt::masked::serialize(self, serializer)
     }
 }
 
@@ -104,16 +92,13 @@ impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        crate::runtime::masked::deserialize(deserializer)
+        rt::masked::deserialize(deserializer)
     }
 }
 
-impl crate::runtime::Validate for UpdateUserRequest {
-    fn validate(
-        &self,
-        at: &crate::runtime::FieldPath<'_>,
-    ) -> Result<(), crate::runtime::ArgumentError> {
-        crate::runtime::masked::validate(self, at)
+impl rt::Validate for UpdateUserRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::masked::validate(self, at)
     }
 }
 
@@ -132,7 +117,7 @@ pub struct Permission {
     pub roles: Option<Vec<String>>,
 }
 
-impl crate::runtime::Validate for Permission {}
+impl rt::Validate for Permission {}
 
 /// A MongoDB User resource. For more information, see the Developer's Guide.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -191,7 +176,7 @@ pub enum UserAuthType {
     /// The value `AUTH_TYPE_IAM`.
     AuthTypeIam,
     /// A value this client does not know, kept as it was received.
-    UnknownValue(crate::runtime::UnknownValue),
+    UnknownValue(rt::UnknownValue),
 }
 
 impl UserAuthType {
@@ -203,7 +188,7 @@ impl UserAuthType {
     ];
 }
 
-crate::runtime::string_enum!(UserAuthType);
+rt::string_enum!(UserAuthType);
 
 /// The metadata of an Operation started by `User.Update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 
 //! The operations tagged `User`.
 
+use dbaas_runtime as rt;
 use super::{Client, Error, types};
 
 impl Client {
@@ -71,7 +72,7 @@ impl Client {
         cluster_id: &str,
         user_name: &str,
         body: &types::UpdateUserRequest,
-    ) -> Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
+    ) -> Result<rt::Response<UpdateUserLongRunning>, Error> {
         self.update_user_with(cluster_id, user_name, body, &UpdateUserOptions::default())
             .await
     }
@@ -83,26 +84,26 @@ impl Client {
         user_name: &str,
         body: &types::UpdateUserRequest,
         options: &UpdateUserOptions,
-    ) -> Result<crate::runtime::Response<UpdateUserLongRunning>, Error> {
-        static OPERATION: crate::runtime::Operation = crate::runtime::Operation {
+    ) -> Result<rt::Response<UpdateUserLongRunning>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
             id: "update_user",
-            method: crate::runtime::Method::PATCH,
+            method: rt::Method::PATCH,
             path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
             server: None,
             security: &[&["iam_token"]],
             retryable: true,
             accept: "application/json",
         };
-        let request = crate::runtime::Request::new(&OPERATION)
+        let request = rt::Request::new(&OPERATION)
             .path("/managed-mongodb/v1/clusters/")
             .path_param("clusterId", cluster_id)
             .check(
                 "path",
                 "clusterId",
                 cluster_id,
-                &crate::runtime::Rules {
+                &rt::Rules {
                     max_length: Some(50),
-                    ..crate::runtime::Rules::NONE
+                    ..rt::Rules::NONE
                 },
             )
             .path("/users/")
@@ -111,10 +112,16 @@ impl Client {
                 "path",
                 "userName",
                 user_name,
-                &crate::runtime::Rules {
-                    max_length: Some(63),
-                    pattern: Some("^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$"),
-                    ..crate::runtime::Rules::NONE
+                {
+                    static PATTERN: rt::Pattern = rt::Pattern::new(
+                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                    );
+                    static RULES: rt::Rules = rt::Rules {
+                        max_length: Some(63),
+                        pattern: Some(&PATTERN),
+                        ..rt::Rules::NONE
+                    };
+                    &RULES
                 },
             )
             .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref())
@@ -128,11 +135,7 @@ impl Client {
         &self,
         operation_id: impl Into<String>,
     ) -> UpdateUserLongRunning {
-        crate::runtime::LongRunning::resume(
-            self.core.clone(),
-            &UPDATE_USER_POLL,
-            operation_id,
-        )
+        rt::LongRunning::resume(self.core.clone(), &UPDATE_USER_POLL, operation_id)
     }
 }
 
@@ -152,18 +155,18 @@ pub struct UpdateUserOptions {
 
 /// The long-running operation [`Client::update_user`] starts: `.wait().await` gives its result.
 ///
-/// [`Client::resume_update_user`] makes it again from a stored [`id`](crate::runtime::LongRunning::id).
-pub type UpdateUserLongRunning = crate::runtime::LongRunning<
+/// [`Client::resume_update_user`] makes it again from a stored [`id`](rt::LongRunning::id).
+pub type UpdateUserLongRunning = rt::LongRunning<
     types::UpdateUserOperation,
     types::User,
     types::Status,
 >;
 
 /// How the operations [`Client::update_user`] starts are polled.
-static UPDATE_USER_POLL: crate::runtime::Poll = crate::runtime::Poll {
-    operation: crate::runtime::Operation {
+static UPDATE_USER_POLL: rt::Poll = rt::Poll {
+    operation: rt::Operation {
         id: "get_operation",
-        method: crate::runtime::Method::GET,
+        method: rt::Method::GET,
         path: "/operations/{operationId}",
         server: Some("https://operation.api.cloud.yandex.net"),
         security: &[&["iam_token"]],

@@ -1,12 +1,46 @@
-//! Which file each type of an API is written in. An API with one tag, or at most
-//! [`ONE_FILE_AT_MOST`] types, keeps them all in `types.rs`; a larger one gets a `types/` folder
-//! with a file per tag, holding the types only that tag's operations reach, and `shared.rs` for
-//! the types several tags (or none) reach.
+//! Which file each part of an API is written in. Operations go to a module file per tag
+//! (their first tag), so a large API stays navigable. Types stay in one `types.rs` for an API
+//! with one tag, or at most [`ONE_FILE_AT_MOST`] types; a larger one gets a `types/` folder
+//! with a file per tag, holding the types only that tag's operations reach, and `shared.rs`
+//! for the types several tags (or none) reach.
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::client::TagFile;
+use super::rust::RUNTIME_ALIAS;
 use crate::resolve::model::{Api, Operation, TypeDef, TypeRef, reachable};
+
+/// The operations of one tag, written in a module file of their own.
+#[derive(Debug)]
+pub struct TagFile<'a> {
+    /// The tag as the spec names it.
+    pub tag: String,
+    /// The module name, which is also the file's stem.
+    pub module: String,
+    /// Its operations, in spec order.
+    pub ops: Vec<&'a Operation>,
+}
+
+/// The module of each tag, in the order tags first appear, with its operations: a module file
+/// of its own each, so a large API stays navigable.
+pub fn tag_files(api: &Api) -> Vec<TagFile<'_>> {
+    let mut files: Vec<TagFile<'_>> = Vec::new();
+    for op in &api.operations {
+        let Some(tag) = &op.tag else { continue };
+        match files.iter_mut().find(|file| file.tag == *tag) {
+            Some(file) => file.ops.push(op),
+            None => {
+                let mut module = crate::names::snake(tag);
+                // Tags named like the module's own files or its name for the runtime, or
+                // alike, get a suffix.
+                while module == "types" || module == RUNTIME_ALIAS || files.iter().any(|file| file.module == module) {
+                    module.push_str("_ops");
+                }
+                files.push(TagFile { tag: tag.clone(), module, ops: vec![op] });
+            }
+        }
+    }
+    files
+}
 
 /// The most types an API keeps in one `types.rs`.
 pub const ONE_FILE_AT_MOST: usize = 100;
