@@ -54,7 +54,7 @@ async fn run() -> Result<(), Box<dyn Error>> {
     };
     // The client sends an idempotency key of its own, so a retried request returns the first
     // operation instead of starting another.
-    let operation = client.update_user(cluster, user, &body).await?;
+    let mut operation = client.update_user(cluster, user, &body).await?;
     println!("operation {} started", operation.id());
     let updated = operation.wait_for(WAIT).await?;
     println!("operation {} done: {updated:#?}", operation.id());

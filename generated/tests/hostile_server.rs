@@ -127,7 +127,7 @@ async fn a_poll_answering_an_endless_retry_after_ends_the_wait_with_the_429() {
     })
     .await;
     let client = yandex_client(&server);
-    let operation = client.update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
+    let mut operation = client.update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
     let error = operation.wait_for(Duration::from_secs(20)).await.unwrap_err();
     assert_eq!(error.status(), Some(429), "{error:?}");
     assert_eq!(server.requests().len(), 2, "one poll, not retried");
@@ -210,7 +210,7 @@ async fn an_operation_that_fails_with_an_echo_shows_no_secret() {
     let details = json!([{"@type": "type.googleapis.com/google.rpc.BadRequest", "password": "server-side-secret", "note": format!("was {PASSWORD}")}]);
     let failed = json!({"id": OPERATION, "done": true, "error": {"code": 16, "message": message, "details": details}});
     let server = operation_server(failed).await;
-    let operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
+    let mut operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
     let error = operation.wait().await.unwrap_err();
     let yandex_mongodb::Error::OperationFailed(failure) = &error else { panic!("expected a failed operation, got {error:?}") };
     assert_eq!(failure.code, 16);
@@ -225,7 +225,7 @@ async fn an_operation_message_is_quoted_up_to_300_characters() {
     let message = "x".repeat(1024 * 1024);
     let failed = json!({"id": OPERATION, "done": true, "error": {"code": 13, "message": message}});
     let server = operation_server(failed).await;
-    let operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
+    let mut operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
     let error = operation.wait().await.unwrap_err();
     let shown = error.to_string();
     assert!(shown.chars().count() < 400, "{} characters", shown.chars().count());
@@ -239,7 +239,7 @@ async fn a_poll_answering_for_another_operation_is_an_error() {
     let other =
         json!({"id": "op-OTHER", "done": true, "response": {"@type": "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.User", "name": "x"}});
     let server = operation_server(other).await;
-    let operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
+    let mut operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
     let error = operation.wait().await.unwrap_err();
     match &error {
         yandex_mongodb::Error::OperationMismatch { id, found, .. } => {
@@ -258,7 +258,7 @@ async fn wait_for_ends_within_its_limit_when_a_poll_hangs() {
         _ => Reply::Hang(Duration::from_secs(120)),
     })
     .await;
-    let operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
+    let mut operation = yandex_client(&server).update_user(CLUSTER, "app-01", &new_password()).await.unwrap();
     let started = Instant::now();
     let error = operation.wait_for(Duration::from_secs(2)).await.unwrap_err();
     let elapsed = started.elapsed();

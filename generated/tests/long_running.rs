@@ -68,7 +68,7 @@ async fn polls(server: &MockServer) -> usize {
 async fn a_running_operation_is_polled_until_it_is_done_with_a_user() {
     let (server, client) = server(vec![answer(running()), answer(running()), answer(done_with(user()))]).await;
     let started = Instant::now();
-    let operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let mut operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
     assert_eq!(operation.id(), OPERATION);
     assert!(!operation.is_done());
     let metadata = operation.operation().unwrap().metadata.as_ref().unwrap();
@@ -107,7 +107,7 @@ async fn an_operation_that_ends_in_error_is_a_typed_error() {
 #[tokio::test]
 async fn an_operation_that_never_finishes_stops_at_the_deadline_with_its_id() {
     let (server, client) = server(vec![answer(running())]).await;
-    let operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let mut operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
     let started = Instant::now();
     let error = operation.wait_for(Duration::from_millis(1800)).await.unwrap_err();
     let elapsed = started.elapsed();
@@ -130,7 +130,7 @@ async fn a_result_of_another_type_is_refused() {
 #[tokio::test]
 async fn a_stored_id_gives_the_same_handle_back() {
     let (server, client) = server(vec![answer(running()), answer(done_with(user()))]).await;
-    let resumed = client.resume_update_user(OPERATION);
+    let mut resumed = client.resume_update_user(OPERATION);
     assert_eq!(resumed.id(), OPERATION);
     assert!(resumed.operation().is_none(), "nothing is sent until it is waited on");
     assert_eq!(polls(&server).await, 0);

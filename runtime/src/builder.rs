@@ -3,11 +3,13 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::auth::Credentials;
 use super::client::{ClientConfig, ClientCore};
 use super::settings::{CallSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy};
+use super::transport::Transport;
 use super::{ApiClient, ConfigError, Credential, Secret};
 
 /// Builds a client of one API. Every setting has a documented default; `build` checks them
@@ -31,6 +33,7 @@ pub struct ClientBuilder<C> {
     max_connections_per_host: usize,
     root_certificates: Vec<Vec<u8>>,
     settings: CallSettings,
+    transport: Option<Arc<dyn Transport>>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -45,6 +48,7 @@ impl<C> Clone for ClientBuilder<C> {
             max_connections_per_host: self.max_connections_per_host,
             root_certificates: self.root_certificates.clone(),
             settings: self.settings,
+            transport: self.transport.clone(),
             client: PhantomData,
         }
     }
@@ -60,6 +64,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_connections_per_host", &self.max_connections_per_host)
             .field("root_certificates", &self.root_certificates.len())
             .field("settings", &self.settings)
+            .field("transport", &if self.transport.is_some() { "custom" } else { "reqwest" })
             .finish()
     }
 }
@@ -82,6 +87,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             max_connections_per_host: DEFAULT_MAX_CONNECTIONS_PER_HOST,
             root_certificates: Vec::new(),
             settings: CallSettings::default(),
+            transport: None,
             client: PhantomData,
         }
     }
@@ -168,6 +174,15 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// Sends every attempt through `transport` instead of reqwest: a test double that answers
+    /// in process, say. The call loop above it (validation, retries, timeouts, redaction,
+    /// decoding) is the same; the TLS settings ([`root_certificate`](Self::root_certificate)),
+    /// the connect timeout and the connection pool are the transport's own business.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
     /// Checks the settings and builds the client.
     ///
     /// # Errors
@@ -183,6 +198,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             max_connections_per_host: self.max_connections_per_host,
             root_certificates: self.root_certificates,
             settings: self.settings,
+            transport: self.transport,
         };
         let credentials = Credentials::new(C::API, self.token, self.credentials)?;
         ClientCore::new(C::API, credentials, self.base_url.as_deref(), config).map(C::from_core)

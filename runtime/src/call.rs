@@ -1,51 +1,31 @@
-//! The call loop: a request is sent attempt after attempt until an answer is final, the
-//! attempts run out or the call's time does. Each attempt's outcome is judged by one small
-//! function ([`next_step`]); the error is built once, when the call gives up.
+//! The call loop: a request is built once, then sent attempt after attempt through the
+//! client's [`Transport`](crate::Transport) until an answer is final, the attempts run out or
+//! the call's time does. Each attempt's outcome is judged by one small function
+//! ([`next_step`]); the error is built once, when the call gives up.
 
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
 use reqwest::Url;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
-use super::ClientCore;
-use super::auth::Applied;
-use super::body::{ReadFailure, read_body};
-use super::error::{KEPT_BODY_BYTES, TimeoutError, TimeoutLimit, is_retryable_status};
-use super::response::asked_wait;
-use super::{Error, Request};
-
-/// An answer, read within the limits.
-pub(crate) struct Answer {
-    pub status: u16,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-}
-
-impl Answer {
-    fn is_success(&self) -> bool {
-        (200..300).contains(&self.status)
-    }
-}
+use crate::auth::Applied;
+use crate::error::{KEPT_BODY_BYTES, TimeoutError, TimeoutLimit, TransportError, is_retryable_status};
+use crate::response::asked_wait;
+use crate::transport::{Answer, AttemptRequest, ReadLimits, TransportFailure};
+use crate::{ClientCore, Error, Request};
 
 /// How one attempt ended.
 enum Outcome {
     /// The server answered (any status).
     Answered(Answer),
-    /// The connection could not be made: nothing was sent, so any request may try again.
-    ConnectFailed(reqwest::Error),
-    /// The exchange failed after the request may have reached the server.
-    Transport(reqwest::Error),
-    /// The answer's head has more headers, or more bytes, than the client reads.
-    HeadTooLarge,
+    /// The transport could not complete the exchange.
+    Failed(TransportFailure),
     /// A time limit ran out while sending or reading.
     TimedOut(TimeoutLimit),
     /// The call's time ran out before a connection slot came free: nothing was sent.
     NoSlot,
-    /// The body is larger than the client reads.
-    TooLarge { status: u16, declared: Option<u64> },
 }
 
 /// What the call does after an attempt that did not succeed.
@@ -77,9 +57,10 @@ struct Facts {
 fn next_step(outcome: &Outcome, facts: &Facts) -> Next {
     let reason = match outcome {
         Outcome::Answered(answer) if facts.may_repeat && is_retryable_status(answer.status) => status_reason(answer.status),
-        Outcome::ConnectFailed(error) if error.is_timeout() => "connect timeout",
-        Outcome::ConnectFailed(_) => "connection failed",
-        Outcome::Transport(_) if facts.may_repeat => "transport error",
+        // Nothing was sent: any request may try again.
+        Outcome::Failed(TransportFailure::ConnectTimeout) => "connect timeout",
+        Outcome::Failed(TransportFailure::Connect(_)) => "connection failed",
+        Outcome::Failed(TransportFailure::Exchange(_)) if facts.may_repeat => "transport error",
         Outcome::TimedOut(TimeoutLimit::Attempt) if facts.may_repeat => "attempt timeout",
         _ => return Next::GiveUp,
     };
@@ -112,11 +93,21 @@ fn deadline_after(duration: Duration) -> Instant {
     now.checked_add(duration).unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 60 * 60))
 }
 
+/// What a call has done so far, for its span and its last event.
+#[derive(Default)]
+struct Tally {
+    /// Attempts sent.
+    sent: u32,
+    /// The status of the last answer.
+    status: Option<u16>,
+}
+
 impl ClientCore {
     /// Sends `request` within one tracing span, which records the operation, the attempts,
-    /// the final status and the latency (never a value, a body or a secret). A 2xx answer
-    /// comes back with the secrets the call sent redacted from its headers.
-    pub(super) async fn call<E: serde::de::DeserializeOwned>(&self, request: Request) -> Result<(Answer, Request), Error<E>> {
+    /// the final status, the latency and the kind of error (never a value, a body or a
+    /// secret); the call ends with an event: DEBUG when it succeeds, WARN when it gives up. A
+    /// 2xx answer comes back with the secrets the call sent redacted from its headers.
+    pub(crate) async fn call<E: serde::de::DeserializeOwned>(&self, request: Request) -> Result<(Answer, Request), Error<E>> {
         let operation = request.operation;
         let span = tracing::info_span!(
             "dbaas_clients.call",
@@ -126,61 +117,95 @@ impl ClientCore {
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             latency_ms = tracing::field::Empty,
+            error = tracing::field::Empty,
         );
-        if span.is_disabled() {
+        let mut tally = Tally::default();
+        let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::WARN);
+        if !traced {
             // Nothing listens: no span to enter, no latency to take.
-            return self.attempts(request, &span).await;
+            return self.attempts(request, &mut tally).await;
         }
         let started = Instant::now();
-        let result = self.attempts(request, &span).instrument(span.clone()).await;
-        span.record("latency_ms", u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        let result = self.attempts(request, &mut tally).instrument(span.clone()).await;
+        let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        span.record("attempts", tally.sent).record("latency_ms", latency_ms);
+        if let Some(status) = tally.status {
+            span.record("status", status);
+        }
+        let _entered = span.enter();
+        match &result {
+            Ok((answer, _)) => {
+                tracing::debug!(operation_id = operation.id, status = answer.status, attempts = tally.sent, latency_ms, "call succeeded");
+            }
+            Err(error) => {
+                span.record("error", error.kind());
+                tracing::warn!(
+                    operation_id = operation.id,
+                    error = error.kind(),
+                    status = tally.status,
+                    attempts = tally.sent,
+                    latency_ms,
+                    "call failed"
+                );
+            }
+        }
         result
     }
 
-    /// The loop: send, judge the outcome, wait and send again, or stop.
+    /// The loop: build the request, send it, judge the outcome, wait and send again, or stop.
     async fn attempts<E: serde::de::DeserializeOwned>(
         &self,
         mut request: Request,
-        span: &tracing::Span,
+        tally: &mut Tally,
     ) -> Result<(Answer, Request), Error<E>> {
         if let Some(problem) = request.problem.take() {
             return Err(Error::Argument(problem));
         }
-        let (url, slots) = self.shared.servers.url_of(&request)?;
+        let (mut url, slots) = self.shared.servers.url_of(&request)?;
         let credentials = self.shared.credentials.for_operation(request.operation.security)?;
+        let secret_in_url = add_query_credentials(&mut url, &credentials);
+        let headers = headers_of(&request, &credentials);
         let policy = self.settings.retry;
         let deadline = deadline_after(self.settings.call_timeout);
-        let mut sent: u32 = 0;
         loop {
-            let outcome = self.attempt(&request, &url, &slots, deadline, &credentials).await;
+            let attempt = AttemptRequest {
+                operation: request.operation,
+                method: request.operation.method.clone(),
+                url: url.clone(),
+                headers: headers.clone(),
+                body: request.body.clone(),
+                secret_in_url,
+            };
+            let outcome = self.attempt(attempt, &slots, deadline).await;
             if !matches!(outcome, Outcome::NoSlot) {
-                sent += 1;
-                span.record("attempts", sent);
-            }
-            if let Outcome::Answered(Answer { status, .. }) | Outcome::TooLarge { status, .. } = &outcome {
-                span.record("status", status);
+                tally.sent += 1;
             }
             let outcome = match outcome {
                 // A 2xx is the call's result.
                 Outcome::Answered(mut answer) if answer.is_success() => {
+                    tally.status = Some(answer.status);
                     self.redactor(&request).redact_headers(&mut answer.headers);
                     return Ok((answer, request));
+                }
+                Outcome::Answered(answer) => {
+                    tally.status = Some(answer.status);
+                    Outcome::Answered(answer)
                 }
                 other => other,
             };
             let facts = Facts {
                 may_repeat: request.operation.retryable,
-                attempts_left: sent < policy.attempts(),
-                backoff: policy.backoff(sent + 1),
+                attempts_left: tally.sent < policy.attempts(),
+                backoff: policy.backoff(tally.sent + 1),
                 time_left: deadline.saturating_duration_since(Instant::now()),
                 now: SystemTime::now(),
             };
             match next_step(&outcome, &facts) {
                 Next::Retry { reason, wait } => {
-                    tracing::info!(attempt = sent, reason = %reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
-                    tokio::time::sleep(wait).await;
+                    tracing::info!(attempt = tally.sent, reason = %reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
+                    self.shared.transport.pause(wait).await;
                 }
-                Next::GiveUp => return Err(self.error_of(outcome, sent, &request)),
+                Next::GiveUp => return Err(self.error_of(outcome, tally.sent, &request)),
             }
         }
     }
@@ -189,12 +214,19 @@ impl ClientCore {
     fn error_of<E: serde::de::DeserializeOwned>(&self, outcome: Outcome, sent: u32, request: &Request) -> Error<E> {
         match outcome {
             Outcome::Answered(answer) => self.api_error(answer, request),
-            Outcome::ConnectFailed(error) if error.is_timeout() => Error::Timeout(self.timeout(TimeoutLimit::Connect, sent, false)),
-            Outcome::ConnectFailed(error) | Outcome::Transport(error) => Error::Transport(error),
-            Outcome::HeadTooLarge => Error::HeadersTooLarge,
+            Outcome::Failed(TransportFailure::ConnectTimeout) => Error::Timeout(self.timeout(TimeoutLimit::Connect, sent, false)),
+            Outcome::Failed(TransportFailure::Connect(source)) => {
+                Error::Transport(TransportError { attempts: sent, nothing_sent: true, source })
+            }
+            Outcome::Failed(TransportFailure::Exchange(source)) => {
+                Error::Transport(TransportError { attempts: sent, nothing_sent: false, source })
+            }
+            Outcome::Failed(TransportFailure::HeadTooLarge) => Error::HeadersTooLarge,
+            Outcome::Failed(TransportFailure::BodyTooLarge { status, declared }) => {
+                Error::BodyTooLarge { status, limit: self.settings.max_body_bytes, declared }
+            }
             Outcome::TimedOut(limit) => Error::Timeout(self.timeout(limit, sent, false)),
             Outcome::NoSlot => Error::Timeout(self.timeout(TimeoutLimit::Call, sent, true)),
-            Outcome::TooLarge { status, declared } => Error::BodyTooLarge { status, limit: self.settings.max_body_bytes, declared },
         }
     }
 
@@ -209,7 +241,7 @@ impl ClientCore {
 
     /// One attempt: wait for a connection slot (within the call's deadline), then send and
     /// read within the attempt's limit.
-    async fn attempt(&self, request: &Request, url: &Url, slots: &Semaphore, deadline: Instant, credentials: &[&Applied]) -> Outcome {
+    async fn attempt(&self, attempt: AttemptRequest, slots: &Semaphore, deadline: Instant) -> Outcome {
         let deadline = tokio::time::Instant::from_std(deadline);
         // A free slot is taken at once; only a wait for one needs a timer.
         let _slot = match slots.try_acquire() {
@@ -225,70 +257,52 @@ impl ClientCore {
         } else {
             (remaining, TimeoutLimit::Call)
         };
-        tokio::time::timeout(limit, self.send(request, url, credentials)).await.unwrap_or(Outcome::TimedOut(which))
-    }
-
-    /// Sends the request once and reads the answer.
-    async fn send(&self, request: &Request, url: &Url, credentials: &[&Applied]) -> Outcome {
-        let operation = request.operation;
-        let mut url = url.clone();
-        let mut key_in_url = false;
-        for applied in credentials {
-            if let Applied::Query(name, key) = applied {
-                url.query_pairs_mut().append_pair(name, key.expose());
-                key_in_url = true;
-            }
-        }
-        let mut builder = self.shared.http.request(operation.method.clone(), url).header(ACCEPT, operation.accept);
-        for applied in credentials {
-            if let Applied::Header(name, value) = applied {
-                builder = builder.header(name, value.clone());
-            }
-        }
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value.clone());
-        }
-        if let Some(body) = &request.body {
-            builder = builder.header(CONTENT_TYPE, request.content_type.as_ref()).body(body.clone());
-        }
-        // An error that would show a URL holding an API key shows none.
-        let hide_url = |error: reqwest::Error| if key_in_url { error.without_url() } else { error };
-        let mut response = match builder.send().await {
-            Ok(response) => response,
-            Err(error) if error.is_connect() => return Outcome::ConnectFailed(hide_url(error)),
-            Err(error) if is_head_too_large(&error) => return Outcome::HeadTooLarge,
-            Err(error) => return Outcome::Transport(hide_url(error)),
-        };
-        let status = response.status().as_u16();
-        let headers = std::mem::take(response.headers_mut());
-        let success = (200..300).contains(&status);
-        let limit = if success { self.settings.max_body_bytes } else { self.settings.max_body_bytes.min(KEPT_BODY_BYTES as u64) };
-        match read_body(response, limit, !success).await {
-            Ok(body) => Outcome::Answered(Answer { status, headers, body }),
-            Err(ReadFailure::TooLarge(declared)) => Outcome::TooLarge { status, declared },
-            Err(ReadFailure::Transport(error)) => Outcome::Transport(hide_url(error)),
+        let limits = ReadLimits { success: self.settings.max_body_bytes, error: KEPT_BODY_BYTES as u64 };
+        match tokio::time::timeout(limit, self.shared.transport.send(attempt, limits)).await {
+            Ok(Ok(answer)) => Outcome::Answered(answer),
+            Ok(Err(failure)) => Outcome::Failed(failure),
+            Err(_) => Outcome::TimedOut(which),
         }
     }
 }
 
-/// Whether `error` says the answer's head was over hyper's limits (too many headers, or too
-/// many bytes). hyper tells that kind apart only in its server feature, so its parse error
-/// is recognised by its text.
-fn is_head_too_large(error: &reqwest::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(error) = source {
-        if let Some(hyper_error) = error.downcast_ref::<hyper::Error>() {
-            return hyper_error.is_parse() && hyper_error.to_string().contains("too large");
+/// Adds the credentials a scheme sends in the query to `url`; whether there were any.
+fn add_query_credentials(url: &mut Url, credentials: &[&Applied]) -> bool {
+    let mut added = false;
+    for applied in credentials {
+        if let Applied::Query(name, key) = applied {
+            url.query_pairs_mut().append_pair(name, key.expose());
+            added = true;
         }
-        source = error.source();
     }
-    false
+    added
+}
+
+/// Every header of `request`: `Accept`, its credentials, its own headers, and the body's
+/// `Content-Type`.
+fn headers_of(request: &Request, credentials: &[&Applied]) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(4 + request.headers.len());
+    headers.insert(ACCEPT, HeaderValue::from_static(request.operation.accept));
+    for applied in credentials {
+        if let Applied::Header(name, value) = applied {
+            headers.append(name, value.clone());
+        }
+    }
+    for (name, value) in &request.headers {
+        headers.append(name, value.clone());
+    }
+    if request.body.is_some()
+        && let Ok(value) = HeaderValue::from_str(&request.content_type)
+    {
+        headers.insert(CONTENT_TYPE, value);
+    }
+    headers
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
+    use bytes::Bytes;
 
     fn answer(status: u16, headers: &[(&'static str, &str)]) -> Outcome {
         let mut map = HeaderMap::new();
@@ -308,6 +322,10 @@ mod tests {
         }
     }
 
+    fn failed(failure: TransportFailure) -> Outcome {
+        Outcome::Failed(failure)
+    }
+
     #[test]
     fn retryable_statuses_are_retried_after_the_backoff_or_the_wait_asked() {
         assert_eq!(next_step(&answer(503, &[]), &facts()), Next::Retry { reason: "HTTP 503", wait: Duration::from_millis(300) });
@@ -324,7 +342,12 @@ mod tests {
         let facts = Facts { may_repeat: false, ..facts() };
         assert_eq!(next_step(&answer(503, &[]), &facts), Next::GiveUp);
         assert_eq!(next_step(&Outcome::TimedOut(TimeoutLimit::Attempt), &facts), Next::GiveUp);
+        assert_eq!(next_step(&failed(TransportFailure::Exchange("reset".into())), &facts), Next::GiveUp);
         assert_eq!(next_step(&Outcome::NoSlot, &facts), Next::GiveUp);
+        let refused = next_step(&failed(TransportFailure::Connect("refused".into())), &facts);
+        assert_eq!(refused, Next::Retry { reason: "connection failed", wait: Duration::from_millis(300) });
+        let slow = next_step(&failed(TransportFailure::ConnectTimeout), &facts);
+        assert_eq!(slow, Next::Retry { reason: "connect timeout", wait: Duration::from_millis(300) });
     }
 
     #[test]
@@ -343,9 +366,13 @@ mod tests {
             next_step(&Outcome::TimedOut(TimeoutLimit::Attempt), &facts()),
             Next::Retry { reason: "attempt timeout", wait: Duration::from_millis(300) }
         );
+        assert_eq!(
+            next_step(&failed(TransportFailure::Exchange("reset".into())), &facts()),
+            Next::Retry { reason: "transport error", wait: Duration::from_millis(300) }
+        );
         assert_eq!(next_step(&Outcome::TimedOut(TimeoutLimit::Call), &facts()), Next::GiveUp);
-        assert_eq!(next_step(&Outcome::HeadTooLarge, &facts()), Next::GiveUp);
-        assert_eq!(next_step(&Outcome::TooLarge { status: 200, declared: None }, &facts()), Next::GiveUp);
+        assert_eq!(next_step(&failed(TransportFailure::HeadTooLarge), &facts()), Next::GiveUp);
+        assert_eq!(next_step(&failed(TransportFailure::BodyTooLarge { status: 200, declared: None }), &facts()), Next::GiveUp);
     }
 
     #[test]

@@ -8,13 +8,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
 
-use super::auth::Credentials;
-use super::call::Answer;
-use super::error::KEPT_BODY_BYTES;
-use super::redact::{Redactor, SecretKeys};
-use super::servers::Servers;
-use super::settings::{CallOptions, CallSettings};
-use super::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, Response, USER_AGENT};
+use crate::auth::Credentials;
+use crate::error::KEPT_BODY_BYTES;
+use crate::redact::{Redactor, SecretKeys};
+use crate::servers::Servers;
+use crate::settings::{CallOptions, CallSettings};
+use crate::transport::{Answer, ReqwestTransport, Transport};
+use crate::{ApiError, ApiInfo, ConfigError, Error, LongRunning, Poll, Request, Response, USER_AGENT};
 
 /// How a client is built, besides its credentials: its servers, its connections and the
 /// settings of its calls.
@@ -24,6 +24,8 @@ pub(crate) struct ClientConfig {
     pub max_connections_per_host: usize,
     pub root_certificates: Vec<Vec<u8>>,
     pub settings: CallSettings,
+    /// What sends each attempt, when not reqwest.
+    pub transport: Option<Arc<dyn Transport>>,
 }
 
 /// A configured client: sends requests and decodes answers. Cloning is cheap: clones share
@@ -31,14 +33,14 @@ pub(crate) struct ClientConfig {
 #[doc(hidden)]
 #[derive(Clone)]
 pub struct ClientCore {
-    pub(super) shared: Arc<Shared>,
-    pub(super) settings: CallSettings,
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) settings: CallSettings,
 }
 
 /// What every clone of a client shares.
-pub(super) struct Shared {
+pub(crate) struct Shared {
     pub api: &'static ApiInfo,
-    pub http: reqwest::Client,
+    pub transport: Arc<dyn Transport>,
     pub credentials: Credentials,
     pub secret_keys: SecretKeys,
     pub servers: Servers,
@@ -73,25 +75,12 @@ impl ClientCore {
         {
             return Err(ConfigError::InsecureTransport { url: url.to_owned() });
         }
-        super::tls::install_provider();
-        let mut http = reqwest::Client::builder()
-            .user_agent(USER_AGENT)
-            .connect_timeout(config.connect_timeout)
-            .pool_max_idle_per_host(config.max_connections_per_host)
-            .redirect(reqwest::redirect::Policy::none());
-        for (index, pem) in config.root_certificates.iter().enumerate() {
-            let invalid = |reason: String| ConfigError::InvalidCertificate { index: index + 1, reason };
-            let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| invalid(error.to_string()))?;
-            if certificates.is_empty() {
-                return Err(invalid("it holds no `-----BEGIN CERTIFICATE-----` block".to_owned()));
-            }
-            for certificate in certificates {
-                http = http.add_root_certificate(certificate);
-            }
-        }
-        let http = http.build().map_err(ConfigError::Http)?;
+        let transport = match config.transport {
+            Some(transport) => transport,
+            None => Arc::new(ReqwestTransport { http: http_client(&config)? }),
+        };
         let secret_keys = SecretKeys::new(api.secret_fields);
-        let shared = Shared { api, http, credentials, secret_keys, servers, connect_timeout: config.connect_timeout };
+        let shared = Shared { api, transport, credentials, secret_keys, servers, connect_timeout: config.connect_timeout };
         Ok(Self { shared: Arc::new(shared), settings: config.settings })
     }
 
@@ -102,9 +91,7 @@ impl ClientCore {
 
     /// Sends `request` and decodes a 2xx answer's JSON body as `T`.
     pub async fn send_json<T: DeserializeOwned, E: DeserializeOwned>(&self, request: Request) -> Result<Response<T>, Error<E>> {
-        let (answer, request) = self.call(request).await?;
-        let body = self.decode(&answer, &request)?;
-        Ok(Response::new(answer.status, answer.headers, body))
+        self.send_with(request, |answer| serde_json::from_slice(&answer.body)).await
     }
 
     /// Sends `request` and decodes a 2xx answer's JSON body as `T`, or `None` when it has none.
@@ -112,8 +99,21 @@ impl ClientCore {
         &self,
         request: Request,
     ) -> Result<Response<Option<T>>, Error<E>> {
+        self.send_with(request, |answer| {
+            if answer.body.iter().all(u8::is_ascii_whitespace) { Ok(None) } else { serde_json::from_slice(&answer.body).map(Some) }
+        })
+        .await
+    }
+
+    /// Sends `request` and decodes a 2xx answer with `decode`; what it cannot decode is an
+    /// [`Error::Decode`] that keeps the body redacted.
+    pub(crate) async fn send_with<T, E: DeserializeOwned>(
+        &self,
+        request: Request,
+        decode: impl FnOnce(&Answer) -> Result<T, serde_json::Error>,
+    ) -> Result<Response<T>, Error<E>> {
         let (answer, request) = self.call(request).await?;
-        let body = if answer.body.iter().all(u8::is_ascii_whitespace) { None } else { Some(self.decode(&answer, &request)?) };
+        let body = decode(&answer).map_err(|source| self.decode_error(&answer, &request, &source))?;
         Ok(Response::new(answer.status, answer.headers, body))
     }
 
@@ -130,7 +130,7 @@ impl ClientCore {
     {
         let (answer, request) = self.call(request).await?;
         let secrets = self.redactor(&request).into_sent();
-        let handle = LongRunning::started(self.clone(), poll, &answer.body, secrets);
+        let handle = LongRunning::started(self.clone(), poll, &answer, secrets);
         let handle = handle.map_err(|source| self.decode_error::<E>(&answer, &request, &source))?;
         Ok(Response::new(answer.status, answer.headers, handle))
     }
@@ -159,7 +159,7 @@ impl ClientCore {
 
     /// What redacts the secrets of this client and of `request`: the client's credentials,
     /// the secrets it sent in headers, and the values its body holds under secret keys.
-    pub(super) fn redactor<'a>(&'a self, request: &Request) -> Redactor<'a> {
+    pub(crate) fn redactor<'a>(&'a self, request: &Request) -> Redactor<'a> {
         let mut redactor = Redactor::new(&self.shared.secret_keys, self.shared.credentials.secret_forms());
         for secret in &request.secrets {
             redactor.value(secret.expose());
@@ -172,16 +172,12 @@ impl ClientCore {
 
     /// The error of an answer outside 2xx: its body and headers kept with every secret
     /// redacted, and the body decoded as the API's error type from that redacted text.
-    pub(super) fn api_error<E: DeserializeOwned>(&self, mut answer: Answer, request: &Request) -> Error<E> {
+    pub(crate) fn api_error<E: DeserializeOwned>(&self, mut answer: Answer, request: &Request) -> Error<E> {
         let redactor = self.redactor(request);
         let raw_body = redactor.redact(&String::from_utf8_lossy(&answer.body)).into_owned();
         let body = serde_json::from_str(&raw_body).ok();
         redactor.redact_headers(&mut answer.headers);
         Error::Api(Box::new(ApiError { status: answer.status, body, raw_body, headers: answer.headers }))
-    }
-
-    fn decode<T: DeserializeOwned, E>(&self, answer: &Answer, request: &Request) -> Result<T, Error<E>> {
-        serde_json::from_slice(&answer.body).map_err(|source| self.decode_error(answer, request, &source))
     }
 
     fn decode_error<E>(&self, answer: &Answer, request: &Request, source: &serde_json::Error) -> Error<E> {
@@ -193,4 +189,26 @@ impl ClientCore {
             raw_body: redactor.redact(&String::from_utf8_lossy(kept)).into_owned(),
         }
     }
+}
+
+/// The reqwest client of a client that sends with reqwest: its TLS roots, connect timeout and
+/// pool, and no redirects.
+fn http_client(config: &ClientConfig) -> Result<reqwest::Client, ConfigError> {
+    crate::tls::install_provider();
+    let mut http = reqwest::Client::builder()
+        .user_agent(USER_AGENT)
+        .connect_timeout(config.connect_timeout)
+        .pool_max_idle_per_host(config.max_connections_per_host)
+        .redirect(reqwest::redirect::Policy::none());
+    for (index, pem) in config.root_certificates.iter().enumerate() {
+        let invalid = |reason: String| ConfigError::InvalidCertificate { index: index + 1, reason };
+        let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(|error| invalid(error.to_string()))?;
+        if certificates.is_empty() {
+            return Err(invalid("it holds no `-----BEGIN CERTIFICATE-----` block".to_owned()));
+        }
+        for certificate in certificates {
+            http = http.add_root_certificate(certificate);
+        }
+    }
+    http.build().map_err(ConfigError::Http)
 }

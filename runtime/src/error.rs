@@ -28,8 +28,8 @@ pub enum Error<E> {
     Argument(#[from] ArgumentError),
     /// The request could not be sent, or the response could not be read (connection refused,
     /// TLS failure, connection reset...), after every attempt allowed.
-    #[error("the request could not be completed: {0}")]
-    Transport(#[source] reqwest::Error),
+    #[error(transparent)]
+    Transport(TransportError),
     /// A time limit ran out.
     #[error(transparent)]
     Timeout(TimeoutError),
@@ -101,6 +101,25 @@ fn declared_size(declared: Option<u64>) -> String {
 }
 
 impl<E> Error<E> {
+    /// What kind of error this is, in one word (`api`, `timeout`, `transport`...): what
+    /// traces record, as it never holds a value or a secret.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Config(_) => "config",
+            Self::Argument(_) => "argument",
+            Self::Transport(_) => "transport",
+            Self::Timeout(_) => "timeout",
+            Self::Api(_) => "api",
+            Self::HeadersTooLarge => "headers_too_large",
+            Self::Decode { .. } => "decode",
+            Self::OperationFailed(_) => "operation_failed",
+            Self::OperationTimeout { .. } => "operation_timeout",
+            Self::OperationMismatch { .. } => "operation_mismatch",
+            Self::UnexpectedResult { .. } => "unexpected_result",
+            Self::BodyTooLarge { .. } => "body_too_large",
+        }
+    }
+
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
@@ -150,6 +169,23 @@ impl fmt::Display for OperationFailure {
     }
 }
 
+/// An exchange that could not be completed, after every attempt allowed.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the request could not be completed after {attempts} attempt(s){}: {source}",
+    if *.nothing_sent { " (no connection could be made: nothing was sent)" } else { "" }
+)]
+pub struct TransportError {
+    /// How many attempts were sent.
+    pub attempts: u32,
+    /// Whether the last attempt failed before anything was sent (the connection could not be
+    /// made).
+    pub nothing_sent: bool,
+    /// What failed, as the transport reports it (a `reqwest::Error` by default).
+    #[source]
+    pub source: crate::transport::BoxError,
+}
+
 /// Which time limit ran out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -190,6 +226,14 @@ impl TimeoutError {
 
 /// The longest part of a raw body an error keeps.
 pub(crate) const KEPT_BODY_BYTES: usize = 64 * 1024;
+
+/// Cuts `text` to at most [`KEPT_BODY_BYTES`], at a character's boundary.
+pub(crate) fn keep_at_most_kept_bytes(text: &mut String) {
+    if text.len() > KEPT_BODY_BYTES {
+        let cut = (0..=KEPT_BODY_BYTES).rev().find(|at| text.is_char_boundary(*at)).unwrap_or(0);
+        text.truncate(cut);
+    }
+}
 
 /// An answer with a status outside 2xx.
 #[derive(Debug)]

@@ -30,6 +30,7 @@ mod settings;
 #[doc(hidden)]
 pub mod tagged;
 mod tls;
+mod transport;
 mod validate;
 
 /// Implements what every generated string enum shares.
@@ -46,7 +47,9 @@ pub use client::ClientCore;
 #[doc(hidden)]
 pub use enums::CowStr;
 pub use enums::UnknownValue;
-pub use error::{ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, OperationFailure, TimeoutError, TimeoutLimit};
+pub use error::{
+    ApiError, ArgumentError, ArgumentProblem, ConfigError, Error, OperationFailure, TimeoutError, TimeoutLimit, TransportError,
+};
 pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
 #[doc(hidden)]
 pub use multipart::{FilePart, MultipartBody, Parts, TextPart};
@@ -71,6 +74,7 @@ pub use settings::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy,
 };
+pub use transport::{Answer, AttemptRequest, BoxError, ReadLimits, Sending, Transport, TransportFailure};
 #[doc(hidden)]
 pub use validate::{FieldPath, Pattern, Rules, Validate};
 

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::error::{KEPT_BODY_BYTES, OperationFailure, TimeoutLimit};
-use super::redact::{Redactor, SecretForms};
-use super::{CallOptions, ClientCore, Error, Operation, Request};
+use crate::error::{OperationFailure, TimeoutLimit, keep_at_most_kept_bytes};
+use crate::redact::{Redactor, SecretForms};
+use crate::transport::Answer;
+use crate::{CallOptions, ClientCore, Error, Operation, Request};
 
 /// How an API's operations are polled, and what result an operation declares.
 #[doc(hidden)]
@@ -29,8 +30,8 @@ pub struct Poll {
     pub result_type: &'static str,
 }
 
-/// The first poll comes this soon after the operation started.
-const FIRST_POLL: Duration = Duration::from_millis(500);
+/// The default time before the first poll.
+pub const DEFAULT_FIRST_POLL_INTERVAL: Duration = Duration::from_millis(500);
 
 /// The default longest time between two polls.
 pub const DEFAULT_MAX_POLL_INTERVAL: Duration = Duration::from_secs(10);
@@ -64,15 +65,22 @@ struct Status {
 /// A long-running operation started by a call: `O` is the operation as the spec types it
 /// (with its typed metadata), `R` the result it ends with, `E` the API's error body.
 ///
-/// [`wait`](Self::wait) polls until the operation is done and gives the result; the
-/// operation's [`id`](Self::id) can be stored, and the generated client's `resume_...`
-/// method makes the same handle from it later.
+/// [`wait`](Self::wait) polls until the operation is done and gives the result; the handle
+/// keeps what each poll answered, so [`operation`](Self::operation) and
+/// [`is_done`](Self::is_done) show the operation as the server last sent it. The operation's
+/// [`id`](Self::id) can be stored, and the generated client's `resume_...` method makes the
+/// same handle from it later.
 pub struct LongRunning<O, R, E> {
     core: ClientCore,
     poll: &'static Poll,
     id: String,
+    /// The operation as last sent, typed.
     operation: Option<O>,
+    /// What the last answer said, whatever its type.
     state: State,
+    /// The HTTP status of the last answer (0 before the first, for a resumed handle).
+    status: u16,
+    first_interval: Duration,
     max_interval: Duration,
     /// The secrets the starting call sent, redacted from the operation's error.
     secrets: Vec<SecretForms>,
@@ -91,27 +99,38 @@ where
     R: DeserializeOwned,
     E: DeserializeOwned,
 {
-    /// The handle of an operation a call just started, from its answer's body; `secrets` are
-    /// those the call sent.
+    /// The handle of an operation a call just started, from its answer; `secrets` are those
+    /// the call sent.
     pub(crate) fn started(
         core: ClientCore,
         poll: &'static Poll,
-        body: &[u8],
+        answer: &Answer,
         secrets: Vec<SecretForms>,
     ) -> Result<Self, serde_json::Error> {
-        let operation: O = serde_json::from_slice(body)?;
-        let state: State = serde_json::from_slice(body)?;
+        let (operation, state) = decode_operation(&answer.body)?;
         let id = state.id.clone().unwrap_or_default();
-        let operation = Some(operation);
-        Ok(Self { core, poll, id, operation, state, max_interval: DEFAULT_MAX_POLL_INTERVAL, secrets, types: PhantomData })
+        Ok(Self { operation: Some(operation), state, status: answer.status, secrets, ..Self::new(core, poll, id) })
     }
 
     /// The handle of an operation known by its id only (stored after an earlier call).
     #[doc(hidden)]
     pub fn resume(core: ClientCore, poll: &'static Poll, id: impl Into<String>) -> Self {
-        let id = id.into();
-        let state = State { id: Some(id.clone()), ..State::default() };
-        Self { core, poll, id, operation: None, state, max_interval: DEFAULT_MAX_POLL_INTERVAL, secrets: Vec::new(), types: PhantomData }
+        Self::new(core, poll, id.into())
+    }
+
+    fn new(core: ClientCore, poll: &'static Poll, id: String) -> Self {
+        Self {
+            core,
+            poll,
+            state: State { id: Some(id.clone()), ..State::default() },
+            id,
+            operation: None,
+            status: 0,
+            first_interval: DEFAULT_FIRST_POLL_INTERVAL,
+            max_interval: DEFAULT_MAX_POLL_INTERVAL,
+            secrets: Vec::new(),
+            types: PhantomData,
+        }
     }
 
     /// The operation's id: store it to wait on the operation later.
@@ -125,27 +144,36 @@ where
         self.operation.as_ref()
     }
 
-    /// Whether the server has said the operation is done.
+    /// Whether the server has said, in its last answer, that the operation is done.
     pub fn is_done(&self) -> bool {
         self.state.done == Some(true)
     }
 
-    /// Polls at most `interval` apart (10 s unless set); polls start within a second and back
-    /// off exponentially up to it.
+    /// Polls first after `interval` (0.5 s unless set), then waits twice as long each time,
+    /// up to the [`max_poll_interval`](Self::max_poll_interval).
+    pub fn first_poll_interval(mut self, interval: Duration) -> Self {
+        self.first_interval = interval;
+        self
+    }
+
+    /// Polls at most `interval` apart (10 s unless set).
     pub fn max_poll_interval(mut self, interval: Duration) -> Self {
         self.max_interval = interval.max(Duration::from_millis(1));
         self
     }
 
-    /// Polls until the operation is done, for at most 10 minutes, and gives its result.
+    /// Polls until the operation is done, for at most 10 minutes, and gives its result. The
+    /// handle keeps what each poll answered; once done, waiting again gives the same result
+    /// without polling.
     ///
     /// # Errors
     ///
     /// [`Error::OperationFailed`] when the operation ended in an error,
     /// [`Error::OperationTimeout`] (with the id) when it is not done in time,
-    /// [`Error::UnexpectedResult`] when its result is not of the declared type, and the
-    /// errors of the polling calls themselves, which are retried as any GET is.
-    pub async fn wait(&self) -> Result<R, Error<E>> {
+    /// [`Error::UnexpectedResult`] when its result is not of the declared type,
+    /// [`Error::OperationMismatch`] when a poll answers for another operation, and the errors
+    /// of the polling calls themselves, which are retried as any GET is.
+    pub async fn wait(&mut self) -> Result<R, Error<E>> {
         self.wait_for(DEFAULT_OPERATION_TIMEOUT).await
     }
 
@@ -154,54 +182,59 @@ where
     ///
     /// # Errors
     ///
-    /// As [`wait`](Self::wait); [`Error::OperationMismatch`] when a poll answers with another
-    /// operation than this one.
-    pub async fn wait_for(&self, timeout: Duration) -> Result<R, Error<E>> {
-        if self.is_done() {
-            return self.result(&self.state);
-        }
+    /// As [`wait`](Self::wait).
+    pub async fn wait_for(&mut self, timeout: Duration) -> Result<R, Error<E>> {
         let started = Instant::now();
         let deadline = started.checked_add(timeout);
-        let mut interval = FIRST_POLL.min(self.max_interval);
-        loop {
-            let left = deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(Instant::now()));
+        let time_left = || deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(Instant::now()));
+        let mut interval = self.first_interval.min(self.max_interval);
+        while !self.is_done() {
+            let left = time_left();
             if left.is_zero() {
                 return Err(self.timed_out(started));
             }
-            tokio::time::sleep(interval.min(left)).await;
-            let left = deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(Instant::now()));
-            let state = match self.poll_once(left).await {
+            self.core.shared.transport.pause(interval.min(left)).await;
+            let left = time_left();
+            match self.poll_once(left).await {
                 Err(Error::Timeout(timeout)) if timeout.limit == TimeoutLimit::Call && timeout.limit_value >= left => {
                     return Err(self.timed_out(started));
                 }
                 other => other?,
-            };
-            if state.done == Some(true) {
-                return self.result(&state);
             }
-            tracing::debug!(operation = %self.id, "operation not done yet");
+            tracing::debug!(operation = %self.id, done = self.is_done(), "polled");
             interval = interval.saturating_mul(2).min(self.max_interval);
         }
+        self.result()
     }
 
     fn timed_out(&self, started: Instant) -> Error<E> {
         Error::OperationTimeout { id: self.id.clone(), waited: started.elapsed() }
     }
 
-    /// Polls once, within `left` (and the client's own call timeout), and checks that the
-    /// answer is about this operation.
-    async fn poll_once(&self, left: Duration) -> Result<State, Error<E>> {
+    /// Polls once, within `left` (and the client's own call timeout), checks that the answer
+    /// is about this operation, and keeps it.
+    async fn poll_once(&mut self, left: Duration) -> Result<(), Error<E>> {
         let poll = self.poll;
         let request =
             Request::new(&poll.operation).path(poll.path_before).path_param(poll.id_param, self.id.as_str()).path(poll.path_after);
-        let core =
-            if left < self.core.settings.call_timeout { &self.core.with_options(CallOptions::new().timeout(left)) } else { &self.core };
-        let state = core.send_json::<State, E>(request).await?.into_body();
+        let bounded;
+        let core = if left < self.core.settings.call_timeout {
+            bounded = self.core.with_options(CallOptions::new().timeout(left));
+            &bounded
+        } else {
+            &self.core
+        };
+        let answer = core.send_with(request, |answer| decode_operation::<O>(&answer.body)).await?;
+        let status = answer.status();
+        let (operation, state) = answer.into_body();
         if let Some(found) = state.id.as_deref().filter(|found| *found != self.id) {
             let found = self.redactor().redact(found).chars().take(100).collect();
             return Err(Error::OperationMismatch { id: self.id.clone(), found });
         }
-        Ok(state)
+        self.operation = Some(operation);
+        self.state = state;
+        self.status = status;
+        Ok(())
     }
 
     /// What redacts the operation's answers: the API's secret fields, the client's
@@ -210,23 +243,20 @@ where
         Redactor::new(&self.core.shared.secret_keys, self.core.shared.credentials.secret_forms()).with_sent(&self.secrets)
     }
 
-    /// The result of a finished operation: its error, or its response checked against the
+    /// The result of the finished operation: its error, or its response checked against the
     /// declared type and decoded.
-    fn result(&self, state: &State) -> Result<R, Error<E>> {
-        if let Some(status) = &state.error {
+    fn result(&self) -> Result<R, Error<E>> {
+        if let Some(status) = &self.state.error {
             let redactor = self.redactor();
             let mut message = redactor.redact(&status.message).into_owned();
-            if message.len() > KEPT_BODY_BYTES {
-                let cut = (0..=KEPT_BODY_BYTES).rev().find(|at| message.is_char_boundary(*at)).unwrap_or(0);
-                message.truncate(cut);
-            }
+            keep_at_most_kept_bytes(&mut message);
             let mut details = status.details.clone();
             details.iter_mut().for_each(|detail| redactor.redact_json(detail));
             let failure = OperationFailure { id: self.id.clone(), code: status.code, message, details };
             return Err(Error::OperationFailed(Box::new(failure)));
         }
         let unexpected = |found: String| Error::UnexpectedResult { id: self.id.clone(), expected: self.poll.result_type.to_owned(), found };
-        let Some(serde_json::Value::Object(response)) = &state.response else {
+        let Some(serde_json::Value::Object(response)) = &self.state.response else {
             return Err(unexpected("nothing".to_owned()));
         };
         let found = response.get("@type").and_then(serde_json::Value::as_str).unwrap_or_default();
@@ -235,12 +265,26 @@ where
         }
         let mut fields = response.clone();
         fields.remove("@type");
-        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|source| Error::Decode {
-            status: 200,
-            reason: format!("the operation's response does not match `{}`: {source}", self.poll.result_type),
-            raw_body: String::new(),
+        serde_json::from_value(serde_json::Value::Object(fields)).map_err(|source| {
+            let redactor = self.redactor();
+            let mut kept = serde_json::Value::Object(response.clone());
+            redactor.redact_json(&mut kept);
+            let mut raw_body = kept.to_string();
+            keep_at_most_kept_bytes(&mut raw_body);
+            Error::Decode {
+                status: self.status,
+                reason: redactor
+                    .redact(&format!("the operation's response does not match `{}`: {source}", self.poll.result_type))
+                    .into_owned(),
+                raw_body,
+            }
         })
     }
+}
+
+/// An operation answer, as its declared type and as what every operation says.
+fn decode_operation<O: DeserializeOwned>(body: &[u8]) -> Result<(O, State), serde_json::Error> {
+    Ok((serde_json::from_slice(body)?, serde_json::from_slice(body)?))
 }
 
 /// Whether a type URL (`type.googleapis.com/yandex.cloud.mdb.mongodb.v1.User`) names
