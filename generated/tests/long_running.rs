@@ -8,8 +8,9 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::quick_retries;
+use dbaas_clients::runtime as rt;
 use dbaas_clients::runtime::Patch;
-use dbaas_clients::yandex_mongodb::{Client, Error, types};
+use dbaas_clients::yandex_mongodb::{Client, Error, UpdateUserLongRunning, types};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -60,6 +61,11 @@ fn password_only() -> types::UpdateUserRequest {
     types::UpdateUserRequest { password: Patch::Set("n3w-passw0rd".into()), ..Default::default() }
 }
 
+/// The handle of an answer, polling every few milliseconds.
+fn quick(answer: rt::Response<UpdateUserLongRunning>) -> UpdateUserLongRunning {
+    answer.into_body().first_poll_interval(Duration::from_millis(5))
+}
+
 async fn polls(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().iter().filter(|request| request.method.as_str() == "GET").count()
 }
@@ -68,7 +74,8 @@ async fn polls(server: &MockServer) -> usize {
 async fn a_running_operation_is_polled_until_it_is_done_with_a_user() {
     let (server, client) = server(vec![answer(running()), answer(running()), answer(done_with(user()))]).await;
     let started = Instant::now();
-    let mut operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let answer = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let mut operation = answer.into_body().first_poll_interval(Duration::from_millis(20));
     assert_eq!(operation.id(), OPERATION);
     assert!(!operation.is_done());
     let metadata = operation.operation().unwrap().metadata.as_ref().unwrap();
@@ -77,9 +84,14 @@ async fn a_running_operation_is_polled_until_it_is_done_with_a_user() {
     assert_eq!(user.name.as_deref(), Some("app-01"));
     assert_eq!(user.permissions.unwrap()[0].roles.as_deref(), Some(&["readWrite".to_owned()][..]));
     assert_eq!(polls(&server).await, 3);
-    // Polls 0.5 s, 1 s and 2 s apart: the first within a second, then backing off.
+    assert!(operation.is_done(), "the handle keeps the last answer");
+    assert_eq!(operation.operation().unwrap().done, Some(true));
+    // Polls 20 ms, 40 ms and 80 ms apart: backing off from the first interval.
     let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(3400) && elapsed < Duration::from_secs(6), "{elapsed:?}");
+    assert!(elapsed >= Duration::from_millis(140), "{elapsed:?}");
+    let again = operation.wait().await.unwrap();
+    assert_eq!(again.name.as_deref(), Some("app-01"));
+    assert_eq!(polls(&server).await, 3, "a finished operation gives its result again without polling");
 }
 
 #[tokio::test]
@@ -96,7 +108,7 @@ async fn an_operation_that_ends_in_error_is_a_typed_error() {
     failed["error"] = json!({"code": 9, "message": "User app-01 is protected from deletion",
         "details": [{"@type": "type.googleapis.com/google.rpc.RequestInfo", "requestId": "e38e71c3"}]});
     let (_server, client) = server(vec![answer(failed)]).await;
-    let error = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap().wait().await.unwrap_err();
+    let error = quick(client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap()).wait().await.unwrap_err();
     let Error::OperationFailed(failure) = &error else { panic!("expected OperationFailed, got {error:?}") };
     assert_eq!((failure.code, failure.message.as_str()), (9, "User app-01 is protected from deletion"));
     assert_eq!(failure.details[0]["requestId"], "e38e71c3");
@@ -107,11 +119,11 @@ async fn an_operation_that_ends_in_error_is_a_typed_error() {
 #[tokio::test]
 async fn an_operation_that_never_finishes_stops_at_the_deadline_with_its_id() {
     let (server, client) = server(vec![answer(running())]).await;
-    let mut operation = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let answer = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap();
+    let mut operation = answer.into_body().first_poll_interval(Duration::from_millis(10)).max_poll_interval(Duration::from_millis(40));
     let started = Instant::now();
-    let error = operation.wait_for(Duration::from_millis(1800)).await.unwrap_err();
-    let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(1800) && elapsed < Duration::from_secs(3), "{elapsed:?}");
+    let error = operation.wait_for(Duration::from_millis(300)).await.unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(300), "{:?}", started.elapsed());
     let Error::OperationTimeout { id, .. } = &error else { panic!("expected OperationTimeout, got {error:?}") };
     assert_eq!(id, OPERATION);
     assert!(polls(&server).await >= 2);
@@ -121,7 +133,7 @@ async fn an_operation_that_never_finishes_stops_at_the_deadline_with_its_id() {
 async fn a_result_of_another_type_is_refused() {
     let cluster = json!({"@type": "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.Cluster", "name": "c"});
     let (_server, client) = server(vec![answer(done_with(cluster))]).await;
-    let error = client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap().wait().await.unwrap_err();
+    let error = quick(client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap()).wait().await.unwrap_err();
     let Error::UnexpectedResult { expected, found, .. } = &error else { panic!("expected UnexpectedResult, got {error:?}") };
     assert_eq!(expected, "yandex.cloud.mdb.mongodb.v1.User");
     assert_eq!(found, "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.Cluster");
@@ -130,7 +142,7 @@ async fn a_result_of_another_type_is_refused() {
 #[tokio::test]
 async fn a_stored_id_gives_the_same_handle_back() {
     let (server, client) = server(vec![answer(running()), answer(done_with(user()))]).await;
-    let mut resumed = client.resume_update_user(OPERATION);
+    let mut resumed = client.resume_update_user(OPERATION).first_poll_interval(Duration::from_millis(5));
     assert_eq!(resumed.id(), OPERATION);
     assert!(resumed.operation().is_none(), "nothing is sent until it is waited on");
     assert_eq!(polls(&server).await, 0);
@@ -142,6 +154,6 @@ async fn a_stored_id_gives_the_same_handle_back() {
 #[tokio::test]
 async fn polling_goes_through_the_retries() {
     let (server, client) = server(vec![ResponseTemplate::new(503), answer(done_with(user()))]).await;
-    client.resume_update_user(OPERATION).wait().await.unwrap();
+    client.resume_update_user(OPERATION).first_poll_interval(Duration::from_millis(5)).wait().await.unwrap();
     assert_eq!(polls(&server).await, 2, "the 503 was retried");
 }

@@ -139,7 +139,9 @@ async fn a_key_the_caller_gives_wins() {
     let key = uuid::Uuid::parse_str("2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21").unwrap();
     let options = yandex_mongodb::UpdateUserOptions { idempotency_key: Some(key) };
     yandex_client(&server).update_user_with("c9qgcm4nv7ajkbj8d3bq", "app-01", &password_only(), &options).await.unwrap();
-    for request in requests(&server).await {
+    let requests = requests(&server).await;
+    assert_eq!(requests.len(), 2, "the 503 was retried");
+    for request in requests {
         assert_eq!(header(&request, "idempotency-key"), Some("2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"));
     }
 }
@@ -150,10 +152,11 @@ async fn a_refused_connection_is_retried_then_reported() {
     let uri = format!("http://{}", listener.local_addr().unwrap());
     drop(listener);
     let client = digitalocean::Client::builder().token("do-token-123").base_url(uri).retry(quick_retries()).build().unwrap();
-    let started = Instant::now();
     let error = client.databases_update_user(CLUSTER, "app-01", &settings()).await.unwrap_err();
-    assert!(matches!(error, digitalocean::Error::Transport(_)), "{error:?}");
-    assert!(started.elapsed() < Duration::from_secs(5));
+    let digitalocean::Error::Transport(failure) = &error else { panic!("expected a transport error, got {error:?}") };
+    assert_eq!(failure.attempts, 3, "retried: nothing was sent");
+    assert!(failure.nothing_sent);
+    assert!(error.to_string().starts_with("the request could not be completed after 3 attempt(s) (no connection could be made"), "{error}");
 }
 
 #[tokio::test]
@@ -172,7 +175,7 @@ async fn a_hanging_server_hits_the_attempt_timeout_on_every_attempt() {
     let digitalocean::Error::Timeout(timeout) = &error else { panic!("expected a timeout, got {error:?}") };
     assert_eq!((timeout.limit, timeout.attempts), (TimeoutLimit::Attempt, 3));
     assert_eq!(timeout.limit_value, Duration::from_millis(200));
-    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(started.elapsed() >= Duration::from_millis(600), "three attempts of 200 ms: {:?}", started.elapsed());
     assert!(error.to_string().contains("the attempt timed out after 3 attempt(s)"), "{error}");
     assert_eq!(requests(&server).await.len(), 3);
 }
@@ -192,8 +195,7 @@ async fn the_whole_call_deadline_holds_across_retries() {
     let started = Instant::now();
     let error = client.databases_update_user(CLUSTER, "app-01", &settings()).await.unwrap_err();
     assert!(matches!(error, digitalocean::Error::Timeout(_)), "{error:?}");
-    let elapsed = started.elapsed();
-    assert!(elapsed >= Duration::from_millis(600) && elapsed < Duration::from_millis(1500), "{elapsed:?}");
+    assert!(started.elapsed() >= Duration::from_millis(600), "{:?}", started.elapsed());
     assert!(requests(&server).await.len() <= 3, "50 attempts allowed, but the deadline stops them");
 
     let slow = client.with_options(CallOptions::new().timeout(Duration::from_millis(100)));

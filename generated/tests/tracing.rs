@@ -74,6 +74,8 @@ async fn one_span_per_call_records_the_call_and_no_secret() {
         "latency_ms=",
         "retrying",
         "reason=HTTP 503",
+        "DEBUG",
+        "call succeeded",
     ] {
         assert!(log.contains(field), "`{field}` is missing from:\n{log}");
     }
@@ -101,4 +103,49 @@ async fn the_tracing_of_a_call_answered_with_echoes_shows_no_secret() {
     let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
     assert!(output.contains("retrying"), "the call was traced: {output}");
     leaks::assert_clean("the trace", &output, &[TOKEN, PASSWORD]);
+}
+
+/// A call that gives up ends with a WARN event naming the error's kind (never its text), its
+/// span records the kind, and the polls of a long-running operation name the operation.
+#[tokio::test]
+async fn a_failed_call_warns_with_its_kind_and_polls_name_their_operation() {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::method("PATCH"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"code": 5, "message": format!("user {USER} not found")})))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(wiremock::matchers::method("PATCH"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(operation()))
+        .mount(&server)
+        .await;
+    let done =
+        json!({"id": "op-1", "done": true, "response": {"@type": "type.googleapis.com/yandex.cloud.mdb.mongodb.v1.User", "name": "u"}});
+    Mock::given(wiremock::matchers::method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(done)).mount(&server).await;
+    let client = Client::builder().token(TOKEN).base_url(server.uri()).retry(quick_retries()).build().unwrap();
+
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_max_level(tracing::Level::DEBUG)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let error = client.update_user("c9qgcm4nv7ajkbj8d3bq", USER, &password_only()).await.unwrap_err();
+    assert_eq!(error.status(), Some(404));
+    let answer = client.update_user("c9qgcm4nv7ajkbj8d3bq", USER, &password_only()).await.unwrap();
+    answer.into_body().first_poll_interval(std::time::Duration::from_millis(1)).wait().await.unwrap();
+    drop(_guard);
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let failed = log.lines().find(|line| line.contains("call failed")).unwrap_or_else(|| panic!("no `call failed` event in:\n{log}"));
+    assert!(failed.contains("WARN") && failed.contains("error=\"api\"") && failed.contains("status=404"), "{failed}");
+    assert!(log.contains("error=\"api\""), "the span records the kind");
+    let polled = log.lines().find(|line| line.contains("polled")).unwrap_or_else(|| panic!("no poll event in:\n{log}"));
+    assert!(polled.contains("operation=op-1"), "{polled}");
+    for secret in [TOKEN, PASSWORD, USER, "not found"] {
+        assert!(!log.contains(secret), "`{secret}` leaked into:\n{log}");
+    }
 }
