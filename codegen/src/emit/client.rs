@@ -457,6 +457,15 @@ fn options_struct(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
         let name = ident(&param.name);
         let ty = rust_type(&param.ty, Scope::Module);
         let mut lines = docs::value_docs(&param.docs, &format!("The `{}` parameter.", param.wire_name));
+        if param.idempotency_key {
+            paragraph(
+                &mut lines,
+                [
+                    "When none is given, the client sends a fresh UUID v4, the same on every attempt of the".to_owned(),
+                    "call, so the call is retried safely.".to_owned(),
+                ],
+            );
+        }
         paragraph(&mut lines, [format!("Sent as the {} {}.", location_name(param.location), docs::code(&param.wire_name))]);
         let doc = blocks.attrs(&lines);
         quote! {

@@ -219,12 +219,41 @@ impl Resolver<'_> {
                 (false, true) => Presence::OptionalNullable,
             };
             let docs = self.docs(property);
+            if property.reference.is_none()
+                && let Some(description) = &docs.description
+            {
+                self.point_to_field(&ty, description, name, wire);
+            }
             fields.push(Field { name: rust, wire_name: wire.clone(), ty, presence, boxed: false, docs });
         }
         // With properties, extra ones are kept only when the schema asks for them; left unsaid,
         // they are ignored when decoding (as OpenAPI allows), not collected.
         let additional = schema.additional_properties.as_ref().and(additional);
         self.define_struct(schema, name, place, fields, additional)
+    }
+
+    /// For an enum or object made from the inline schema of the property `wire` of `parent`
+    /// (or of its items) whose description is the field's `description` word for word: the
+    /// type's docs point to the field instead of repeating it.
+    fn point_to_field(&mut self, ty: &TypeRef, description: &str, parent: &str, wire: &str) {
+        let (name, what) = match ty {
+            TypeRef::Named(name) => (name, "the"),
+            TypeRef::List(item) => match item.as_ref() {
+                TypeRef::Named(name) => (name, "each item of the"),
+                _ => return,
+            },
+            _ => return,
+        };
+        let (docs, noun) = match self.types.get_mut(name) {
+            Some(TypeDef::Enum(def)) => (&mut def.docs, "The values of"),
+            Some(TypeDef::Struct(def)) => (&mut def.docs, "The type of"),
+            _ => return,
+        };
+        if docs.description.as_deref() != Some(description) {
+            return;
+        }
+        docs.title = None;
+        docs.description = Some(format!("{noun} {what} `{wire}` field of `{parent}`, described there."));
     }
 
     fn define_struct(

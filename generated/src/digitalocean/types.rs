@@ -82,11 +82,7 @@ pub struct OpensearchAcl {
 
 impl rt::Validate for OpensearchAcl {}
 
-/// Permission set applied to the ACL. 'read' allows user to read from the index.
-/// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
-/// and 'write' permission. 'deny'(default) restricts user from performing any
-/// operation over an index. 'admin' allows for 'readwrite' as well as any operations
-/// to administer the index.
+/// The values of the `permission` field of `OpensearchAcl`, described there.
 ///
 /// - Default: `"deny"`.
 /// - Example: `"read"`.
@@ -147,11 +143,7 @@ pub struct KafkaAcl {
 
 impl rt::Validate for KafkaAcl {}
 
-/// Permission set applied to the ACL. 'consume' allows for messages to be consumed
-/// from the topic. 'produce' allows for messages to be published to the topic.
-/// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
-/// allows for 'produceconsume' as well as any operations to administer the topic
-/// (delete, update).
+/// The values of the `permission` field of `KafkaAcl`, described there.
 ///
 /// - Example: `"produceconsume"`.
 ///
@@ -207,9 +199,7 @@ pub struct MongoUserSettings {
 
 impl rt::Validate for MongoUserSettings {}
 
-/// The role to assign to the user with each role mapping to a MongoDB built-in role.
-/// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
-/// `dbAdmin` maps to a `dbAdmin` role.
+/// The values of the `role` field of `MongoUserSettings`, described there.
 ///
 /// - Example: `"readOnly"`.
 ///
@@ -252,11 +242,7 @@ pub struct MysqlSettings {
     pub auth_plugin: MysqlSettingsAuthPlugin,
 }
 
-/// A string specifying the authentication method to be used for connections to the
-/// MySQL user account. The valid values are `mysql_native_password` or
-/// `caching_sha2_password`. If excluded when creating a new user, the default for the
-/// version of MySQL in use will be used. As of MySQL 8.0, the default is
-/// `caching_sha2_password`.
+/// The values of the `auth_plugin` field of `MysqlSettings`, described there.
 ///
 /// - Example: `"mysql_native_password"`.
 ///
@@ -324,8 +310,7 @@ pub struct DatabaseUser {
     pub settings: Option<UserSettings>,
 }
 
-/// A string representing the database user's role. The value will be either
-/// "primary" or "normal".
+/// The values of the `role` field of `DatabaseUser`, described there.
 ///
 /// - Read-only: set by the server; requests need not send it.
 /// - Example: `"normal"`.

@@ -9,7 +9,8 @@ use super::{Client, Error, types};
 impl Client {
     /// Returns the specified Operation resource
     ///
-    /// Returns the specified Operation resource: poll it until `done` is `true`.
+    /// Returns the specified Operation resource as it stands: `done` tells whether it has
+    /// finished, with a `response` or an `error`.
     ///
     /// `GET /operations/{operationId}` (operationId `get_operation`).
     ///

@@ -13,18 +13,11 @@ use serde::{Deserialize, Serialize};
 /// then it is sent as given, and a field it names that is not set is reset.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserRequest {
-    /// A comma-separated names off ALL fields to be updated.
-    /// Only the specified fields will be changed. The others will be left untouched.
-    /// If the field is specified in `updateMask` and no value for that field was sent in
-    /// the request, the field's value will be reset to the default. The default value for
-    /// most fields is null or 0.
-    ///
-    /// If `updateMask` is not sent in the request, all fields' values will be updated.
-    /// Fields specified in the request will be updated to provided values.
-    /// The rest of the fields will be reset to the default.
-    ///
-    /// The mask is ONE string of lowerCamelCase field names separated by commas, e.g.
-    /// `password,permissions`.
+    /// The fields to change, as one string of lowerCamelCase field names separated by
+    /// commas (`password,permissions`). The server changes only the fields named, and
+    /// resets to its default (most often null or 0) a named field the body does not carry.
+    /// A request without a mask changes every field: those the body carries to their new
+    /// values, the others back to their defaults.
     ///
     /// - Example: `"password,permissions"`.
     ///
@@ -153,7 +146,7 @@ pub struct User {
     pub deletion_protection: Option<bool>,
 }
 
-/// Connection Manager connection configuration.
+/// The type of the `connectionManager` field of `User`, described there.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserConnectionManager {
     /// ID of Connection Manager connection. Filled in by backend. Read-only.
@@ -161,8 +154,7 @@ pub struct UserConnectionManager {
     pub connection_id: Option<String>,
 }
 
-/// How the user authenticates. New values can appear as the service grows; a client
-/// keeps the ones it does not know as they are.
+/// The values of the `authType` field of `User`, described there.
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
 /// new values the server adds never break decoding.

@@ -9,12 +9,11 @@ use super::{Client, Error, types};
 impl Client {
     /// Updates the specified MongoDB user
     ///
-    /// Only the fields named in `updateMask` are changed. Without a mask, every field that
-    /// is not sent is reset to its default: a request that sends only a new password and no
-    /// mask also wipes the user's permissions.
+    /// The server changes the fields that `updateMask` names, and resets a named field the
+    /// body does not carry; a request without a mask changes every field, so one that
+    /// carries only a new password also resets the user's permissions.
     ///
-    /// The answer is a long-running `Operation`: poll it with `get_operation` until `done`
-    /// is `true`, then read `response` (the updated user) or `error`.
+    /// The answer is a long-running `Operation` that ends with the updated user.
     ///
     /// Starts a long-running operation: `.wait().await` on the answer polls `get_operation` until the
     /// operation is done and gives [`types::User`]. `.id()` gives the id to store, and
@@ -144,10 +143,12 @@ impl Client {
 pub struct UpdateUserOptions {
     /// Makes the request idempotent: a repeated request with the same key returns the
     /// Operation of the first one instead of starting a new one. A UUID (version 4
-    /// recommended). When the caller gives none, the client sends a fresh one, the same
-    /// on every attempt of the call, so the call can be retried safely.
+    /// recommended).
     ///
     /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
+    ///
+    /// When none is given, the client sends a fresh UUID v4, the same on every attempt of the
+    /// call, so the call is retried safely.
     ///
     /// Sent as the header `Idempotency-Key`.
     pub idempotency_key: Option<uuid::Uuid>,
