@@ -123,10 +123,10 @@ impl ClientCore {
         let traced = !span.is_disabled() || tracing::enabled!(tracing::Level::WARN);
         if !traced {
             // Nothing listens: no span to enter, no latency to take.
-            return self.attempts(request, &mut tally).await;
+            return self.run(request, &mut tally).await;
         }
         let started = Instant::now();
-        let result = self.attempts(request, &mut tally).instrument(span.clone()).await;
+        let result = self.run(request, &mut tally).instrument(span.clone()).await;
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         span.record("attempts", tally.sent).record("latency_ms", latency_ms);
         if let Some(status) = tally.status {
@@ -153,18 +153,13 @@ impl ClientCore {
     }
 
     /// The loop: build the request, send it, judge the outcome, wait and send again, or stop.
-    async fn attempts<E: serde::de::DeserializeOwned>(
-        &self,
-        mut request: Request,
-        tally: &mut Tally,
-    ) -> Result<(Answer, Request), Error<E>> {
+    async fn run<E: serde::de::DeserializeOwned>(&self, mut request: Request, tally: &mut Tally) -> Result<(Answer, Request), Error<E>> {
         if let Some(problem) = request.problem.take() {
             return Err(Error::Argument(problem));
         }
         let (mut url, slots) = self.shared.servers.url_of(&request)?;
         let credentials = self.shared.credentials.for_operation(request.operation.security)?;
         let secret_in_url = add_query_credentials(&mut url, &credentials);
-        let headers = headers_of(&request, &credentials);
         let policy = self.settings.retry;
         let deadline = deadline_after(self.settings.call_timeout);
         loop {
@@ -172,7 +167,8 @@ impl ClientCore {
                 operation: request.operation,
                 method: request.operation.method.clone(),
                 url: url.clone(),
-                headers: headers.clone(),
+                // Built for each attempt rather than cloned: most calls make one.
+                headers: headers_of(&request, &credentials),
                 body: request.body.clone(),
                 secret_in_url,
             };

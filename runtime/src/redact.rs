@@ -31,6 +31,8 @@ pub(crate) struct SecretForms {
     /// The bytes a form can start with: the first byte of each, `%` and `\` (an encoded first
     /// byte), and `+` for a leading space. Text is read once, looking these up.
     starts: Box<[bool; 256]>,
+    /// The length of the shortest form: no shorter text can hold the secret.
+    shortest: usize,
 }
 
 impl SecretForms {
@@ -56,12 +58,18 @@ impl SecretForms {
             starts[usize::from(byte)] = true;
         }
         starts[usize::from(b'+')] |= plain[0] == b' ';
-        Some(Self { plain, base64, starts })
+        // Every encoding is at least as long as the secret, but for base64 (shorter by what
+        // the alignment leaves out).
+        let shortest = base64.iter().map(|form| form.len()).chain([plain.len()]).min().unwrap_or(plain.len());
+        Some(Self { plain, base64, starts, shortest })
     }
 
     /// Adds to `spans` each stretch of `text` that holds the secret in one of its forms, in one
     /// pass over the text.
     fn find_in(&self, text: &[u8], spans: &mut Vec<(usize, usize)>) {
+        if text.len() < self.shortest {
+            return;
+        }
         let mut at = 0;
         while let Some(offset) = text[at..].iter().position(|byte| self.starts[usize::from(*byte)]) {
             let start = at + offset;
