@@ -67,7 +67,7 @@ async fn a_call_over_https_trusts_the_given_root_and_sends_the_request_encrypted
     #[cfg(all(feature = "tls-graviola", not(feature = "tls-aws-lc-rs")))]
     assert_eq!(
         format!("{:?}", rustls::crypto::CryptoProvider::get_default().expect("a provider is installed")),
-        format!("{:?}", rustls_graviola::default_provider()),
+        dbaas_clients::runtime::graviola_provider_debug(),
         "graviola is the provider"
     );
 

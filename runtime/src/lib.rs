@@ -30,6 +30,9 @@ mod settings;
 #[doc(hidden)]
 pub mod tagged;
 mod tls;
+#[cfg(feature = "tls-graviola")]
+#[doc(hidden)]
+pub use tls::graviola_provider_debug;
 mod transport;
 mod validate;
 

@@ -14,3 +14,11 @@ pub(crate) fn install_provider() {
         let _ = rustls_graviola::default_provider().install_default();
     }
 }
+
+/// How graviola's provider shows itself (`Debug`), as the client installs it: for a test that
+/// checks which provider is in use.
+#[cfg(feature = "tls-graviola")]
+#[doc(hidden)]
+pub fn graviola_provider_debug() -> String {
+    format!("{:?}", rustls_graviola::default_provider())
+}
