@@ -57,7 +57,7 @@ fn needs_blank_line(before: &str, line: &str) -> bool {
     if depth != indent(before) || depth > 4 || !ITEM_STARTS.iter().any(|start| code.starts_with(start)) {
         return false;
     }
-    let ends_item = previous == "}" || previous == "};" || previous.ends_with(");") || previous.ends_with("{}");
+    let ends_item = previous == "}" || previous == "};" || previous == "];" || previous.ends_with(");") || previous.ends_with("{}");
     let same_kind = ["use ", "pub use ", "mod "].iter().any(|kind| previous.starts_with(kind) && code.starts_with(kind));
     let ends_declaration = previous.ends_with(';') && !same_kind;
     ends_item || (ends_declaration && (depth == 0 || ["const ", "type "].iter().any(|start| previous.starts_with(start))))

@@ -289,6 +289,8 @@ tls-aws-lc-rs = [\"dbaas-runtime/tls-aws-lc-rs\"]
 tls-graviola = [\"dbaas-runtime/tls-graviola\"]
 # HTTP/2 where the server offers it; without it, HTTP/1.1 only and a faster build.
 http2 = [\"dbaas-runtime/http2\"]
+# Test doubles of every API (`NAME::test_util`), for an app's dev-dependencies.
+test-util = [\"dbaas-runtime/test-util\"]
 ";
 
 /// The runtime features on by default.

@@ -99,7 +99,8 @@ fn vendor_specs_generate_and_type_check() {
             summary.elapsed_ms
         );
         let output = Command::new(env!("CARGO"))
-            .args(["check", "--offline", "--quiet", "--manifest-path"])
+            // The test doubles too: every operation gets its own.
+            .args(["check", "--offline", "--quiet", "--features", "dbaas-clients/test-util", "--manifest-path"])
             .arg(workspace.join("Cargo.toml"))
             .env("CARGO_TARGET_DIR", root.join("target/vendor-specs/build"))
             .output()

@@ -156,7 +156,7 @@ async fn a_refused_connection_is_retried_then_reported() {
     let digitalocean::Error::Transport(failure) = &error else { panic!("expected a transport error, got {error:?}") };
     assert_eq!(failure.attempts, 3, "retried: nothing was sent");
     assert!(failure.nothing_sent);
-    assert!(error.to_string().starts_with("the request could not be completed after 3 attempt(s) (no connection could be made"), "{error}");
+    assert!(error.to_string().starts_with("the request could not be completed after 3 attempt(s) (nothing was sent)"), "{error}");
 }
 
 #[tokio::test]

@@ -54,4 +54,7 @@ pub trait ApiClient: Sized {
 
     /// Wraps a configured core.
     fn from_core(core: ClientCore) -> Self;
+
+    /// The configured core.
+    fn core(&self) -> &ClientCore;
 }

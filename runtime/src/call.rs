@@ -217,6 +217,9 @@ impl ClientCore {
             Outcome::Failed(TransportFailure::Exchange(source)) => {
                 Error::Transport(TransportError { attempts: sent, nothing_sent: false, source })
             }
+            Outcome::Failed(TransportFailure::Unanswerable(source)) => {
+                Error::Transport(TransportError { attempts: sent, nothing_sent: true, source })
+            }
             Outcome::Failed(TransportFailure::HeadTooLarge) => Error::HeadersTooLarge,
             Outcome::Failed(TransportFailure::BodyTooLarge { status, declared }) => {
                 Error::BodyTooLarge { status, limit: self.settings.max_body_bytes, declared }

@@ -173,7 +173,7 @@ impl fmt::Display for OperationFailure {
 #[derive(Debug, thiserror::Error)]
 #[error(
     "the request could not be completed after {attempts} attempt(s){}: {source}",
-    if *.nothing_sent { " (no connection could be made: nothing was sent)" } else { "" }
+    if *.nothing_sent { " (nothing was sent)" } else { "" }
 )]
 pub struct TransportError {
     /// How many attempts were sent.
@@ -251,6 +251,13 @@ pub struct ApiError<E> {
 }
 
 impl<E> ApiError<E> {
+    /// An error answer made by a test: what an app's fake of the client returns (wrap it in
+    /// [`Error::Api`] with `Box::new`).
+    #[cfg(feature = "test-util")]
+    pub fn for_test(status: u16, body: Option<E>, raw_body: impl Into<String>) -> Self {
+        Self { status, body, raw_body: raw_body.into(), headers: HeaderMap::new() }
+    }
+
     /// The value of a response header, if it is present and is text.
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())

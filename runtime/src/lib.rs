@@ -29,6 +29,8 @@ mod settings;
 /// The serde glue of unions told apart by a property.
 #[doc(hidden)]
 pub mod tagged;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 mod tls;
 #[cfg(feature = "tls-graviola")]
 #[doc(hidden)]

@@ -112,6 +112,20 @@ where
         Ok(Self { operation: Some(operation), state, status: answer.status, secrets, ..Self::new(core, poll, id) })
     }
 
+    /// The handle of an operation as a test makes it, from the operation `answer` (its JSON,
+    /// `done` and `response` or `error` included), as if a call had just started it: what an
+    /// app's fake of the client returns. The generated doubles make these.
+    ///
+    /// # Errors
+    ///
+    /// When `answer` is not an operation of type `O`.
+    #[cfg(feature = "test-util")]
+    #[doc(hidden)]
+    pub fn for_test(core: ClientCore, poll: &'static Poll, answer: &serde_json::Value) -> Result<Self, serde_json::Error> {
+        let body = bytes::Bytes::from(answer.to_string());
+        Self::started(core, poll, &Answer { status: 200, headers: reqwest::header::HeaderMap::new(), body }, Vec::new())
+    }
+
     /// The handle of an operation known by its id only (stored after an earlier call).
     #[doc(hidden)]
     pub fn resume(core: ClientCore, poll: &'static Poll, id: impl Into<String>) -> Self {

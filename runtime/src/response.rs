@@ -27,6 +27,12 @@ impl<T> Response<T> {
         Self { status, headers, body }
     }
 
+    /// An answer made by a test, with no header: what an app's fake of the client returns.
+    #[cfg(feature = "test-util")]
+    pub fn for_test(status: u16, body: T) -> Self {
+        Self { status, headers: HeaderMap::new(), body }
+    }
+
     /// The HTTP status (some 2xx).
     pub fn status(&self) -> u16 {
         self.status

@@ -102,6 +102,9 @@ pub enum TransportFailure {
     Exchange(BoxError),
     /// The answer's head has more headers, or more bytes, than the transport reads.
     HeadTooLarge,
+    /// The transport cannot send this request at all (a test double with no rule for it):
+    /// never retried.
+    Unanswerable(BoxError),
     /// A 2xx body is larger than [`ReadLimits::success`]; the size announced, if any.
     BodyTooLarge {
         /// The HTTP status.

@@ -9,7 +9,7 @@ use super::files::{TagFile, tag_files};
 use super::literals::{self, OperationIdentity};
 use super::rust::{Scope, ident, mentions, rust_type};
 use super::{example, long_running};
-use crate::resolve::model::{Api, Operation, ParamLocation, PathPart, SchemeKind, TypeRef};
+use crate::resolve::model::{Api, BodyEncoding, Operation, ParamLocation, PathPart, SchemeKind, TypeRef};
 
 /// The whole module file of an API.
 pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
@@ -61,6 +61,9 @@ pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStre
 
         #(#tag_modules)*
 
+        #[cfg(feature = "test-util")]
+        pub mod test_util;
+
         #error_docs
         pub type Error = rt::Error<#error_body>;
 
@@ -86,6 +89,10 @@ pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStre
 
             fn from_core(core: rt::ClientCore) -> Self {
                 Self { core }
+            }
+
+            fn core(&self) -> &rt::ClientCore {
+                &self.core
             }
         }
 
@@ -412,20 +419,17 @@ fn request_expr(op: &Operation) -> TokenStream {
     }
     if let Some(body) = &op.body {
         let media_type = &body.media_type;
-        let is_multipart = media_type.to_ascii_lowercase().starts_with("multipart/form-data");
-        let is_form =
-            media_type.split(';').next().is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/x-www-form-urlencoded"));
-        steps.push(match (&body.ty, body.required) {
-            (TypeRef::Text, true) => quote! { .raw(body.as_bytes(), #media_type) },
-            (TypeRef::Text, false) => quote! { .raw_opt(body.map(str::as_bytes), #media_type) },
-            (TypeRef::Bytes, true) => quote! { .raw(body, #media_type) },
-            (TypeRef::Bytes, false) => quote! { .raw_opt(body, #media_type) },
-            (_, true) if is_multipart => quote! { .multipart(body) },
-            (_, false) if is_multipart => quote! { .multipart_opt(body) },
-            (_, true) if is_form => quote! { .form(body) },
-            (_, false) if is_form => quote! { .form_opt(body) },
-            (_, true) => quote! { .json(body) },
-            (_, false) => quote! { .json_opt(body) },
+        steps.push(match (body.encoding(), body.required) {
+            (BodyEncoding::Text, true) => quote! { .raw(body.as_bytes(), #media_type) },
+            (BodyEncoding::Text, false) => quote! { .raw_opt(body.map(str::as_bytes), #media_type) },
+            (BodyEncoding::Bytes, true) => quote! { .raw(body, #media_type) },
+            (BodyEncoding::Bytes, false) => quote! { .raw_opt(body, #media_type) },
+            (BodyEncoding::Multipart, true) => quote! { .multipart(body) },
+            (BodyEncoding::Multipart, false) => quote! { .multipart_opt(body) },
+            (BodyEncoding::Form, true) => quote! { .form(body) },
+            (BodyEncoding::Form, false) => quote! { .form_opt(body) },
+            (BodyEncoding::Json, true) => quote! { .json(body) },
+            (BodyEncoding::Json, false) => quote! { .json_opt(body) },
         });
     }
     quote! {

@@ -7,10 +7,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::rust::RUNTIME_ALIAS;
+
+/// The modules an API module has besides its tag files.
+const RESERVED_MODULES: &[&str] = &["types", "test_util"];
 use crate::resolve::model::{Api, Operation, TypeDef, TypeRef, reachable};
 
 /// The operations of one tag, written in a module file of their own.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct TagFile<'a> {
     /// The tag as the spec names it.
     pub tag: String,
@@ -32,7 +35,10 @@ pub fn tag_files(api: &Api) -> Vec<TagFile<'_>> {
                 let mut module = crate::names::snake(tag);
                 // Tags named like the module's own files or its name for the runtime, or
                 // alike, get a suffix.
-                while module == "types" || module == RUNTIME_ALIAS || files.iter().any(|file| file.module == module) {
+                while RESERVED_MODULES.contains(&module.as_str())
+                    || module == RUNTIME_ALIAS
+                    || files.iter().any(|file| file.module == module)
+                {
                     module.push_str("_ops");
                 }
                 files.push(TagFile { tag: tag.clone(), module, ops: vec![op] });

@@ -52,7 +52,7 @@ pub fn module_items(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
         pub type #handle = rt::LongRunning<#operation, #result, #error>;
 
         #[doc = #poll_doc]
-        static #poll: rt::Poll = rt::Poll {
+        pub(super) static #poll: rt::Poll = rt::Poll {
             operation: #operation_literal,
             path_before: #before,
             id_param: #param,

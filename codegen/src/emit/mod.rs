@@ -12,6 +12,7 @@ mod literals;
 mod long_running;
 mod masked;
 pub mod rust;
+mod test_util;
 mod types;
 mod validation;
 
@@ -38,6 +39,11 @@ pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, Emit<'a>
     for (relative, emit) in types::types_files(api, &tags) {
         out.push((format!("src/{}/{relative}", api.module), emit));
     }
+    let test_util: Emit<'a> = {
+        let tags = tags.clone();
+        Box::new(move |blocks| with_runtime(test_util::test_util_file(api, &tags, blocks)))
+    };
+    out.push((format!("src/{}/test_util.rs", api.module), test_util));
     for file in tags {
         let relative = format!("src/{}/{}.rs", api.module, file.module);
         let emit: Emit<'a> = Box::new(move |blocks| with_runtime(client::tag_file(api, &file, crate_name, blocks)));

@@ -573,6 +573,35 @@ pub struct Body {
     pub example: Option<serde_json::Value>,
 }
 
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// JSON, from its type.
+    Json,
+    /// `application/x-www-form-urlencoded`, from its type.
+    Form,
+    /// `multipart/form-data`, from its type.
+    Multipart,
+    /// Text, sent as it is.
+    Text,
+    /// Bytes, sent as they are.
+    Bytes,
+}
+
+impl Body {
+    /// How the body is encoded.
+    pub fn encoding(&self) -> BodyEncoding {
+        let essence = self.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match &self.ty {
+            TypeRef::Text => BodyEncoding::Text,
+            TypeRef::Bytes => BodyEncoding::Bytes,
+            _ if essence == "multipart/form-data" => BodyEncoding::Multipart,
+            _ if essence == "application/x-www-form-urlencoded" => BodyEncoding::Form,
+            _ => BodyEncoding::Json,
+        }
+    }
+}
+
 /// What a successful (2xx) response carries.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Success {

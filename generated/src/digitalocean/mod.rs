@@ -18,6 +18,9 @@ pub mod types;
 
 mod databases;
 
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
 /// Why a call of this API failed: the runtime's [`Error`](rt::Error), each of whose variants
 /// says what went wrong, with this API's error body, [`types::ErrorBody`], decoded in its `Api` variant
 /// when an answer outside 2xx carries one.
@@ -58,6 +61,10 @@ impl rt::ApiClient for Client {
 
     fn from_core(core: rt::ClientCore) -> Self {
         Self { core }
+    }
+
+    fn core(&self) -> &rt::ClientCore {
+        &self.core
     }
 }
 

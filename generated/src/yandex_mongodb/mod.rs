@@ -22,6 +22,9 @@ pub use user::*;
 
 mod operation;
 
+#[cfg(feature = "test-util")]
+pub mod test_util;
+
 /// Why a call of this API failed: the runtime's [`Error`](rt::Error), each of whose variants
 /// says what went wrong, with this API's error body, [`types::Status`], decoded in its `Api` variant
 /// when an answer outside 2xx carries one.
@@ -60,6 +63,10 @@ impl rt::ApiClient for Client {
 
     fn from_core(core: rt::ClientCore) -> Self {
         Self { core }
+    }
+
+    fn core(&self) -> &rt::ClientCore {
+        &self.core
     }
 }
 

@@ -164,7 +164,7 @@ pub type UpdateUserLongRunning = rt::LongRunning<
 >;
 
 /// How the operations [`Client::update_user`] starts are polled.
-static UPDATE_USER_POLL: rt::Poll = rt::Poll {
+pub(super) static UPDATE_USER_POLL: rt::Poll = rt::Poll {
     operation: rt::Operation {
         id: "get_operation",
         method: rt::Method::GET,

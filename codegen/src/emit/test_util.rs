@@ -1,0 +1,349 @@
+//! The test doubles of an API, behind the generated crate's `test-util` feature: a `Double`
+//! that makes a typed rule per operation, and each operation's call as the app made it,
+//! read back from the request the client sent.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::DocBlocks;
+use super::files::TagFile;
+use super::long_running::poll_name;
+use super::rust::{Scope, ident, mentions, rust_type};
+use crate::resolve::model::{Api, BodyEncoding, MaskRole, Operation, ParamLocation, StructDef, TypeDef, TypeRef};
+
+/// The methods every `Double` has, which no operation's rule method may take.
+const DOUBLE_METHODS: &[&str] = &["new", "builder", "client", "verify", "finished", "failed"];
+
+/// The name of the struct of an operation's call.
+fn call_name(op: &Operation) -> Ident {
+    format_ident!("{}Call", op.type_prefix)
+}
+
+/// The name of the `Double` method that makes a rule for `op`.
+fn rule_method(op: &Operation) -> Ident {
+    let name = op.fn_name.trim_start_matches("r#");
+    if DOUBLE_METHODS.contains(&name) { format_ident!("{name}_rule") } else { ident(&op.fn_name) }
+}
+
+/// The `test_util` module file of an API.
+pub fn test_util_file(api: &Api, tags: &[TagFile<'_>], blocks: &DocBlocks) -> TokenStream {
+    let module_docs = blocks.inner_attrs(&[
+        format!("Test doubles of {}: a [`Double`] answers a real [`Client`]'s calls in process,", api.title),
+        "by rules a test sets up for each operation, typed with the operation's call and answers.".to_owned(),
+        String::new(),
+        "Behind the Cargo feature `test-util`, for an app's `dev-dependencies`.".to_owned(),
+    ]);
+    let double = double(api, blocks);
+    let calls = api.operations.iter().map(|op| call_items(api, op, tags, blocks));
+    let describers = api.operations.iter().map(|op| {
+        let (id, call) = (&op.operation_id, call_name(op));
+        quote! { (#id, rt::test_util::describe::<#call>) }
+    });
+    let items = quote! {
+        #double
+
+        /// How each operation's calls are shown in the double's messages.
+        static DESCRIBERS: rt::test_util::Describers = &[#(#describers),*];
+
+        #(#calls)*
+    };
+    let types = mentions(&items, "types").then(|| quote! { types });
+    quote! {
+        #module_docs
+
+        use super::{Client, ClientBuilder, #types};
+
+        #items
+    }
+}
+
+fn double(api: &Api, blocks: &DocBlocks) -> TokenStream {
+    let doc = blocks.attrs(&[
+        format!("A double of {}: a transport that answers the calls of a real [`Client`] by the", api.title),
+        "rules a test makes, one method per operation, with no socket and no real wait. Every".to_owned(),
+        "rule with an expected count ([`Rule::times`](rt::test_util::Rule::times)) is checked".to_owned(),
+        "when the double is dropped, or by [`verify`](Self::verify).".to_owned(),
+    ]);
+    let rules = api.operations.iter().map(|op| {
+        let (method, call) = (rule_method(op), call_name(op));
+        let doc = format!(" A rule for the calls of [`Client::{}`], tried after the rules made before it.", op.fn_name);
+        quote! {
+            #[doc = #doc]
+            pub fn #method(&self) -> rt::test_util::Rule<#call> {
+                self.core.rule()
+            }
+        }
+    });
+    let handles = api.operations.iter().any(|op| op.long_running.is_some()).then(|| {
+        quote! {
+            /// The handle of an operation of `C`'s kind that is done with `result`: what a fake
+            /// of the app's own returns, with `.wait()` giving `result` at once.
+            pub fn finished<C>(&self, result: C::Result) -> rt::LongRunning<C::Success, C::Result, C::ErrorBody>
+            where
+                C: rt::test_util::LongRunningCall,
+                C::Success: serde::de::DeserializeOwned,
+                C::Result: serde::de::DeserializeOwned,
+                C::ErrorBody: serde::de::DeserializeOwned,
+            {
+                self.core.finished::<Client, C>(&result)
+            }
+
+            /// The handle of an operation of `C`'s kind that failed with `code`
+            /// (`google.rpc.Code`) and `message`: `.wait()` gives the failure at once.
+            pub fn failed<C>(&self, code: i64, message: &str) -> rt::LongRunning<C::Success, C::Result, C::ErrorBody>
+            where
+                C: rt::test_util::LongRunningCall,
+                C::Success: serde::de::DeserializeOwned,
+                C::Result: serde::de::DeserializeOwned,
+                C::ErrorBody: serde::de::DeserializeOwned,
+            {
+                self.core.failed::<Client, C>(code, message)
+            }
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug)]
+        pub struct Double {
+            core: rt::test_util::Double,
+        }
+
+        impl Default for Double {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl Double {
+            /// A double with no rule yet: every call fails until a rule answers it.
+            pub fn new() -> Self {
+                Self { core: rt::test_util::Double::new(DESCRIBERS) }
+            }
+
+            /// A client builder that sends every call to this double, with test credentials:
+            /// set retries or timeouts on it as the app does.
+            pub fn builder(&self) -> ClientBuilder {
+                self.core.builder()
+            }
+
+            /// A client that sends every call to this double.
+            pub fn client(&self) -> Client {
+                self.core.client()
+            }
+
+            /// Checks every rule given an expected count.
+            ///
+            /// # Panics
+            ///
+            /// With every rule that took another number of calls than expected.
+            pub fn verify(&self) {
+                self.core.verify();
+            }
+
+            #handles
+
+            #(#rules)*
+        }
+
+    }
+}
+
+/// The call struct of `op` and its `Call` impls.
+fn call_items(api: &Api, op: &Operation, tags: &[TagFile<'_>], blocks: &DocBlocks) -> TokenStream {
+    let name = call_name(op);
+    let doc = blocks.attrs(&[
+        format!("A call of [`Client::{}`] as the app made it, read back from the request the", op.fn_name),
+        "client sent.".to_owned(),
+    ]);
+    let mut fields = Vec::new();
+    let mut reads = Vec::new();
+    let path_params = op.params.iter().filter(|param| param.location == ParamLocation::Path).count();
+    if path_params > 0 {
+        let template = &op.path_template;
+        reads.push(quote! { let path = rt::test_util::path_params(request, #template)?; });
+    }
+    let mut path_index = 0_usize;
+    for param in &op.params {
+        let (field, wire) = (ident(&param.name), &param.wire_name);
+        let ty = rust_type(&param.ty, Scope::Module);
+        let field_doc = format!(" The `{wire}` parameter.");
+        let is_list = matches!(param.ty, TypeRef::List(_));
+        let (ty, read) = match param.location {
+            ParamLocation::Path => {
+                let index = proc_macro2::Literal::usize_unsuffixed(path_index);
+                path_index += 1;
+                (ty, quote! { rt::test_util::from_text(rt::test_util::nth(&path, #index)?)? })
+            }
+            ParamLocation::Query if is_list => {
+                let comma = param.comma_separated;
+                let texts = quote! { rt::test_util::query_texts(request, #wire, #comma) };
+                if param.required {
+                    (ty, quote! { rt::test_util::list(#texts)? })
+                } else {
+                    (quote! { Option<#ty> }, quote! { Some(rt::test_util::list(#texts)?).filter(|values: &#ty| !values.is_empty()) })
+                }
+            }
+            ParamLocation::Query | ParamLocation::Header => {
+                let text = match param.location {
+                    ParamLocation::Query => quote! { rt::test_util::query_texts(request, #wire, false).into_iter().next() },
+                    _ => quote! { rt::test_util::header_text(request, #wire) },
+                };
+                if param.required {
+                    (ty, quote! { rt::test_util::required(#text, #wire)? })
+                } else {
+                    (quote! { Option<#ty> }, quote! { rt::test_util::optional(#text)? })
+                }
+            }
+        };
+        fields.push(quote! { #[doc = #field_doc] pub #field: #ty, });
+        reads.push(quote! { let #field: #ty = #read; });
+    }
+    let mut names: Vec<Ident> = op.params.iter().map(|param| ident(&param.name)).collect();
+    if let Some(body) = &op.body {
+        // What reads the body, and whether it can fail.
+        let (ty, read, fallible) = match body.encoding() {
+            BodyEncoding::Json => (rust_type(&body.ty, Scope::Module), quote! { rt::test_util::json_body(request) }, true),
+            BodyEncoding::Text => {
+                (quote! { String }, quote! { String::from_utf8_lossy(&rt::test_util::raw_body(request)).into_owned() }, false)
+            }
+            BodyEncoding::Bytes | BodyEncoding::Form | BodyEncoding::Multipart => {
+                (quote! { rt::Bytes }, quote! { rt::test_util::raw_body(request) }, false)
+            }
+        };
+        let (ty, read) = match (body.required, fallible) {
+            (true, true) => (ty, quote! { #read? }),
+            (true, false) => (ty, read),
+            (false, true) => (quote! { Option<#ty> }, quote! { request.body.as_ref().map(|_| #read).transpose()? }),
+            (false, false) => (quote! { Option<#ty> }, quote! { request.body.as_ref().map(|_| #read) }),
+        };
+        let body_doc = match body.encoding() {
+            BodyEncoding::Form | BodyEncoding::Multipart => " The body, as it was sent (a form, whose fields are not read back).",
+            _ => " The body.",
+        };
+        reads.push(quote! { let body: #ty = #read; });
+        fields.push(quote! { #[doc = #body_doc] pub body: #ty, });
+        names.push(ident("body"));
+        if let Some(mask_field) = mask_field_of(api, &body.ty).filter(|_| body.encoding() == BodyEncoding::Json) {
+            fields.push(quote! {
+                /// The update mask the request carried: the one the client computed, or the
+                /// one the app gave.
+                pub mask: Option<String>,
+            });
+            reads.push(quote! { let mask = rt::test_util::json_text_field(request, #mask_field); });
+            names.push(ident("mask"));
+        }
+    }
+    let success = success_type(op);
+    let encode = match (&op.success.ty, op.success.may_be_empty) {
+        _ if op.long_running.is_some() => quote! { rt::test_util::json_success(body) },
+        (Some(TypeRef::Text), _) => quote! { (rt::Bytes::from(body.clone()), Some("text/plain")) },
+        (Some(TypeRef::Bytes), _) => quote! { (body.clone(), Some("application/octet-stream")) },
+        (Some(_), false) => quote! { rt::test_util::json_success(body) },
+        (Some(_), true) => quote! {
+            match body {
+                Some(body) => rt::test_util::json_success(body),
+                None => (rt::Bytes::new(), None),
+            }
+        },
+        (None, _) => quote! {
+            let () = body;
+            (rt::Bytes::new(), None)
+        },
+    };
+    let has_body = op.success.ty.is_some() && !op.success.may_be_empty;
+    let error_body = rust_type(&op.error_body, Scope::Module);
+    let operation_id = &op.operation_id;
+    let success_statuses = success_statuses(op).into_iter().map(proc_macro2::Literal::u16_unsuffixed);
+    let error_statuses: Vec<&str> =
+        op.responses.iter().map(|response| response.status.as_str()).filter(|status| !is_success(status)).collect();
+    let long_running = op.long_running.as_ref().map(|long_running| {
+        let result = rust_type(&long_running.result, Scope::Module);
+        let poll = poll_name(op);
+        let poll = match op.tag.as_ref().and_then(|tag| tags.iter().find(|file| file.tag == *tag)) {
+            Some(file) => {
+                let module = ident(&file.module);
+                quote! { super::#module::#poll }
+            }
+            None => quote! { super::#poll },
+        };
+        quote! {
+            impl rt::test_util::LongRunningCall for #name {
+                type Result = #result;
+                const POLL: &'static rt::Poll = &#poll;
+            }
+        }
+    });
+    let request_param = if reads.is_empty() {
+        quote! { _request }
+    } else {
+        quote! { request }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl rt::test_util::Call for #name {
+            type Success = #success;
+            type ErrorBody = #error_body;
+            const OPERATION: &'static str = #operation_id;
+            const SUCCESS_STATUSES: &'static [u16] = &[#(#success_statuses),*];
+            const ERROR_STATUSES: &'static [&'static str] = &[#(#error_statuses),*];
+            const SUCCESS_HAS_BODY: bool = #has_body;
+
+            fn decode(#request_param: &rt::AttemptRequest) -> Result<Self, String> {
+                #(#reads)*
+                Ok(Self { #(#names),* })
+            }
+
+            fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+                #encode
+            }
+        }
+
+        #long_running
+    }
+}
+
+/// The type a rule answers a 2xx with: the success body (the operation itself, for a
+/// long-running one), `Option` of it when a 2xx may come without one, `()` when none has one.
+fn success_type(op: &Operation) -> TokenStream {
+    match (&op.success.ty, op.success.may_be_empty) {
+        (Some(TypeRef::Text), _) => quote! { String },
+        (Some(TypeRef::Bytes), _) => quote! { rt::Bytes },
+        (Some(ty), false) => rust_type(ty, Scope::Module),
+        _ if op.long_running.is_some() => op.success.ty.as_ref().map_or_else(|| quote! { () }, |ty| rust_type(ty, Scope::Module)),
+        (Some(ty), true) => {
+            let ty = rust_type(ty, Scope::Module);
+            quote! { Option<#ty> }
+        }
+        (None, _) => quote! { () },
+    }
+}
+
+/// Whether a declared status is a success: a 2xx code or the `2XX` range.
+fn is_success(status: &str) -> bool {
+    status.parse::<u16>().is_ok_and(|code| (200..300).contains(&code)) || status.eq_ignore_ascii_case("2XX")
+}
+
+/// The 2xx statuses `op` declares, `200` standing for the `2XX` range.
+fn success_statuses(op: &Operation) -> Vec<u16> {
+    let mut statuses: Vec<u16> = op
+        .responses
+        .iter()
+        .filter(|response| is_success(&response.status))
+        .map(|response| response.status.parse::<u16>().unwrap_or(200))
+        .collect();
+    statuses.dedup();
+    statuses
+}
+
+/// The wire name of the mask field of a masked body type.
+fn mask_field_of<'a>(api: &'a Api, ty: &TypeRef) -> Option<&'a str> {
+    let TypeRef::Named(name) = ty else { return None };
+    let Some(TypeDef::Struct(StructDef { mask: Some(MaskRole::Body { mask_field }), .. })) = api.types.get(name) else { return None };
+    Some(mask_field)
+}
