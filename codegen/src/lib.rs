@@ -6,6 +6,7 @@
 //! reference followed and every Rust name chosen) → [`emit`] (token streams, formatted).
 //! [`write`](mod@write) renders a whole tree in memory and writes it only when every spec succeeded.
 
+pub mod compare;
 pub mod emit;
 pub mod error;
 mod layout;

@@ -49,12 +49,7 @@ macro_rules! model_benches {
     };
 }
 
-model_benches!(
-    digitalocean_user,
-    handwritten::DIGITALOCEAN_USER,
-    digitalocean::types::DatabasesUpdateUserResponse,
-    handwritten::UserAnswer
-);
+model_benches!(digitalocean_user, handwritten::DIGITALOCEAN_USER, digitalocean::types::DatabaseUserResponse, handwritten::UserAnswer);
 
 model_benches!(
     yandex_operation,

@@ -7,8 +7,8 @@ use sample_app::allow_replication;
 
 const CLUSTER: &str = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30";
 
-fn updated(name: &str) -> types::DatabasesUpdateUserResponse {
-    types::DatabasesUpdateUserResponse { user: types::DatabaseUser { name: name.to_owned(), ..Default::default() } }
+fn updated(name: &str) -> types::DatabaseUserResponse {
+    types::DatabaseUserResponse { user: types::DatabaseUser { name: name.to_owned(), ..Default::default() } }
 }
 
 #[tokio::test]

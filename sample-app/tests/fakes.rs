@@ -10,7 +10,7 @@ use dbaas_clients::yandex_mongodb::types;
 #[tokio::test]
 async fn answers_errors_and_operations_can_be_built() {
     let user = digitalocean::types::DatabaseUser { name: "app-01".to_owned(), ..Default::default() };
-    let answer = Response::for_test(201, digitalocean::types::DatabasesUpdateUserResponse { user });
+    let answer = Response::for_test(201, digitalocean::types::DatabaseUserResponse { user });
     assert_eq!((answer.status(), answer.user.name.as_str()), (201, "app-01"));
 
     let body = digitalocean::types::ErrorBody { id: "not_found".to_owned(), ..Default::default() };

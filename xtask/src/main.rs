@@ -23,6 +23,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
        cargo xtask synth --operations N [--out FILE]
        cargo xtask fuzz [--cases N] [--first N]
        cargo xtask bench (generator | build) [--quick]
+       cargo xtask compare SPEC VENDOR_SPEC [--allow FILE]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
@@ -37,10 +38,15 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
                    (--quick: the incremental builds only)
   probe PROG ARGS  run PROG, then print its wall and CPU microseconds and peak KiB (what
                    the benchmarks measure each command with)
+  compare          list, per operation both OpenAPI files have, what differs: parameters,
+                   request and answer fields, types, formats, required, enum values,
+                   limits, statuses, with their places in both files; --allow FILE
+                   names the differences that are meant (`operation at what: reason`)
+                   and fails only on the others
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
-exit codes: 0 done, 1 out of date (--check), 2 spec error, 3 I/O error, 4 internal error, 64 usage";
+exit codes: 0 done, 1 out of date (--check) or a difference not allowed (compare), 2 spec error, 3 I/O error, 4 internal error, 64 usage";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -72,6 +78,8 @@ fn main() -> ExitCode {
             })
         }
         ["probe", program, args @ ..] => bench::probe(program, args),
+        ["compare", ours, theirs] => compare(Path::new(ours), Path::new(theirs), None),
+        ["compare", ours, theirs, "--allow", allow] => compare(Path::new(ours), Path::new(theirs), Some(Path::new(allow))),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -117,6 +125,32 @@ fn codegen(check: bool, root: &Path) -> ExitCode {
             Error::Internal { .. } => EXIT_INTERNAL,
         })
     })
+}
+
+/// Prints what differs between two OpenAPI files; fails on any difference `allow` does not
+/// name.
+fn compare(ours: &Path, theirs: &Path, allow: Option<&Path>) -> ExitCode {
+    let allowed = match allow.map(std::fs::read_to_string).transpose() {
+        Ok(text) => text.map(|text| codegen::compare::allow_list(&text)).unwrap_or_default(),
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", allow.map(Path::display).map(|path| path.to_string()).unwrap_or_default());
+            return ExitCode::from(EXIT_IO);
+        }
+    };
+    let comparison = match codegen::compare::files(ours, theirs) {
+        Ok(comparison) => comparison,
+        Err(Error::Spec(errors)) => {
+            eprintln!("{errors}");
+            return ExitCode::from(EXIT_SPEC);
+        }
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(EXIT_IO);
+        }
+    };
+    let report = codegen::compare::Report::new(&comparison, &allowed);
+    print!("{report}");
+    if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_STALE) }
 }
 
 /// Writes the synthetic spec of `count` operations to `out`, or to standard output.

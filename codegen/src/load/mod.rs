@@ -2,7 +2,7 @@
 
 mod document;
 pub mod extensions;
-mod numbers;
+pub(crate) mod numbers;
 mod positions;
 
 pub use document::*;

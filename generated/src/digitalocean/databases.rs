@@ -7,17 +7,188 @@ use dbaas_runtime as rt;
 use super::{Client, Error, types};
 
 impl Client {
+    /// List all Database Users
+    ///
+    /// Lists every user of a database cluster, each with its standard attributes and the
+    /// settings of its engine (`settings` for PostgreSQL, Kafka, OpenSearch and MongoDB,
+    /// `mysql_settings` for MySQL). Passwords are included only for tokens with the
+    /// `database:view_credentials` scope. Caching and Valkey clusters have no users to list.
+    ///
+    /// `GET /v2/databases/{database_cluster_uuid}/users` (operationId `databases_list_users`).
+    ///
+    /// # Arguments
+    ///
+    /// - `database_cluster_uuid`: The id of a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The users, under the key `users`. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `429`: API rate limit exceeded. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, `retry-after`.
+    /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::digitalocean::Client;
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let answer = client.databases_list_users("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30").await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn databases_list_users(
+        &self,
+        database_cluster_uuid: &str,
+    ) -> Result<rt::Response<types::DatabaseUsersResponse>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "databases_list_users",
+            method: rt::Method::GET,
+            path: "/v2/databases/{database_cluster_uuid}/users",
+            server: None,
+            security: &[&["bearer_auth"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/v2/databases/")
+            .path_param("database_cluster_uuid", database_cluster_uuid)
+            .path("/users");
+        self.core.send_json(request).await
+    }
+
+    /// Add a Database User
+    ///
+    /// Adds a user to a database cluster under the name given; the answer carries the new
+    /// user with the password the server generated for it. A MySQL user may name its
+    /// authentication method in `mysql_settings`; PostgreSQL, Kafka, OpenSearch and MongoDB
+    /// users take their options in `settings` (a PostgreSQL user gets no replication rights
+    /// unless `pg_allow_replication` says so). Caching and Valkey clusters have no users.
+    ///
+    /// `POST /v2/databases/{database_cluster_uuid}/users` (operationId `databases_add_user`).
+    ///
+    /// # Arguments
+    ///
+    /// - `database_cluster_uuid`: The id of a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
+    /// - `body`: the request body.
+    ///
+    /// # Responses
+    ///
+    /// - `201`: The user, under the key `user`. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `429`: API rate limit exceeded. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, `retry-after`.
+    /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::digitalocean::{types, Client};
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let body = types::DatabasesAddUserRequest {
+    ///     name: "app-02".to_owned(),
+    ///     mysql_settings: Some(types::MysqlSettings {
+    ///         auth_plugin: types::MysqlSettingsAuthPlugin::MysqlNativePassword,
+    ///     }),
+    ///     ..Default::default()
+    /// };
+    /// let answer = client.databases_add_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", &body).await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn databases_add_user(
+        &self,
+        database_cluster_uuid: &str,
+        body: &types::DatabasesAddUserRequest,
+    ) -> Result<rt::Response<types::DatabaseUserResponse>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "databases_add_user",
+            method: rt::Method::POST,
+            path: "/v2/databases/{database_cluster_uuid}/users",
+            server: None,
+            security: &[&["bearer_auth"]],
+            retryable: false,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/v2/databases/")
+            .path_param("database_cluster_uuid", database_cluster_uuid)
+            .path("/users")
+            .json(body);
+        self.core.send_json(request).await
+    }
+
+    /// Retrieve an Existing Database User
+    ///
+    /// Reads one user of a database cluster, with its standard attributes and the settings
+    /// of its engine. The password is included only for tokens with the
+    /// `database:view_credentials` scope.
+    ///
+    /// `GET /v2/databases/{database_cluster_uuid}/users/{username}` (operationId `databases_get_user`).
+    ///
+    /// # Arguments
+    ///
+    /// - `database_cluster_uuid`: The id of a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
+    /// - `username`: The name of a database user. Example: `"app-01"`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The user, under the key `user`. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `429`: API rate limit exceeded. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, `retry-after`.
+    /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::digitalocean::Client;
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let answer = client.databases_get_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01").await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn databases_get_user(
+        &self,
+        database_cluster_uuid: &str,
+        username: &str,
+    ) -> Result<rt::Response<types::DatabaseUserResponse>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "databases_get_user",
+            method: rt::Method::GET,
+            path: "/v2/databases/{database_cluster_uuid}/users/{username}",
+            server: None,
+            security: &[&["bearer_auth"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/v2/databases/")
+            .path_param("database_cluster_uuid", database_cluster_uuid)
+            .path("/users/")
+            .path_param("username", username);
+        self.core.send_json(request).await
+    }
+
     /// Update a Database User
     ///
-    /// To update an existing database user, send a PUT request to
-    /// `/v2/databases/{database_cluster_uuid}/users/{username}` with the desired settings.
-    ///
-    /// Note: only `settings` can be updated via this type of request. If you wish to change
-    /// the name of a user, you must recreate a new user.
-    ///
-    /// The response will be a JSON object with a key called `user`. The value of this will be
-    /// an object that contains the name of the update database user, along with the
-    /// `settings` object that has been updated.
+    /// Changes the settings of a database user: only `settings` can change (a user's name
+    /// cannot: add a user under the new name instead). A PostgreSQL user's
+    /// `pg_allow_replication` is set back to `false` when it is left out; Kafka and
+    /// OpenSearch users take their ACLs here. The answer carries the user with its new
+    /// settings.
     ///
     /// Needs a token with the `database:update` scope.
     ///
@@ -25,13 +196,13 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `database_cluster_uuid`: A unique identifier for a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
-    /// - `username`: The name of the database user. Example: `"app-01"`.
+    /// - `database_cluster_uuid`: The id of a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
+    /// - `username`: The name of a database user. Example: `"app-01"`.
     /// - `body`: the request body.
     ///
     /// # Responses
     ///
-    /// - `201`: A JSON object with a key of `user`: the updated database user. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `201`: The user, under the key `user`. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
     /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
     /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
     /// - `422`: The request was understood but cannot be carried out, e.g. the cluster's engine does not allow its users to be updated. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
@@ -70,7 +241,7 @@ impl Client {
         database_cluster_uuid: &str,
         username: &str,
         body: &types::DatabasesUpdateUserRequest,
-    ) -> Result<rt::Response<types::DatabasesUpdateUserResponse>, Error> {
+    ) -> Result<rt::Response<types::DatabaseUserResponse>, Error> {
         static OPERATION: rt::Operation = rt::Operation {
             id: "databases_update_user",
             method: rt::Method::PUT,
@@ -85,6 +256,125 @@ impl Client {
             .path_param("database_cluster_uuid", database_cluster_uuid)
             .path("/users/")
             .path_param("username", username)
+            .json(body);
+        self.core.send_json(request).await
+    }
+
+    /// Remove a Database User
+    ///
+    /// Removes a user from a database cluster. The answer is a 204 with no body.
+    ///
+    /// `DELETE /v2/databases/{database_cluster_uuid}/users/{username}` (operationId `databases_delete_user`).
+    ///
+    /// # Arguments
+    ///
+    /// - `database_cluster_uuid`: The id of a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
+    /// - `username`: The name of a database user. Example: `"app-01"`.
+    ///
+    /// # Responses
+    ///
+    /// - `204`: Done; the answer has no body. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `429`: API rate limit exceeded. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, `retry-after`.
+    /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::digitalocean::Client;
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let answer = client.databases_delete_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01").await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn databases_delete_user(
+        &self,
+        database_cluster_uuid: &str,
+        username: &str,
+    ) -> Result<rt::Response<()>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "databases_delete_user",
+            method: rt::Method::DELETE,
+            path: "/v2/databases/{database_cluster_uuid}/users/{username}",
+            server: None,
+            security: &[&["bearer_auth"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/v2/databases/")
+            .path_param("database_cluster_uuid", database_cluster_uuid)
+            .path("/users/")
+            .path_param("username", username);
+        self.core.send_empty(request).await
+    }
+
+    /// Reset a Database User's Password or Authentication Method
+    ///
+    /// Gives a database user a new password the server generates. For a MySQL cluster,
+    /// `mysql_settings.auth_plugin` also chooses the user's authentication method. The
+    /// answer carries the user with its new password.
+    ///
+    /// `POST /v2/databases/{database_cluster_uuid}/users/{username}/reset_auth` (operationId `databases_reset_auth`).
+    ///
+    /// # Arguments
+    ///
+    /// - `database_cluster_uuid`: The id of a database cluster. Example: `"9cc10173-e9ea-4176-9dbc-a4cee4c4ff30"`.
+    /// - `username`: The name of a database user. Example: `"app-01"`.
+    /// - `body`: the request body.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The user, under the key `user`. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `401`: Authentication failed because the token is missing, invalid or expired. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `404`: The resource was not found. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `429`: API rate limit exceeded. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`, `retry-after`.
+    /// - `500`: Server error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    /// - `default`: Unexpected error. Headers: `ratelimit-limit`, `ratelimit-remaining`, `ratelimit-reset`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::digitalocean::{types, Client};
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let body = types::DatabasesResetAuthRequest {
+    ///     mysql_settings: Some(types::MysqlSettings {
+    ///         auth_plugin: types::MysqlSettingsAuthPlugin::CachingSha2Password,
+    ///     }),
+    /// };
+    /// let answer = client.databases_reset_auth("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01", &body).await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn databases_reset_auth(
+        &self,
+        database_cluster_uuid: &str,
+        username: &str,
+        body: &types::DatabasesResetAuthRequest,
+    ) -> Result<rt::Response<types::DatabaseUserResponse>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "databases_reset_auth",
+            method: rt::Method::POST,
+            path: "/v2/databases/{database_cluster_uuid}/users/{username}/reset_auth",
+            server: None,
+            security: &[&["bearer_auth"]],
+            retryable: false,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/v2/databases/")
+            .path_param("database_cluster_uuid", database_cluster_uuid)
+            .path("/users/")
+            .path_param("username", username)
+            .path("/reset_auth")
             .json(body);
         self.core.send_json(request).await
     }

@@ -3,8 +3,9 @@
 
 //! DigitalOcean API — Managed Database Users, version `2.0`.
 //!
-//! The part of the DigitalOcean public API that updates the users of a managed database
-//! cluster.
+//! The part of the DigitalOcean public API that manages the users of a managed database
+//! cluster: list, add, read, update and remove them, and reset a user's password or
+//! authentication method.
 //!
 //! Servers (the first is the default):
 //!
@@ -56,7 +57,7 @@ impl rt::ApiClient for Client {
             },
         ],
         server_variables: &[],
-        secret_fields: &["access_key", "password"],
+        secret_fields: &["access_cert", "access_key", "password"],
     };
 
     fn from_core(core: rt::ClientCore) -> Self {

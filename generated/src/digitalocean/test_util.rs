@@ -52,16 +52,190 @@ impl Double {
         self.core.verify();
     }
 
+    /// A rule for the calls of [`Client::databases_list_users`], tried after the rules made before it.
+    pub fn databases_list_users(&self) -> rt::test_util::Rule<DatabasesListUsersCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::databases_add_user`], tried after the rules made before it.
+    pub fn databases_add_user(&self) -> rt::test_util::Rule<DatabasesAddUserCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::databases_get_user`], tried after the rules made before it.
+    pub fn databases_get_user(&self) -> rt::test_util::Rule<DatabasesGetUserCall> {
+        self.core.rule()
+    }
+
     /// A rule for the calls of [`Client::databases_update_user`], tried after the rules made before it.
     pub fn databases_update_user(&self) -> rt::test_util::Rule<DatabasesUpdateUserCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::databases_delete_user`], tried after the rules made before it.
+    pub fn databases_delete_user(&self) -> rt::test_util::Rule<DatabasesDeleteUserCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::databases_reset_auth`], tried after the rules made before it.
+    pub fn databases_reset_auth(&self) -> rt::test_util::Rule<DatabasesResetAuthCall> {
         self.core.rule()
     }
 }
 
 /// How each operation's calls are shown in the double's messages.
 static DESCRIBERS: rt::test_util::Describers = &[
+    ("databases_list_users", rt::test_util::describe::<DatabasesListUsersCall>),
+    ("databases_add_user", rt::test_util::describe::<DatabasesAddUserCall>),
+    ("databases_get_user", rt::test_util::describe::<DatabasesGetUserCall>),
     ("databases_update_user", rt::test_util::describe::<DatabasesUpdateUserCall>),
+    ("databases_delete_user", rt::test_util::describe::<DatabasesDeleteUserCall>),
+    ("databases_reset_auth", rt::test_util::describe::<DatabasesResetAuthCall>),
 ];
+
+/// A call of [`Client::databases_list_users`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatabasesListUsersCall {
+    /// The `database_cluster_uuid` parameter.
+    pub database_cluster_uuid: uuid::Uuid,
+}
+
+impl rt::test_util::Call for DatabasesListUsersCall {
+    type Success = types::DatabaseUsersResponse;
+
+    type ErrorBody = types::ErrorBody;
+
+    const OPERATION: &'static str = "databases_list_users";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "401",
+        "404",
+        "429",
+        "500",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/v2/databases/{database_cluster_uuid}/users",
+        )?;
+        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        Ok(Self { database_cluster_uuid })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+/// A call of [`Client::databases_add_user`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatabasesAddUserCall {
+    /// The `database_cluster_uuid` parameter.
+    pub database_cluster_uuid: uuid::Uuid,
+    /// The body.
+    pub body: types::DatabasesAddUserRequest,
+}
+
+impl rt::test_util::Call for DatabasesAddUserCall {
+    type Success = types::DatabaseUserResponse;
+
+    type ErrorBody = types::ErrorBody;
+
+    const OPERATION: &'static str = "databases_add_user";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[201];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "401",
+        "404",
+        "429",
+        "500",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/v2/databases/{database_cluster_uuid}/users",
+        )?;
+        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let body: types::DatabasesAddUserRequest = rt::test_util::json_body(request)?;
+        Ok(Self {
+            database_cluster_uuid,
+            body,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+/// A call of [`Client::databases_get_user`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatabasesGetUserCall {
+    /// The `database_cluster_uuid` parameter.
+    pub database_cluster_uuid: uuid::Uuid,
+    /// The `username` parameter.
+    pub username: String,
+}
+
+impl rt::test_util::Call for DatabasesGetUserCall {
+    type Success = types::DatabaseUserResponse;
+
+    type ErrorBody = types::ErrorBody;
+
+    const OPERATION: &'static str = "databases_get_user";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "401",
+        "404",
+        "429",
+        "500",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/v2/databases/{database_cluster_uuid}/users/{username}",
+        )?;
+        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        Ok(Self {
+            database_cluster_uuid,
+            username,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
 
 /// A call of [`Client::databases_update_user`] as the app made it, read back from the request the
 /// client sent.
@@ -77,7 +251,7 @@ pub struct DatabasesUpdateUserCall {
 }
 
 impl rt::test_util::Call for DatabasesUpdateUserCall {
-    type Success = types::DatabasesUpdateUserResponse;
+    type Success = types::DatabaseUserResponse;
 
     type ErrorBody = types::ErrorBody;
 
@@ -106,6 +280,111 @@ impl rt::test_util::Call for DatabasesUpdateUserCall {
         )?;
         let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
         let body: types::DatabasesUpdateUserRequest = rt::test_util::json_body(request)?;
+        Ok(Self {
+            database_cluster_uuid,
+            username,
+            body,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+/// A call of [`Client::databases_delete_user`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatabasesDeleteUserCall {
+    /// The `database_cluster_uuid` parameter.
+    pub database_cluster_uuid: uuid::Uuid,
+    /// The `username` parameter.
+    pub username: String,
+}
+
+impl rt::test_util::Call for DatabasesDeleteUserCall {
+    type Success = ();
+
+    type ErrorBody = types::ErrorBody;
+
+    const OPERATION: &'static str = "databases_delete_user";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[204];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "401",
+        "404",
+        "429",
+        "500",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = false;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/v2/databases/{database_cluster_uuid}/users/{username}",
+        )?;
+        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        Ok(Self {
+            database_cluster_uuid,
+            username,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        let () = body;
+        (rt::Bytes::new(), None)
+    }
+}
+
+/// A call of [`Client::databases_reset_auth`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DatabasesResetAuthCall {
+    /// The `database_cluster_uuid` parameter.
+    pub database_cluster_uuid: uuid::Uuid,
+    /// The `username` parameter.
+    pub username: String,
+    /// The body.
+    pub body: types::DatabasesResetAuthRequest,
+}
+
+impl rt::test_util::Call for DatabasesResetAuthCall {
+    type Success = types::DatabaseUserResponse;
+
+    type ErrorBody = types::ErrorBody;
+
+    const OPERATION: &'static str = "databases_reset_auth";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "401",
+        "404",
+        "429",
+        "500",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/v2/databases/{database_cluster_uuid}/users/{username}/reset_auth",
+        )?;
+        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        let body: types::DatabasesResetAuthRequest = rt::test_util::json_body(request)?;
         Ok(Self {
             database_cluster_uuid,
             username,

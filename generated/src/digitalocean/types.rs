@@ -6,6 +6,21 @@
 use dbaas_runtime as rt;
 use serde::{Deserialize, Serialize};
 
+/// The users of a database cluster.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DatabaseUsersResponse {
+    /// The `users` property: a list of [`DatabaseUser`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<DatabaseUser>>,
+}
+
+/// One database user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DatabaseUserResponse {
+    /// The `user` property: see [`DatabaseUser`].
+    pub user: DatabaseUser,
+}
+
 /// The body of every error response of the DigitalOcean API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -74,7 +89,6 @@ pub struct OpensearchAcl {
     /// operation over an index. 'admin' allows for 'readwrite' as well as any operations
     /// to administer the index.
     ///
-    /// - Default: `"deny"`.
     /// - Example: `"read"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<OpensearchAclPermission>,
@@ -84,7 +98,6 @@ impl rt::Validate for OpensearchAcl {}
 
 /// The values of the `permission` field of `OpensearchAcl`, described there.
 ///
-/// - Default: `"deny"`.
 /// - Example: `"read"`.
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
@@ -242,6 +255,8 @@ pub struct MysqlSettings {
     pub auth_plugin: MysqlSettingsAuthPlugin,
 }
 
+impl rt::Validate for MysqlSettings {}
+
 /// The values of the `auth_plugin` field of `MysqlSettings`, described there.
 ///
 /// - Example: `"mysql_native_password"`.
@@ -295,7 +310,7 @@ pub struct DatabaseUser {
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_cert: Option<String>,
+    pub access_cert: Option<rt::Secret>,
     /// Access key for TLS client authentication. (Kafka only)
     ///
     /// - Read-only: set by the server; requests need not send it.
@@ -338,6 +353,89 @@ impl DatabaseUserRole {
 
 rt::string_enum!(DatabaseUserRole);
 
+/// A database user, as the API returns it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DatabasesAddUserRequest {
+    /// The name of a database user.
+    ///
+    /// - Example: `"app-01"`.
+    pub name: String,
+    /// A string representing the database user's role. The value will be either
+    /// "primary" or "normal".
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"normal"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<DatabasesAddUserRequestRole>,
+    /// A randomly generated password for the database user. Only returned to tokens with
+    /// the `database:view_credentials` scope.
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"jge5lfxtzhx42iff"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<rt::Secret>,
+    /// Access certificate for TLS client authentication. (Kafka only)
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_cert: Option<rt::Secret>,
+    /// Access key for TLS client authentication. (Kafka only)
+    ///
+    /// - Read-only: set by the server; requests need not send it.
+    /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_key: Option<rt::Secret>,
+    /// The `mysql_settings` property: see [`MysqlSettings`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql_settings: Option<MysqlSettings>,
+    /// The `settings` property: see [`UserSettings`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<UserSettings>,
+    /// For a MongoDB cluster, `true` makes a read-only user. Being replaced by
+    /// `settings.mongo_user_settings.role`; other engines ignore it.
+    ///
+    /// - Example: `true`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub readonly: Option<bool>,
+}
+
+impl rt::Validate for DatabasesAddUserRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::validate(&self.mysql_settings, &at.field("mysql_settings"))?;
+        rt::Validate::validate(&self.settings, &at.field("settings"))?;
+        Ok(())
+    }
+}
+
+/// The values of the `role` field of `DatabasesAddUserRequest`, described there.
+///
+/// - Read-only: set by the server; requests need not send it.
+/// - Example: `"normal"`.
+///
+/// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
+/// new values the server adds never break decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatabasesAddUserRequestRole {
+    /// The value `primary`.
+    Primary,
+    /// The value `normal`.
+    Normal,
+    /// A value this client does not know, kept as it was received.
+    UnknownValue(rt::UnknownValue),
+}
+
+impl DatabasesAddUserRequestRole {
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::Primary, "primary"),
+        (Self::Normal, "normal"),
+    ];
+}
+
+rt::string_enum!(DatabasesAddUserRequestRole);
+
 /// The new settings of a database user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DatabasesUpdateUserRequest {
@@ -352,9 +450,17 @@ impl rt::Validate for DatabasesUpdateUserRequest {
     }
 }
 
-/// The body of a successful update.
+/// The `DatabasesResetAuthRequest` object.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct DatabasesUpdateUserResponse {
-    /// The `user` property: see [`DatabaseUser`].
-    pub user: DatabaseUser,
+pub struct DatabasesResetAuthRequest {
+    /// The `mysql_settings` property: see [`MysqlSettings`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mysql_settings: Option<MysqlSettings>,
+}
+
+impl rt::Validate for DatabasesResetAuthRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::validate(&self.mysql_settings, &at.field("mysql_settings"))?;
+        Ok(())
+    }
 }
