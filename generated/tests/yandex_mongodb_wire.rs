@@ -153,7 +153,7 @@ async fn a_finished_operation_carries_the_user_and_nanosecond_timestamps() {
     assert_eq!((modified.year(), modified.second(), modified.nanosecond()), (2026, 7, 123_456_789));
     let user = operation.response.unwrap();
     assert_eq!(user.name.as_deref(), Some("app-01"));
-    assert_eq!(user.auth_type, Some(types::UserAuthType::AuthTypePassword));
+    assert_eq!(user.auth_type, Some(types::AuthType::AuthTypePassword));
     let permissions = user.permissions.unwrap();
     assert_eq!(permissions[0].database_name.as_deref(), Some("db1"));
     assert_eq!(permissions[0].roles.as_deref(), Some(&["readWrite".to_owned()][..]));
@@ -182,7 +182,7 @@ async fn a_new_auth_type_is_kept_rather_than_failing() {
     let operation =
         client.update_user(CLUSTER, "app-01", &password_and_permissions()).await.unwrap().into_body().operation().unwrap().clone();
     let auth_type = operation.response.unwrap().auth_type.unwrap();
-    assert!(matches!(&auth_type, types::UserAuthType::UnknownValue(value) if value.as_str() == "AUTH_TYPE_OAUTH"), "{auth_type:?}");
+    assert!(matches!(&auth_type, types::AuthType::UnknownValue(value) if value.as_str() == "AUTH_TYPE_OAUTH"), "{auth_type:?}");
     assert_eq!(serde_json::to_string(&auth_type).unwrap(), r#""AUTH_TYPE_OAUTH""#, "sent back as it came");
     assert_eq!(auth_type.as_str(), "AUTH_TYPE_OAUTH");
 }

@@ -74,6 +74,13 @@ pub enum Error<E> {
         /// redacted).
         found: String,
     },
+    /// A list's server answered a page with a token it gave before: reading on would go
+    /// round forever.
+    #[error("the server answered page {page} of the list with a page token it gave before: the list would never end")]
+    RepeatedPageToken {
+        /// The page, counting from 1, whose token was given before.
+        page: usize,
+    },
     /// A long-running operation finished with a result of another type than the one declared.
     #[error("operation `{id}` finished with a result of type `{found}`, expected `{expected}`")]
     UnexpectedResult {
@@ -116,6 +123,7 @@ impl<E> Error<E> {
             Self::OperationTimeout { .. } => "operation_timeout",
             Self::OperationMismatch { .. } => "operation_mismatch",
             Self::UnexpectedResult { .. } => "unexpected_result",
+            Self::RepeatedPageToken { .. } => "repeated_page_token",
             Self::BodyTooLarge { .. } => "body_too_large",
         }
     }

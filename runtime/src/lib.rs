@@ -17,6 +17,7 @@ mod enums;
 mod error;
 mod long_running;
 mod multipart;
+mod pages;
 mod param;
 mod patch;
 mod redact;
@@ -58,6 +59,7 @@ pub use error::{
 pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
 #[doc(hidden)]
 pub use multipart::{FilePart, MultipartBody, Parts, TextPart};
+pub use pages::{Page, Stream, pages};
 pub use param::ParamValue;
 pub use patch::Patch;
 #[doc(hidden)]

@@ -2,13 +2,14 @@
 //! operation, and the options of operations with optional parameters.
 
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{ToTokens, quote};
 
+use super::arguments::{argument_ref, options_name, positional_args};
 use super::docs::{self, DocBlocks, paragraph};
 use super::files::{TagFile, tag_files};
 use super::literals::{self, OperationIdentity};
 use super::rust::{Scope, ident, mentions, rust_type};
-use super::{example, long_running};
+use super::{example, long_running, pagination};
 use crate::resolve::model::{Api, BodyEncoding, Operation, ParamLocation, PathPart, SchemeKind, TypeRef};
 
 /// The whole module file of an API.
@@ -123,7 +124,11 @@ struct OperationItems {
 }
 
 fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str, blocks: &DocBlocks) -> OperationItems {
-    let methods = ops.iter().map(|op| operation_methods(api, op, crate_name, blocks));
+    let methods = ops.iter().map(|op| {
+        let method = operation_methods(api, op, crate_name, blocks);
+        let stream = pagination::stream_method(api, op, blocks);
+        quote! { #method #stream }
+    });
     let resumes = ops.iter().filter_map(|op| long_running::resume_method(op, blocks));
     let options = ops.iter().filter_map(|op| options_struct(op, blocks));
     let long_running = ops.iter().filter_map(|op| long_running::module_items(op, blocks));
@@ -249,62 +254,6 @@ fn module_docs(api: &Api) -> Vec<String> {
     }
     paragraph(&mut lines, [format!("Generated from `{}`.", api.spec_file)]);
     lines
-}
-
-/// The arguments every call of an operation takes: positional parameters, then the body.
-fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut params = Vec::new();
-    let mut names = Vec::new();
-    for param in op.params.iter().filter(|p| p.is_positional()) {
-        let name = ident(&param.name);
-        let ty = argument_type(&param.ty);
-        params.push(quote! { #name: #ty });
-        names.push(quote! { #name });
-    }
-    if let Some(body) = &op.body {
-        let ty = match body.ty {
-            TypeRef::Text => quote! { str },
-            TypeRef::Bytes => quote! { [u8] },
-            _ => rust_type(&body.ty, Scope::Module),
-        };
-        if body.required {
-            params.push(quote! { body: &#ty });
-        } else {
-            params.push(quote! { body: Option<&#ty> });
-        }
-        names.push(quote! { body });
-    }
-    (params, names)
-}
-
-/// The type a positional argument takes: strings by `&str`, lists by slice.
-fn argument_type(ty: &TypeRef) -> TokenStream {
-    if !by_reference(ty) {
-        return rust_type(ty, Scope::Module);
-    }
-    match ty {
-        TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => quote! { &str },
-        TypeRef::List(item) => {
-            let item = rust_type(item, Scope::Module);
-            quote! { &[#item] }
-        }
-        other => {
-            let ty = rust_type(other, Scope::Module);
-            quote! { &#ty }
-        }
-    }
-}
-
-/// Whether a positional argument of this type is taken by reference (see `argument_type`).
-fn by_reference(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date | TypeRef::List(_) | TypeRef::Named(_)
-    )
-}
-
-fn options_name(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}Options", op.type_prefix)
 }
 
 fn operation_methods(api: &Api, op: &Operation, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
@@ -435,14 +384,6 @@ fn request_expr(op: &Operation) -> TokenStream {
     quote! {
         static OPERATION: rt::Operation = #identity;
         let request = rt::Request::new(&OPERATION) #(#steps)*;
-    }
-}
-
-/// A positional argument as a reference, for checks: the ones taken by reference already are.
-fn argument_ref(param: &crate::resolve::model::Param, name: TokenStream) -> TokenStream {
-    match by_reference(&param.ty) {
-        true => name,
-        false => quote! { &#name },
     }
 }
 

@@ -4,6 +4,7 @@
 //! depend one way: [`rust`] (names and Rust types), [`docs`], `files` (what goes in which
 //! file) and `literals` use none of the others; the emitters of a file's items build on them.
 
+mod arguments;
 mod client;
 pub mod docs;
 mod example;
@@ -11,6 +12,7 @@ mod files;
 mod literals;
 mod long_running;
 mod masked;
+mod pagination;
 pub mod rust;
 mod test_util;
 mod types;

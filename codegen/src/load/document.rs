@@ -262,6 +262,24 @@ pub struct Operation {
     /// The `x-long-running` extension: the operation starts a long-running operation.
     #[serde(default, rename = "x-long-running")]
     pub long_running: Option<LongRunningMark>,
+    /// The `x-pagination` extension: the operation answers one page of a list.
+    #[serde(default, rename = "x-pagination")]
+    pub pagination: Option<PaginationMark>,
+}
+
+/// The `x-pagination` extension of an operation: which parameter asks for a page, and which
+/// fields of the answer hold the page's items and the next page's token.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PaginationMark {
+    /// The optional query parameter that asks for a page by its token.
+    #[serde(rename = "pageToken")]
+    pub page_token: String,
+    /// The field of the answer with the next page's token (absent or empty on the last page).
+    #[serde(rename = "nextPageToken")]
+    pub next_page_token: String,
+    /// The field of the answer with the page's items (a list).
+    pub items: String,
 }
 
 /// The `x-long-running` extension of an operation.

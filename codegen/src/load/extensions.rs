@@ -9,7 +9,8 @@ use crate::error::{Problem, SpecError};
 use crate::load::Positions;
 
 /// The extensions this project defines, each read by the object the README says.
-pub const PROJECT_EXTENSIONS: &[&str] = &["x-idempotency-key", "x-secret", "x-field-mask", "x-field-mask-nested", "x-long-running"];
+pub const PROJECT_EXTENSIONS: &[&str] =
+    &["x-idempotency-key", "x-secret", "x-field-mask", "x-field-mask-nested", "x-long-running", "x-pagination"];
 
 /// What a key's value is in the OpenAPI grammar, as far as extensions care.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -9,6 +9,7 @@ mod keywords;
 mod long_running;
 pub mod model;
 mod operations;
+mod pagination;
 mod schemas;
 mod unions;
 mod values;
@@ -46,6 +47,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
     let schemes = resolver.security_schemes();
     let operations::Operations { mut operations, error_body } = resolver.operations();
     resolver.link_long_running(&mut operations);
+    resolver.link_pagination(&mut operations);
     let warnings = std::mem::take(&mut resolver.warnings);
     let result = if resolver.errors.is_empty() {
         let mut types = resolver.types;

@@ -369,6 +369,8 @@ pub struct Operation {
     pub error_body: TypeRef,
     /// How the long-running operation it starts is polled, when the spec marks it.
     pub long_running: Option<LongRunning>,
+    /// How its answers are pages of a list, when the spec marks it with `x-pagination`.
+    pub pagination: Option<Pagination>,
 }
 
 /// A long-running operation (`x-long-running`): how to poll it and what it ends with.
@@ -494,6 +496,23 @@ impl HttpMethod {
     pub fn is_idempotent(self) -> bool {
         !matches!(self, Self::Post | Self::Patch)
     }
+}
+
+/// How an operation's answers are pages of a list (`x-pagination`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// The Rust name of the optional query parameter that asks for a page by its token.
+    pub page_token: String,
+    /// The Rust name of the answer's field with the next page's token.
+    pub next_page_token: String,
+    /// Whether that field is an `Option`.
+    pub next_page_token_optional: bool,
+    /// The Rust name of the answer's field with the page's items.
+    pub items: String,
+    /// Whether that field is an `Option`.
+    pub items_optional: bool,
+    /// The type of one item.
+    pub item: TypeRef,
 }
 
 /// A piece of a path template.

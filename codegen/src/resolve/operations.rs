@@ -277,6 +277,7 @@ impl Resolver<'_> {
                 authenticated,
                 security,
                 long_running: None,
+                pagination: None,
             },
             documents_errors,
         })

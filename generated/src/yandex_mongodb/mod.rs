@@ -3,8 +3,9 @@
 
 //! Yandex Cloud Managed Service for MongoDB API — Users, version `v1`.
 //!
-//! The REST mapping of `yandex.cloud.mdb.mongodb.v1.UserService/Update`, and of the
-//! Operation service that reports on the long-running operation it starts.
+//! The REST mapping of `yandex.cloud.mdb.mongodb.v1.UserService` (the users of a MongoDB
+//! cluster: get, list, create, update, delete, grant and revoke permissions), and of the
+//! Operation service that reports on the long-running operations its changes start.
 //!
 //! Servers (the first is the default):
 //!

@@ -83,8 +83,38 @@ impl Double {
         self.core.failed::<Client, C>(code, message)
     }
 
+    /// A rule for the calls of [`Client::list_users`], tried after the rules made before it.
+    pub fn list_users(&self) -> rt::test_util::Rule<ListUsersCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::create_user`], tried after the rules made before it.
+    pub fn create_user(&self) -> rt::test_util::Rule<CreateUserCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::get_user`], tried after the rules made before it.
+    pub fn get_user(&self) -> rt::test_util::Rule<GetUserCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::delete_user`], tried after the rules made before it.
+    pub fn delete_user(&self) -> rt::test_util::Rule<DeleteUserCall> {
+        self.core.rule()
+    }
+
     /// A rule for the calls of [`Client::update_user`], tried after the rules made before it.
     pub fn update_user(&self) -> rt::test_util::Rule<UpdateUserCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::grant_permission`], tried after the rules made before it.
+    pub fn grant_permission(&self) -> rt::test_util::Rule<GrantPermissionCall> {
+        self.core.rule()
+    }
+
+    /// A rule for the calls of [`Client::revoke_permission`], tried after the rules made before it.
+    pub fn revoke_permission(&self) -> rt::test_util::Rule<RevokePermissionCall> {
         self.core.rule()
     }
 
@@ -96,9 +126,262 @@ impl Double {
 
 /// How each operation's calls are shown in the double's messages.
 static DESCRIBERS: rt::test_util::Describers = &[
+    ("list_users", rt::test_util::describe::<ListUsersCall>),
+    ("create_user", rt::test_util::describe::<CreateUserCall>),
+    ("get_user", rt::test_util::describe::<GetUserCall>),
+    ("delete_user", rt::test_util::describe::<DeleteUserCall>),
     ("update_user", rt::test_util::describe::<UpdateUserCall>),
+    ("grant_permission", rt::test_util::describe::<GrantPermissionCall>),
+    ("revoke_permission", rt::test_util::describe::<RevokePermissionCall>),
     ("get_operation", rt::test_util::describe::<GetOperationCall>),
 ];
+
+/// A call of [`Client::list_users`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ListUsersCall {
+    /// The `clusterId` parameter.
+    pub cluster_id: String,
+    /// The `pageSize` parameter.
+    pub page_size: Option<i64>,
+    /// The `pageToken` parameter.
+    pub page_token: Option<String>,
+}
+
+impl rt::test_util::Call for ListUsersCall {
+    type Success = types::ListUsersResponse;
+
+    type ErrorBody = types::Status;
+
+    const OPERATION: &'static str = "list_users";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "400",
+        "401",
+        "403",
+        "404",
+        "429",
+        "500",
+        "503",
+        "504",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/managed-mongodb/v1/clusters/{clusterId}/users",
+        )?;
+        let cluster_id: String = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let page_size: Option<i64> = rt::test_util::optional(
+            rt::test_util::query_texts(request, "pageSize", false).into_iter().next(),
+        )?;
+        let page_token: Option<String> = rt::test_util::optional(
+            rt::test_util::query_texts(request, "pageToken", false).into_iter().next(),
+        )?;
+        Ok(Self {
+            cluster_id,
+            page_size,
+            page_token,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+/// A call of [`Client::create_user`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CreateUserCall {
+    /// The `clusterId` parameter.
+    pub cluster_id: String,
+    /// The `Idempotency-Key` parameter.
+    pub idempotency_key: Option<uuid::Uuid>,
+    /// The body.
+    pub body: types::CreateUserRequest,
+}
+
+impl rt::test_util::Call for CreateUserCall {
+    type Success = types::CreateUserOperation;
+
+    type ErrorBody = types::Status;
+
+    const OPERATION: &'static str = "create_user";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "429",
+        "500",
+        "503",
+        "504",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/managed-mongodb/v1/clusters/{clusterId}/users",
+        )?;
+        let cluster_id: String = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let idempotency_key: Option<uuid::Uuid> = rt::test_util::optional(
+            rt::test_util::header_text(request, "Idempotency-Key"),
+        )?;
+        let body: types::CreateUserRequest = rt::test_util::json_body(request)?;
+        Ok(Self {
+            cluster_id,
+            idempotency_key,
+            body,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+impl rt::test_util::LongRunningCall for CreateUserCall {
+    type Result = types::User;
+
+    const POLL: &'static rt::Poll = &super::user::CREATE_USER_POLL;
+}
+
+/// A call of [`Client::get_user`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GetUserCall {
+    /// The `clusterId` parameter.
+    pub cluster_id: String,
+    /// The `userName` parameter.
+    pub user_name: String,
+}
+
+impl rt::test_util::Call for GetUserCall {
+    type Success = types::User;
+
+    type ErrorBody = types::Status;
+
+    const OPERATION: &'static str = "get_user";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "400",
+        "401",
+        "403",
+        "404",
+        "429",
+        "500",
+        "503",
+        "504",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
+        )?;
+        let cluster_id: String = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let user_name: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        Ok(Self { cluster_id, user_name })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+/// A call of [`Client::delete_user`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct DeleteUserCall {
+    /// The `clusterId` parameter.
+    pub cluster_id: String,
+    /// The `userName` parameter.
+    pub user_name: String,
+    /// The `Idempotency-Key` parameter.
+    pub idempotency_key: Option<uuid::Uuid>,
+}
+
+impl rt::test_util::Call for DeleteUserCall {
+    type Success = types::DeleteUserOperation;
+
+    type ErrorBody = types::Status;
+
+    const OPERATION: &'static str = "delete_user";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "429",
+        "500",
+        "503",
+        "504",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
+        )?;
+        let cluster_id: String = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let user_name: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        let idempotency_key: Option<uuid::Uuid> = rt::test_util::optional(
+            rt::test_util::header_text(request, "Idempotency-Key"),
+        )?;
+        Ok(Self {
+            cluster_id,
+            user_name,
+            idempotency_key,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+impl rt::test_util::LongRunningCall for DeleteUserCall {
+    type Result = types::Empty;
+
+    const POLL: &'static rt::Poll = &super::user::DELETE_USER_POLL;
+}
 
 /// A call of [`Client::update_user`] as the app made it, read back from the request the
 /// client sent.
@@ -174,6 +457,150 @@ impl rt::test_util::LongRunningCall for UpdateUserCall {
     type Result = types::User;
 
     const POLL: &'static rt::Poll = &super::user::UPDATE_USER_POLL;
+}
+
+/// A call of [`Client::grant_permission`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct GrantPermissionCall {
+    /// The `clusterId` parameter.
+    pub cluster_id: String,
+    /// The `userName` parameter.
+    pub user_name: String,
+    /// The `Idempotency-Key` parameter.
+    pub idempotency_key: Option<uuid::Uuid>,
+    /// The body.
+    pub body: types::GrantUserPermissionRequest,
+}
+
+impl rt::test_util::Call for GrantPermissionCall {
+    type Success = types::GrantUserPermissionOperation;
+
+    type ErrorBody = types::Status;
+
+    const OPERATION: &'static str = "grant_permission";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "429",
+        "500",
+        "503",
+        "504",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}:grantPermission",
+        )?;
+        let cluster_id: String = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let user_name: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        let idempotency_key: Option<uuid::Uuid> = rt::test_util::optional(
+            rt::test_util::header_text(request, "Idempotency-Key"),
+        )?;
+        let body: types::GrantUserPermissionRequest = rt::test_util::json_body(request)?;
+        Ok(Self {
+            cluster_id,
+            user_name,
+            idempotency_key,
+            body,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+impl rt::test_util::LongRunningCall for GrantPermissionCall {
+    type Result = types::User;
+
+    const POLL: &'static rt::Poll = &super::user::GRANT_PERMISSION_POLL;
+}
+
+/// A call of [`Client::revoke_permission`] as the app made it, read back from the request the
+/// client sent.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct RevokePermissionCall {
+    /// The `clusterId` parameter.
+    pub cluster_id: String,
+    /// The `userName` parameter.
+    pub user_name: String,
+    /// The `Idempotency-Key` parameter.
+    pub idempotency_key: Option<uuid::Uuid>,
+    /// The body.
+    pub body: types::RevokeUserPermissionRequest,
+}
+
+impl rt::test_util::Call for RevokePermissionCall {
+    type Success = types::RevokeUserPermissionOperation;
+
+    type ErrorBody = types::Status;
+
+    const OPERATION: &'static str = "revoke_permission";
+
+    const SUCCESS_STATUSES: &'static [u16] = &[200];
+
+    const ERROR_STATUSES: &'static [&'static str] = &[
+        "400",
+        "401",
+        "403",
+        "404",
+        "409",
+        "429",
+        "500",
+        "503",
+        "504",
+        "default",
+    ];
+
+    const SUCCESS_HAS_BODY: bool = true;
+
+    fn decode(request: &rt::AttemptRequest) -> Result<Self, String> {
+        let path = rt::test_util::path_params(
+            request,
+            "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}:revokePermission",
+        )?;
+        let cluster_id: String = rt::test_util::from_text(
+            rt::test_util::nth(&path, 0)?,
+        )?;
+        let user_name: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
+        let idempotency_key: Option<uuid::Uuid> = rt::test_util::optional(
+            rt::test_util::header_text(request, "Idempotency-Key"),
+        )?;
+        let body: types::RevokeUserPermissionRequest = rt::test_util::json_body(
+            request,
+        )?;
+        Ok(Self {
+            cluster_id,
+            user_name,
+            idempotency_key,
+            body,
+        })
+    }
+
+    fn encode_success(body: &Self::Success) -> (rt::Bytes, Option<&'static str>) {
+        rt::test_util::json_success(body)
+    }
+}
+
+impl rt::test_util::LongRunningCall for RevokePermissionCall {
+    type Result = types::User;
+
+    const POLL: &'static rt::Poll = &super::user::REVOKE_PERMISSION_POLL;
 }
 
 /// A call of [`Client::get_operation`] as the app made it, read back from the request the

@@ -133,10 +133,9 @@ pub struct User {
         skip_serializing_if = "Option::is_none"
     )]
     pub connection_manager: Option<UserConnectionManager>,
-    /// How the user authenticates. New values can appear as the service grows; a client
-    /// keeps the ones it does not know as they are.
+    /// The `authType` property: see [`AuthType`].
     #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
-    pub auth_type: Option<UserAuthType>,
+    pub auth_type: Option<AuthType>,
     /// Deletion Protection inhibits deletion of the user.
     #[serde(
         rename = "deletionProtection",
@@ -154,34 +153,6 @@ pub struct UserConnectionManager {
     pub connection_id: Option<String>,
 }
 
-/// The values of the `authType` field of `User`, described there.
-///
-/// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
-/// new values the server adds never break decoding.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum UserAuthType {
-    /// The value `AUTH_TYPE_UNSPECIFIED`.
-    AuthTypeUnspecified,
-    /// The value `AUTH_TYPE_PASSWORD`.
-    AuthTypePassword,
-    /// The value `AUTH_TYPE_IAM`.
-    AuthTypeIam,
-    /// A value this client does not know, kept as it was received.
-    UnknownValue(rt::UnknownValue),
-}
-
-impl UserAuthType {
-    /// Every value this client knows, with its text on the wire.
-    pub const KNOWN: &'static [(Self, &'static str)] = &[
-        (Self::AuthTypeUnspecified, "AUTH_TYPE_UNSPECIFIED"),
-        (Self::AuthTypePassword, "AUTH_TYPE_PASSWORD"),
-        (Self::AuthTypeIam, "AUTH_TYPE_IAM"),
-    ];
-}
-
-rt::string_enum!(UserAuthType);
-
 /// The metadata of an Operation started by `User.Update`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UpdateUserMetadata {
@@ -192,6 +163,35 @@ pub struct UpdateUserMetadata {
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
+
+/// How a user authenticates. New values can appear as the service grows; a client keeps
+/// the ones it does not know as they are.
+///
+/// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
+/// new values the server adds never break decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthType {
+    /// The value `AUTH_TYPE_UNSPECIFIED`.
+    AuthTypeUnspecified,
+    /// The value `AUTH_TYPE_PASSWORD`.
+    AuthTypePassword,
+    /// The value `AUTH_TYPE_IAM`.
+    AuthTypeIam,
+    /// A value this client does not know, kept as it was received.
+    UnknownValue(rt::UnknownValue),
+}
+
+impl AuthType {
+    /// Every value this client knows, with its text on the wire.
+    pub const KNOWN: &'static [(Self, &'static str)] = &[
+        (Self::AuthTypeUnspecified, "AUTH_TYPE_UNSPECIFIED"),
+        (Self::AuthTypePassword, "AUTH_TYPE_PASSWORD"),
+        (Self::AuthTypeIam, "AUTH_TYPE_IAM"),
+    ];
+}
+
+rt::string_enum!(AuthType);
 
 /// The error result of an operation in case of failure or cancellation, and the body of
 /// every error response (`google.rpc.Status`).
@@ -226,49 +226,41 @@ pub struct Any {
     pub additional_properties: serde_json::Map<String, serde_json::Value>,
 }
 
-/// An Operation resource started by `User.Update`. proto3 JSON leaves out default values:
-/// while the operation runs there is no `done` key, and empty strings are left out.
+/// What every Operation resource has besides its metadata and response. proto3 JSON
+/// leaves out default values: while the operation runs there is no `done` key, and
+/// empty strings are left out.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct UpdateUserOperation {
+pub struct OperationBase {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Description of the operation. 0-256 characters long.
+    /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Creation timestamp, RFC 3339 with 0 to 9 digits for fractions of a second.
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// ID of the user or service account who initiated the operation.
+    /// ID of the user or service account who started it.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// The time when the Operation resource was last modified, RFC 3339 with 0 to 9
-    /// digits for fractions of a second.
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
     #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// If the value is `false` (or absent), it means the operation is still in progress.
-    /// If `true`, the operation is completed, and either `error` or `response` is
-    /// available.
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
-    /// The `metadata` property: see [`UpdateUserMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<UpdateUserMetadata>,
     /// The `error` property: see [`Status`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
-    /// The `response` property: see [`User`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<User>,
 }
 
-/// An Operation resource of any kind. `metadata` and `response` carry an `@type` key that
-/// names their type. proto3 JSON leaves out default values: while the operation runs
-/// there is no `done` key, and empty strings are left out.
+/// An Operation resource of any kind: `metadata` and `response` carry an `@type` key
+/// that names their type.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Operation {
     /// ID of the operation.
@@ -276,33 +268,403 @@ pub struct Operation {
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// Description of the operation. 0-256 characters long.
+    /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Creation timestamp, RFC 3339 with 0 to 9 digits for fractions of a second.
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
     #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// ID of the user or service account who initiated the operation.
+    /// ID of the user or service account who started it.
     #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
-    /// The time when the Operation resource was last modified, RFC 3339 with 0 to 9
-    /// digits for fractions of a second.
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
     #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
-    /// If the value is `false` (or absent), it means the operation is still in progress.
-    /// If `true`, the operation is completed, and either `error` or `response` is
-    /// available.
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
-    /// The `metadata` property: see [`Any`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<Any>,
     /// The `error` property: see [`Status`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
+    /// The `metadata` property: see [`Any`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Any>,
     /// The `response` property: see [`Any`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Any>,
+}
+
+/// An Operation resource started by `User.Create`, with its typed metadata and result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateUserOperation {
+    /// ID of the operation.
+    ///
+    /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the operation does, in at most 256 characters.
+    ///
+    /// - At most 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// ID of the user or service account who started it.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The `error` property: see [`Status`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+    /// The `metadata` property: see [`CreateUserMetadata`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<CreateUserMetadata>,
+    /// The `response` property: see [`User`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<User>,
+}
+
+/// An Operation resource started by `User.Update`, with its typed metadata and result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UpdateUserOperation {
+    /// ID of the operation.
+    ///
+    /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the operation does, in at most 256 characters.
+    ///
+    /// - At most 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// ID of the user or service account who started it.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The `error` property: see [`Status`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+    /// The `metadata` property: see [`UpdateUserMetadata`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<UpdateUserMetadata>,
+    /// The `response` property: see [`User`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<User>,
+}
+
+/// An Operation resource started by `User.Delete`, with its typed metadata and result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteUserOperation {
+    /// ID of the operation.
+    ///
+    /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the operation does, in at most 256 characters.
+    ///
+    /// - At most 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// ID of the user or service account who started it.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The `error` property: see [`Status`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+    /// The `metadata` property: see [`DeleteUserMetadata`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<DeleteUserMetadata>,
+    /// The `response` property: see [`Empty`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<Empty>,
+}
+
+/// An Operation resource started by `User.GrantPermission`, with its typed metadata and result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GrantUserPermissionOperation {
+    /// ID of the operation.
+    ///
+    /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the operation does, in at most 256 characters.
+    ///
+    /// - At most 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// ID of the user or service account who started it.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The `error` property: see [`Status`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+    /// The `metadata` property: see [`GrantUserPermissionMetadata`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<GrantUserPermissionMetadata>,
+    /// The `response` property: see [`User`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<User>,
+}
+
+/// An Operation resource started by `User.RevokePermission`, with its typed metadata and result.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RevokeUserPermissionOperation {
+    /// ID of the operation.
+    ///
+    /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What the operation does, in at most 256 characters.
+    ///
+    /// - At most 256 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// ID of the user or service account who started it.
+    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
+    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
+    pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// `true` once the operation has finished, with either `error` or `response`;
+    /// `false` or absent while it runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub done: Option<bool>,
+    /// The `error` property: see [`Status`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<Status>,
+    /// The `metadata` property: see [`RevokeUserPermissionMetadata`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<RevokeUserPermissionMetadata>,
+    /// The `response` property: see [`User`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<User>,
+}
+
+/// The metadata of the Operation that creates the user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateUserMetadata {
+    /// ID of the MongoDB cluster the user belongs to.
+    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Name of the user.
+    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// The metadata of the Operation that deletes the user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DeleteUserMetadata {
+    /// ID of the MongoDB cluster the user belongs to.
+    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Name of the user.
+    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// The metadata of the Operation that grants a permission.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GrantUserPermissionMetadata {
+    /// ID of the MongoDB cluster the user belongs to.
+    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Name of the user.
+    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// The metadata of the Operation that revokes a permission.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RevokeUserPermissionMetadata {
+    /// ID of the MongoDB cluster the user belongs to.
+    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
+    pub cluster_id: Option<String>,
+    /// Name of the user.
+    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+}
+
+/// An empty message (`google.protobuf.Empty`), what an operation ends with when it has nothing to give.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Empty {}
+
+/// The user to create.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct UserSpec {
+    /// The user's name.
+    ///
+    /// - At most 63 characters.
+    /// - Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`.
+    /// - Example: `"app-01"`.
+    pub name: String,
+    /// The user's password (or set `generatePassword`).
+    ///
+    /// - Write-only: sent in requests, never returned.
+    /// - At most 128 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<rt::Secret>,
+    /// The permissions the user starts with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permissions: Option<Vec<Permission>>,
+    /// Have the server make up the password instead of sending one.
+    #[serde(
+        rename = "generatePassword",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub generate_password: Option<bool>,
+    /// The `authType` property: see [`AuthType`].
+    #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
+    pub auth_type: Option<AuthType>,
+    /// Keeps the user from being deleted while set.
+    #[serde(
+        rename = "deletionProtection",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub deletion_protection: Option<bool>,
+}
+
+impl rt::Validate for UserSpec {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::check(
+            &self.name,
+            {
+                static PATTERN: rt::Pattern = rt::Pattern::new(
+                    "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                );
+                static RULES: rt::Rules = rt::Rules {
+                    max_length: Some(63),
+                    pattern: Some(&PATTERN),
+                    ..rt::Rules::NONE
+                };
+                &RULES
+            },
+            &at.field("name"),
+        )?;
+        rt::Validate::check(
+            &self.password,
+            &rt::Rules {
+                max_length: Some(128),
+                ..rt::Rules::NONE
+            },
+            &at.field("password"),
+        )?;
+        rt::Validate::validate(&self.permissions, &at.field("permissions"))?;
+        Ok(())
+    }
+}
+
+/// The body of `User.Create`; the cluster is in the path.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CreateUserRequest {
+    /// The `userSpec` property: see [`UserSpec`].
+    #[serde(rename = "userSpec")]
+    pub user_spec: UserSpec,
+}
+
+impl rt::Validate for CreateUserRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::validate(&self.user_spec, &at.field("userSpec"))?;
+        Ok(())
+    }
+}
+
+/// The body of `User.GrantPermission`; the cluster and user are in the path.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct GrantUserPermissionRequest {
+    /// The `permission` property: see [`Permission`].
+    pub permission: Permission,
+}
+
+impl rt::Validate for GrantUserPermissionRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::validate(&self.permission, &at.field("permission"))?;
+        Ok(())
+    }
+}
+
+/// The body of `User.RevokePermission`; the cluster and user are in the path.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RevokeUserPermissionRequest {
+    /// The database on which the user loses every role.
+    ///
+    /// - At most 63 characters.
+    /// - Matches the regular expression `[a-zA-Z0-9_-]*`.
+    /// - Example: `"db1"`.
+    #[serde(rename = "databaseName")]
+    pub database_name: String,
+}
+
+impl rt::Validate for RevokeUserPermissionRequest {
+    fn validate(&self, at: &rt::FieldPath<'_>) -> Result<(), rt::ArgumentError> {
+        rt::Validate::check(
+            &self.database_name,
+            {
+                static PATTERN: rt::Pattern = rt::Pattern::new("[a-zA-Z0-9_-]*");
+                static RULES: rt::Rules = rt::Rules {
+                    max_length: Some(63),
+                    pattern: Some(&PATTERN),
+                    ..rt::Rules::NONE
+                };
+                &RULES
+            },
+            &at.field("databaseName"),
+        )?;
+        Ok(())
+    }
+}
+
+/// A page of a cluster's users.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ListUsersResponse {
+    /// The users of this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users: Option<Vec<User>>,
+    /// The token of the next page, to send as `pageToken`; absent or empty on the last
+    /// page.
+    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
 }

@@ -7,6 +7,413 @@ use dbaas_runtime as rt;
 use super::{Client, Error, types};
 
 impl Client {
+    /// Lists the users of a MongoDB cluster
+    ///
+    /// Lists the users of a cluster, one page at a time: an answer with a
+    /// `nextPageToken` has more, which a request with that `pageToken` gets.
+    ///
+    /// `GET /managed-mongodb/v1/clusters/{clusterId}/users` (operationId `list_users`).
+    ///
+    /// # Arguments
+    ///
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: A page of the cluster's users.
+    /// - `400`: INVALID_ARGUMENT (3), FAILED_PRECONDITION (9) or OUT_OF_RANGE (11): the request is not valid in the current state.
+    /// - `401`: UNAUTHENTICATED (16) — the IAM token is missing, invalid or expired.
+    /// - `403`: PERMISSION_DENIED (7) — the caller may not perform this action.
+    /// - `404`: NOT_FOUND (5) — the cluster, user or operation does not exist.
+    /// - `429`: RESOURCE_EXHAUSTED (8) — a quota or rate limit was exceeded.
+    /// - `500`: INTERNAL (13), UNKNOWN (2) or DATA_LOSS (15) — the server failed.
+    /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
+    /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
+    /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::yandex_mongodb::Client;
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let answer = client.list_users("c9qgcm4nv7ajkbj8d3bq").await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn list_users(
+        &self,
+        cluster_id: &str,
+    ) -> Result<rt::Response<types::ListUsersResponse>, Error> {
+        self.list_users_with(cluster_id, &ListUsersOptions::default()).await
+    }
+
+    /// Like [`Client::list_users`], with the optional parameters in `options`.
+    pub async fn list_users_with(
+        &self,
+        cluster_id: &str,
+        options: &ListUsersOptions,
+    ) -> Result<rt::Response<types::ListUsersResponse>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "list_users",
+            method: rt::Method::GET,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users",
+            server: None,
+            security: &[&["iam_token"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/managed-mongodb/v1/clusters/")
+            .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &rt::Rules {
+                    max_length: Some(50),
+                    ..rt::Rules::NONE
+                },
+            )
+            .path("/users")
+            .query_opt("pageSize", options.page_size.as_ref())
+            .check(
+                "query",
+                "pageSize",
+                &options.page_size,
+                &rt::Rules {
+                    minimum: Some(0.0),
+                    maximum: Some(1000.0),
+                    ..rt::Rules::NONE
+                },
+            )
+            .query_opt("pageToken", options.page_token.as_ref())
+            .check(
+                "query",
+                "pageToken",
+                &options.page_token,
+                &rt::Rules {
+                    max_length: Some(100),
+                    ..rt::Rules::NONE
+                },
+            );
+        self.core.send_json(request).await
+    }
+
+    /// Every item of every page of [`Client::list_users`], as a stream, from the page `options`
+    /// asks for (the first, unless its page token is set). Each page is a call of its own, with the
+    /// client's retries and deadline; the stream ends after the last page, or with the first
+    /// error (a page that fails, or a page token the server gave before, which would never end).
+    pub fn list_users_stream<'a>(
+        &'a self,
+        cluster_id: &'a str,
+        options: &'a ListUsersOptions,
+    ) -> impl rt::Stream<Item = Result<types::User, Error>> + 'a {
+        rt::pages(
+            options.page_token.clone(),
+            move |page_token| {
+                let options = ListUsersOptions {
+                    page_token,
+                    ..options.clone()
+                };
+                async move {
+                    let page = self
+                        .list_users_with(cluster_id, &options)
+                        .await?
+                        .into_body();
+                    Ok(rt::Page {
+                        items: page.users.unwrap_or_default(),
+                        next_page_token: page.next_page_token,
+                    })
+                }
+            },
+        )
+    }
+
+    /// Creates a MongoDB user in a cluster
+    ///
+    /// Creates a user of a cluster as `userSpec` describes it. The answer is a
+    /// long-running `Operation` that ends with the new user.
+    ///
+    /// Starts a long-running operation: `.wait().await` on the answer polls `get_operation` until the
+    /// operation is done and gives [`types::User`]. `.id()` gives the id to store, and
+    /// [`Client::resume_create_user`] makes the same handle from it later.
+    ///
+    /// `POST /managed-mongodb/v1/clusters/{clusterId}/users` (operationId `create_user`).
+    ///
+    /// # Arguments
+    ///
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    /// - `body`: the request body.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The Operation that creates the user.
+    /// - `400`: INVALID_ARGUMENT (3), FAILED_PRECONDITION (9) or OUT_OF_RANGE (11): the request is not valid in the current state.
+    /// - `401`: UNAUTHENTICATED (16) — the IAM token is missing, invalid or expired.
+    /// - `403`: PERMISSION_DENIED (7) — the caller may not perform this action.
+    /// - `404`: NOT_FOUND (5) — the cluster, user or operation does not exist.
+    /// - `409`: ALREADY_EXISTS (6) or ABORTED (10) — the request conflicts with the current state.
+    /// - `429`: RESOURCE_EXHAUSTED (8) — a quota or rate limit was exceeded.
+    /// - `500`: INTERNAL (13), UNKNOWN (2) or DATA_LOSS (15) — the server failed.
+    /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
+    /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
+    /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::yandex_mongodb::{types, Client};
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let body = types::CreateUserRequest {
+    ///     user_spec: types::UserSpec {
+    ///         name: "app-01".to_owned(),
+    ///         password: Some("s3cr3t-passw0rd".into()),
+    ///         permissions: Some(
+    ///             Vec::from([
+    ///                 types::Permission {
+    ///                     database_name: Some("db1".to_owned()),
+    ///                     roles: Some(Vec::from(["readWrite".to_owned()])),
+    ///                 },
+    ///             ]),
+    ///         ),
+    ///         ..Default::default()
+    ///     },
+    /// };
+    /// let answer = client.create_user("c9qgcm4nv7ajkbj8d3bq", &body).await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn create_user(
+        &self,
+        cluster_id: &str,
+        body: &types::CreateUserRequest,
+    ) -> Result<rt::Response<CreateUserLongRunning>, Error> {
+        self.create_user_with(cluster_id, body, &CreateUserOptions::default()).await
+    }
+
+    /// Like [`Client::create_user`], with the optional parameters in `options`.
+    pub async fn create_user_with(
+        &self,
+        cluster_id: &str,
+        body: &types::CreateUserRequest,
+        options: &CreateUserOptions,
+    ) -> Result<rt::Response<CreateUserLongRunning>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "create_user",
+            method: rt::Method::POST,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users",
+            server: None,
+            security: &[&["iam_token"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/managed-mongodb/v1/clusters/")
+            .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &rt::Rules {
+                    max_length: Some(50),
+                    ..rt::Rules::NONE
+                },
+            )
+            .path("/users")
+            .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref())
+            .json(body);
+        self.core.send_long_running(request, &CREATE_USER_POLL).await
+    }
+
+    /// Returns a MongoDB user
+    ///
+    /// Returns one user of a cluster, with its permissions.
+    ///
+    /// `GET /managed-mongodb/v1/clusters/{clusterId}/users/{userName}` (operationId `get_user`).
+    ///
+    /// # Arguments
+    ///
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    /// - `user_name`: The name of the user (UserService.List gives it). At most 63 characters. Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`. Example: `"app-01"`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The user.
+    /// - `400`: INVALID_ARGUMENT (3), FAILED_PRECONDITION (9) or OUT_OF_RANGE (11): the request is not valid in the current state.
+    /// - `401`: UNAUTHENTICATED (16) — the IAM token is missing, invalid or expired.
+    /// - `403`: PERMISSION_DENIED (7) — the caller may not perform this action.
+    /// - `404`: NOT_FOUND (5) — the cluster, user or operation does not exist.
+    /// - `429`: RESOURCE_EXHAUSTED (8) — a quota or rate limit was exceeded.
+    /// - `500`: INTERNAL (13), UNKNOWN (2) or DATA_LOSS (15) — the server failed.
+    /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
+    /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
+    /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::yandex_mongodb::Client;
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let answer = client.get_user("c9qgcm4nv7ajkbj8d3bq", "app-01").await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn get_user(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+    ) -> Result<rt::Response<types::User>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "get_user",
+            method: rt::Method::GET,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
+            server: None,
+            security: &[&["iam_token"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/managed-mongodb/v1/clusters/")
+            .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &rt::Rules {
+                    max_length: Some(50),
+                    ..rt::Rules::NONE
+                },
+            )
+            .path("/users/")
+            .path_param("userName", user_name)
+            .check(
+                "path",
+                "userName",
+                user_name,
+                {
+                    static PATTERN: rt::Pattern = rt::Pattern::new(
+                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                    );
+                    static RULES: rt::Rules = rt::Rules {
+                        max_length: Some(63),
+                        pattern: Some(&PATTERN),
+                        ..rt::Rules::NONE
+                    };
+                    &RULES
+                },
+            );
+        self.core.send_json(request).await
+    }
+
+    /// Deletes a MongoDB user
+    ///
+    /// Deletes a user of a cluster. The answer is a long-running `Operation` that ends
+    /// with an empty result.
+    ///
+    /// Starts a long-running operation: `.wait().await` on the answer polls `get_operation` until the
+    /// operation is done and gives [`types::Empty`]. `.id()` gives the id to store, and
+    /// [`Client::resume_delete_user`] makes the same handle from it later.
+    ///
+    /// `DELETE /managed-mongodb/v1/clusters/{clusterId}/users/{userName}` (operationId `delete_user`).
+    ///
+    /// # Arguments
+    ///
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    /// - `user_name`: The name of the user (UserService.List gives it). At most 63 characters. Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`. Example: `"app-01"`.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The Operation that deletes the user.
+    /// - `400`: INVALID_ARGUMENT (3), FAILED_PRECONDITION (9) or OUT_OF_RANGE (11): the request is not valid in the current state.
+    /// - `401`: UNAUTHENTICATED (16) — the IAM token is missing, invalid or expired.
+    /// - `403`: PERMISSION_DENIED (7) — the caller may not perform this action.
+    /// - `404`: NOT_FOUND (5) — the cluster, user or operation does not exist.
+    /// - `409`: ALREADY_EXISTS (6) or ABORTED (10) — the request conflicts with the current state.
+    /// - `429`: RESOURCE_EXHAUSTED (8) — a quota or rate limit was exceeded.
+    /// - `500`: INTERNAL (13), UNKNOWN (2) or DATA_LOSS (15) — the server failed.
+    /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
+    /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
+    /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::yandex_mongodb::Client;
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let answer = client.delete_user("c9qgcm4nv7ajkbj8d3bq", "app-01").await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn delete_user(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+    ) -> Result<rt::Response<DeleteUserLongRunning>, Error> {
+        self.delete_user_with(cluster_id, user_name, &DeleteUserOptions::default()).await
+    }
+
+    /// Like [`Client::delete_user`], with the optional parameters in `options`.
+    pub async fn delete_user_with(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+        options: &DeleteUserOptions,
+    ) -> Result<rt::Response<DeleteUserLongRunning>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "delete_user",
+            method: rt::Method::DELETE,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}",
+            server: None,
+            security: &[&["iam_token"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/managed-mongodb/v1/clusters/")
+            .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &rt::Rules {
+                    max_length: Some(50),
+                    ..rt::Rules::NONE
+                },
+            )
+            .path("/users/")
+            .path_param("userName", user_name)
+            .check(
+                "path",
+                "userName",
+                user_name,
+                {
+                    static PATTERN: rt::Pattern = rt::Pattern::new(
+                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                    );
+                    static RULES: rt::Rules = rt::Rules {
+                        max_length: Some(63),
+                        pattern: Some(&PATTERN),
+                        ..rt::Rules::NONE
+                    };
+                    &RULES
+                },
+            )
+            .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref());
+        self.core.send_long_running(request, &DELETE_USER_POLL).await
+    }
+
     /// Updates the specified MongoDB user
     ///
     /// The server changes the fields that `updateMask` names, and resets a named field the
@@ -23,8 +430,8 @@ impl Client {
     ///
     /// # Arguments
     ///
-    /// - `cluster_id`: ID of the MongoDB cluster the user belongs to. To get the cluster ID, use a ClusterService.List request. At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
-    /// - `user_name`: Name of the user to be updated. To get the name of the user, use a UserService.List request. At most 63 characters. Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`. Example: `"app-01"`.
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    /// - `user_name`: The name of the user (UserService.List gives it). At most 63 characters. Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`. Example: `"app-01"`.
     /// - `body`: the request body.
     ///
     /// # Responses
@@ -128,6 +535,255 @@ impl Client {
         self.core.send_long_running(request, &UPDATE_USER_POLL).await
     }
 
+    /// Grants a permission to a MongoDB user
+    ///
+    /// Gives a user the roles of one permission on a database. The answer is a
+    /// long-running `Operation` that ends with the user.
+    ///
+    /// Starts a long-running operation: `.wait().await` on the answer polls `get_operation` until the
+    /// operation is done and gives [`types::User`]. `.id()` gives the id to store, and
+    /// [`Client::resume_grant_permission`] makes the same handle from it later.
+    ///
+    /// `POST /managed-mongodb/v1/clusters/{clusterId}/users/{userName}:grantPermission` (operationId `grant_permission`).
+    ///
+    /// # Arguments
+    ///
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    /// - `user_name`: The name of the user (UserService.List gives it). At most 63 characters. Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`. Example: `"app-01"`.
+    /// - `body`: the request body.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The Operation that grants the permission.
+    /// - `400`: INVALID_ARGUMENT (3), FAILED_PRECONDITION (9) or OUT_OF_RANGE (11): the request is not valid in the current state.
+    /// - `401`: UNAUTHENTICATED (16) — the IAM token is missing, invalid or expired.
+    /// - `403`: PERMISSION_DENIED (7) — the caller may not perform this action.
+    /// - `404`: NOT_FOUND (5) — the cluster, user or operation does not exist.
+    /// - `409`: ALREADY_EXISTS (6) or ABORTED (10) — the request conflicts with the current state.
+    /// - `429`: RESOURCE_EXHAUSTED (8) — a quota or rate limit was exceeded.
+    /// - `500`: INTERNAL (13), UNKNOWN (2) or DATA_LOSS (15) — the server failed.
+    /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
+    /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
+    /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::yandex_mongodb::{types, Client};
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let body = types::GrantUserPermissionRequest {
+    ///     permission: types::Permission {
+    ///         database_name: Some("db1".to_owned()),
+    ///         roles: Some(Vec::from(["read".to_owned()])),
+    ///     },
+    /// };
+    /// let answer = client.grant_permission("c9qgcm4nv7ajkbj8d3bq", "app-01", &body).await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn grant_permission(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+        body: &types::GrantUserPermissionRequest,
+    ) -> Result<rt::Response<GrantPermissionLongRunning>, Error> {
+        self.grant_permission_with(
+                cluster_id,
+                user_name,
+                body,
+                &GrantPermissionOptions::default(),
+            )
+            .await
+    }
+
+    /// Like [`Client::grant_permission`], with the optional parameters in `options`.
+    pub async fn grant_permission_with(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+        body: &types::GrantUserPermissionRequest,
+        options: &GrantPermissionOptions,
+    ) -> Result<rt::Response<GrantPermissionLongRunning>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "grant_permission",
+            method: rt::Method::POST,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}:grantPermission",
+            server: None,
+            security: &[&["iam_token"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/managed-mongodb/v1/clusters/")
+            .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &rt::Rules {
+                    max_length: Some(50),
+                    ..rt::Rules::NONE
+                },
+            )
+            .path("/users/")
+            .path_param("userName", user_name)
+            .check(
+                "path",
+                "userName",
+                user_name,
+                {
+                    static PATTERN: rt::Pattern = rt::Pattern::new(
+                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                    );
+                    static RULES: rt::Rules = rt::Rules {
+                        max_length: Some(63),
+                        pattern: Some(&PATTERN),
+                        ..rt::Rules::NONE
+                    };
+                    &RULES
+                },
+            )
+            .path(":grantPermission")
+            .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref())
+            .json(body);
+        self.core.send_long_running(request, &GRANT_PERMISSION_POLL).await
+    }
+
+    /// Revokes a permission from a MongoDB user
+    ///
+    /// Takes from a user every role it has on one database. The answer is a long-running
+    /// `Operation` that ends with the user.
+    ///
+    /// Starts a long-running operation: `.wait().await` on the answer polls `get_operation` until the
+    /// operation is done and gives [`types::User`]. `.id()` gives the id to store, and
+    /// [`Client::resume_revoke_permission`] makes the same handle from it later.
+    ///
+    /// `POST /managed-mongodb/v1/clusters/{clusterId}/users/{userName}:revokePermission` (operationId `revoke_permission`).
+    ///
+    /// # Arguments
+    ///
+    /// - `cluster_id`: The ID of the MongoDB cluster the user belongs to (ClusterService.List gives it). At most 50 characters. Example: `"c9qgcm4nv7ajkbj8d3bq"`.
+    /// - `user_name`: The name of the user (UserService.List gives it). At most 63 characters. Matches the regular expression `^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$`. Example: `"app-01"`.
+    /// - `body`: the request body.
+    ///
+    /// # Responses
+    ///
+    /// - `200`: The Operation that revokes the permission.
+    /// - `400`: INVALID_ARGUMENT (3), FAILED_PRECONDITION (9) or OUT_OF_RANGE (11): the request is not valid in the current state.
+    /// - `401`: UNAUTHENTICATED (16) — the IAM token is missing, invalid or expired.
+    /// - `403`: PERMISSION_DENIED (7) — the caller may not perform this action.
+    /// - `404`: NOT_FOUND (5) — the cluster, user or operation does not exist.
+    /// - `409`: ALREADY_EXISTS (6) or ABORTED (10) — the request conflicts with the current state.
+    /// - `429`: RESOURCE_EXHAUSTED (8) — a quota or rate limit was exceeded.
+    /// - `500`: INTERNAL (13), UNKNOWN (2) or DATA_LOSS (15) — the server failed.
+    /// - `503`: UNAVAILABLE (14) — the service is unavailable for now; the call may be retried.
+    /// - `504`: DEADLINE_EXCEEDED (4) — the server did not finish in time.
+    /// - `default`: Any other error, e.g. NOT_IMPLEMENTED (12) as 501 or CANCELLED (1) as 499.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+    /// use dbaas_clients::yandex_mongodb::{types, Client};
+    ///
+    /// let client = Client::builder().token("your-token").build()?;
+    /// let body = types::RevokeUserPermissionRequest {
+    ///     database_name: "db1".to_owned(),
+    /// };
+    /// let answer = client.revoke_permission("c9qgcm4nv7ajkbj8d3bq", "app-01", &body).await?;
+    /// println!("{answer:?}");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn revoke_permission(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+        body: &types::RevokeUserPermissionRequest,
+    ) -> Result<rt::Response<RevokePermissionLongRunning>, Error> {
+        self.revoke_permission_with(
+                cluster_id,
+                user_name,
+                body,
+                &RevokePermissionOptions::default(),
+            )
+            .await
+    }
+
+    /// Like [`Client::revoke_permission`], with the optional parameters in `options`.
+    pub async fn revoke_permission_with(
+        &self,
+        cluster_id: &str,
+        user_name: &str,
+        body: &types::RevokeUserPermissionRequest,
+        options: &RevokePermissionOptions,
+    ) -> Result<rt::Response<RevokePermissionLongRunning>, Error> {
+        static OPERATION: rt::Operation = rt::Operation {
+            id: "revoke_permission",
+            method: rt::Method::POST,
+            path: "/managed-mongodb/v1/clusters/{clusterId}/users/{userName}:revokePermission",
+            server: None,
+            security: &[&["iam_token"]],
+            retryable: true,
+            accept: "application/json",
+        };
+        let request = rt::Request::new(&OPERATION)
+            .path("/managed-mongodb/v1/clusters/")
+            .path_param("clusterId", cluster_id)
+            .check(
+                "path",
+                "clusterId",
+                cluster_id,
+                &rt::Rules {
+                    max_length: Some(50),
+                    ..rt::Rules::NONE
+                },
+            )
+            .path("/users/")
+            .path_param("userName", user_name)
+            .check(
+                "path",
+                "userName",
+                user_name,
+                {
+                    static PATTERN: rt::Pattern = rt::Pattern::new(
+                        "^[a-zA-Z0-9_][a-zA-Z0-9_@.-]*$",
+                    );
+                    static RULES: rt::Rules = rt::Rules {
+                        max_length: Some(63),
+                        pattern: Some(&PATTERN),
+                        ..rt::Rules::NONE
+                    };
+                    &RULES
+                },
+            )
+            .path(":revokePermission")
+            .idempotency_key("Idempotency-Key", options.idempotency_key.as_ref())
+            .json(body);
+        self.core.send_long_running(request, &REVOKE_PERMISSION_POLL).await
+    }
+
+    /// The handle of an operation that [`Client::create_user`] started, from its stored id: wait on it
+    /// again after a restart, say. Nothing is sent until it is waited on.
+    pub fn resume_create_user(
+        &self,
+        operation_id: impl Into<String>,
+    ) -> CreateUserLongRunning {
+        rt::LongRunning::resume(self.core.clone(), &CREATE_USER_POLL, operation_id)
+    }
+
+    /// The handle of an operation that [`Client::delete_user`] started, from its stored id: wait on it
+    /// again after a restart, say. Nothing is sent until it is waited on.
+    pub fn resume_delete_user(
+        &self,
+        operation_id: impl Into<String>,
+    ) -> DeleteUserLongRunning {
+        rt::LongRunning::resume(self.core.clone(), &DELETE_USER_POLL, operation_id)
+    }
+
     /// The handle of an operation that [`Client::update_user`] started, from its stored id: wait on it
     /// again after a restart, say. Nothing is sent until it is waited on.
     pub fn resume_update_user(
@@ -136,6 +792,73 @@ impl Client {
     ) -> UpdateUserLongRunning {
         rt::LongRunning::resume(self.core.clone(), &UPDATE_USER_POLL, operation_id)
     }
+
+    /// The handle of an operation that [`Client::grant_permission`] started, from its stored id: wait on it
+    /// again after a restart, say. Nothing is sent until it is waited on.
+    pub fn resume_grant_permission(
+        &self,
+        operation_id: impl Into<String>,
+    ) -> GrantPermissionLongRunning {
+        rt::LongRunning::resume(self.core.clone(), &GRANT_PERMISSION_POLL, operation_id)
+    }
+
+    /// The handle of an operation that [`Client::revoke_permission`] started, from its stored id: wait on it
+    /// again after a restart, say. Nothing is sent until it is waited on.
+    pub fn resume_revoke_permission(
+        &self,
+        operation_id: impl Into<String>,
+    ) -> RevokePermissionLongRunning {
+        rt::LongRunning::resume(self.core.clone(), &REVOKE_PERMISSION_POLL, operation_id)
+    }
+}
+
+/// The optional parameters of [`Client::list_users_with`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ListUsersOptions {
+    /// How many users a page holds at most. The server chooses when it is 0 or left out.
+    ///
+    /// - From 0 to 1000, inclusive.
+    ///
+    /// Sent as the query parameter `pageSize`.
+    pub page_size: Option<i64>,
+    /// The `nextPageToken` of the page before, to get the next one.
+    ///
+    /// - At most 100 characters.
+    ///
+    /// Sent as the query parameter `pageToken`.
+    pub page_token: Option<String>,
+}
+
+/// The optional parameters of [`Client::create_user_with`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CreateUserOptions {
+    /// Makes the request idempotent: a repeated request with the same key returns the
+    /// Operation of the first one instead of starting a new one. A UUID (version 4
+    /// recommended).
+    ///
+    /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
+    ///
+    /// When none is given, the client sends a fresh UUID v4, the same on every attempt of the
+    /// call, so the call is retried safely.
+    ///
+    /// Sent as the header `Idempotency-Key`.
+    pub idempotency_key: Option<uuid::Uuid>,
+}
+
+/// The optional parameters of [`Client::delete_user_with`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DeleteUserOptions {
+    /// Makes the request idempotent: a repeated request with the same key returns the
+    /// Operation of the first one instead of starting a new one. A UUID (version 4
+    /// recommended).
+    ///
+    /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
+    ///
+    /// When none is given, the client sends a fresh UUID v4, the same on every attempt of the
+    /// call, so the call is retried safely.
+    ///
+    /// Sent as the header `Idempotency-Key`.
+    pub idempotency_key: Option<uuid::Uuid>,
 }
 
 /// The optional parameters of [`Client::update_user_with`].
@@ -154,6 +877,90 @@ pub struct UpdateUserOptions {
     pub idempotency_key: Option<uuid::Uuid>,
 }
 
+/// The optional parameters of [`Client::grant_permission_with`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct GrantPermissionOptions {
+    /// Makes the request idempotent: a repeated request with the same key returns the
+    /// Operation of the first one instead of starting a new one. A UUID (version 4
+    /// recommended).
+    ///
+    /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
+    ///
+    /// When none is given, the client sends a fresh UUID v4, the same on every attempt of the
+    /// call, so the call is retried safely.
+    ///
+    /// Sent as the header `Idempotency-Key`.
+    pub idempotency_key: Option<uuid::Uuid>,
+}
+
+/// The optional parameters of [`Client::revoke_permission_with`].
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RevokePermissionOptions {
+    /// Makes the request idempotent: a repeated request with the same key returns the
+    /// Operation of the first one instead of starting a new one. A UUID (version 4
+    /// recommended).
+    ///
+    /// - Example: `"2b3f0c4e-7a1d-4f7e-9a52-6f0d3c1b8e21"`.
+    ///
+    /// When none is given, the client sends a fresh UUID v4, the same on every attempt of the
+    /// call, so the call is retried safely.
+    ///
+    /// Sent as the header `Idempotency-Key`.
+    pub idempotency_key: Option<uuid::Uuid>,
+}
+
+/// The long-running operation [`Client::create_user`] starts: `.wait().await` gives its result.
+///
+/// [`Client::resume_create_user`] makes it again from a stored [`id`](rt::LongRunning::id).
+pub type CreateUserLongRunning = rt::LongRunning<
+    types::CreateUserOperation,
+    types::User,
+    types::Status,
+>;
+
+/// How the operations [`Client::create_user`] starts are polled.
+pub(super) static CREATE_USER_POLL: rt::Poll = rt::Poll {
+    operation: rt::Operation {
+        id: "get_operation",
+        method: rt::Method::GET,
+        path: "/operations/{operationId}",
+        server: Some("https://operation.api.cloud.yandex.net"),
+        security: &[&["iam_token"]],
+        retryable: true,
+        accept: "application/json",
+    },
+    path_before: "/operations/",
+    id_param: "operationId",
+    path_after: "",
+    result_type: "yandex.cloud.mdb.mongodb.v1.User",
+};
+
+/// The long-running operation [`Client::delete_user`] starts: `.wait().await` gives its result.
+///
+/// [`Client::resume_delete_user`] makes it again from a stored [`id`](rt::LongRunning::id).
+pub type DeleteUserLongRunning = rt::LongRunning<
+    types::DeleteUserOperation,
+    types::Empty,
+    types::Status,
+>;
+
+/// How the operations [`Client::delete_user`] starts are polled.
+pub(super) static DELETE_USER_POLL: rt::Poll = rt::Poll {
+    operation: rt::Operation {
+        id: "get_operation",
+        method: rt::Method::GET,
+        path: "/operations/{operationId}",
+        server: Some("https://operation.api.cloud.yandex.net"),
+        security: &[&["iam_token"]],
+        retryable: true,
+        accept: "application/json",
+    },
+    path_before: "/operations/",
+    id_param: "operationId",
+    path_after: "",
+    result_type: "google.protobuf.Empty",
+};
+
 /// The long-running operation [`Client::update_user`] starts: `.wait().await` gives its result.
 ///
 /// [`Client::resume_update_user`] makes it again from a stored [`id`](rt::LongRunning::id).
@@ -165,6 +972,58 @@ pub type UpdateUserLongRunning = rt::LongRunning<
 
 /// How the operations [`Client::update_user`] starts are polled.
 pub(super) static UPDATE_USER_POLL: rt::Poll = rt::Poll {
+    operation: rt::Operation {
+        id: "get_operation",
+        method: rt::Method::GET,
+        path: "/operations/{operationId}",
+        server: Some("https://operation.api.cloud.yandex.net"),
+        security: &[&["iam_token"]],
+        retryable: true,
+        accept: "application/json",
+    },
+    path_before: "/operations/",
+    id_param: "operationId",
+    path_after: "",
+    result_type: "yandex.cloud.mdb.mongodb.v1.User",
+};
+
+/// The long-running operation [`Client::grant_permission`] starts: `.wait().await` gives its result.
+///
+/// [`Client::resume_grant_permission`] makes it again from a stored [`id`](rt::LongRunning::id).
+pub type GrantPermissionLongRunning = rt::LongRunning<
+    types::GrantUserPermissionOperation,
+    types::User,
+    types::Status,
+>;
+
+/// How the operations [`Client::grant_permission`] starts are polled.
+pub(super) static GRANT_PERMISSION_POLL: rt::Poll = rt::Poll {
+    operation: rt::Operation {
+        id: "get_operation",
+        method: rt::Method::GET,
+        path: "/operations/{operationId}",
+        server: Some("https://operation.api.cloud.yandex.net"),
+        security: &[&["iam_token"]],
+        retryable: true,
+        accept: "application/json",
+    },
+    path_before: "/operations/",
+    id_param: "operationId",
+    path_after: "",
+    result_type: "yandex.cloud.mdb.mongodb.v1.User",
+};
+
+/// The long-running operation [`Client::revoke_permission`] starts: `.wait().await` gives its result.
+///
+/// [`Client::resume_revoke_permission`] makes it again from a stored [`id`](rt::LongRunning::id).
+pub type RevokePermissionLongRunning = rt::LongRunning<
+    types::RevokeUserPermissionOperation,
+    types::User,
+    types::Status,
+>;
+
+/// How the operations [`Client::revoke_permission`] starts are polled.
+pub(super) static REVOKE_PERMISSION_POLL: rt::Poll = rt::Poll {
     operation: rt::Operation {
         id: "get_operation",
         method: rt::Method::GET,
