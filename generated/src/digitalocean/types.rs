@@ -24,18 +24,17 @@ pub struct DatabaseUserResponse {
 /// The body of every error response of the DigitalOcean API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ErrorBody {
-    /// A short identifier corresponding to the HTTP status code returned. For example,
-    /// the ID for a response returning a 404 status code would be "not_found."
+    /// The kind of error, as a short name that follows the HTTP status: `not_found` for
+    /// a 404, say.
     ///
     /// - Example: `"not_found"`.
     pub id: String,
-    /// A message providing additional information about the error, including details to
-    /// help resolve it when possible.
+    /// What went wrong, and how to set it right when the API knows.
     ///
     /// - Example: `"The resource you were accessing could not be found."`.
     pub message: String,
-    /// Optionally, some endpoints may include a request ID that should be provided when
-    /// reporting bugs or opening support tickets to help identify the issue.
+    /// The id of the request, when the API gives one: quote it when reporting a problem
+    /// to DigitalOcean.
     ///
     /// - Example: `"4d9d8375-3c56-4925-a3e7-eb137fed17e9"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,17 +44,16 @@ pub struct ErrorBody {
 /// The settings of a database user; only these can be changed by an update.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserSettings {
-    /// For Postgres clusters, set to `true` for a user with replication rights.
-    /// This option is not currently supported for other database engines.
-    /// When omitted, the server treats it as `false`.
+    /// Whether a PostgreSQL user may replicate; left out, the server takes `false`.
+    /// Other engines have no such right.
     ///
     /// - Example: `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg_allow_replication: Option<bool>,
-    /// ACLs (Access Control Lists) specifying permissions on index within a OpenSearch cluster.
+    /// The access rules of an OpenSearch user, one per index pattern.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensearch_acl: Option<Vec<OpensearchAcl>>,
-    /// ACLs (Access Control Lists) specifying permissions on topics within a Kafka cluster.
+    /// The access rules of a Kafka user, one per topic pattern.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acl: Option<Vec<KafkaAcl>>,
     /// The `mongo_user_settings` property: see [`MongoUserSettings`].
@@ -78,16 +76,14 @@ impl rt::Validate for UserSettings {
 /// An ACL (Access Control List) entry of an OpenSearch cluster.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OpensearchAcl {
-    /// A regex for matching the indexes that this ACL should apply to.
+    /// A regular expression naming the indexes the rule is about.
     ///
     /// - Example: `"index-abc.*"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
-    /// Permission set applied to the ACL. 'read' allows user to read from the index.
-    /// 'write' allows for user to write to the index. 'readwrite' allows for both 'read'
-    /// and 'write' permission. 'deny'(default) restricts user from performing any
-    /// operation over an index. 'admin' allows for 'readwrite' as well as any operations
-    /// to administer the index.
+    /// What the user may do on those indexes: `read`, `write`, both (`readwrite`),
+    /// everything including administration (`admin`), or nothing (`deny`, what the
+    /// server takes when it is left out).
     ///
     /// - Example: `"read"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -135,20 +131,18 @@ rt::string_enum!(OpensearchAclPermission);
 /// An ACL (Access Control List) entry of a Kafka cluster.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KafkaAcl {
-    /// An identifier for the ACL. Will be computed after the ACL is created/updated.
+    /// The rule's id, which the server gives it.
     ///
     /// - Example: `"aaa"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    /// A regex for matching the topic(s) that this ACL should apply to.
+    /// A regular expression naming the topics the rule is about.
     ///
     /// - Example: `"topic-abc.*"`.
     pub topic: String,
-    /// Permission set applied to the ACL. 'consume' allows for messages to be consumed
-    /// from the topic. 'produce' allows for messages to be published to the topic.
-    /// 'produceconsume' allows for both 'consume' and 'produce' permission. 'admin'
-    /// allows for 'produceconsume' as well as any operations to administer the topic
-    /// (delete, update).
+    /// What the user may do on those topics: read messages (`consume`), write them
+    /// (`produce`), both (`produceconsume`), or everything including updating and
+    /// deleting the topics (`admin`).
     ///
     /// - Example: `"produceconsume"`.
     pub permission: KafkaAclPermission,
@@ -189,21 +183,17 @@ impl KafkaAclPermission {
 
 rt::string_enum!(KafkaAclPermission);
 
-/// MongoDB-specific settings for the user. This option is not currently supported for
-/// other database engines.
+/// The settings of a MongoDB user; other engines have none.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct MongoUserSettings {
-    /// A list of databases to which the user should have access. When the database is set
-    /// to `admin`, the user will have access to all databases based on the user's role
-    /// i.e. a user with the role `readOnly` assigned to the `admin` database will have
-    /// read access to all databases.
+    /// The databases the user may use. `admin` stands for every database: a `readOnly`
+    /// user of `admin` may read them all.
     ///
     /// - Example: `["my-db","my-db-2"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
-    /// The role to assign to the user with each role mapping to a MongoDB built-in role.
-    /// `readOnly` maps to a `read` role. `readWrite` maps to a `readWrite` role.
-    /// `dbAdmin` maps to a `dbAdmin` role.
+    /// The user's MongoDB built-in role on those databases: `read` for `readOnly`,
+    /// `readWrite` and `dbAdmin` as they are named.
     ///
     /// - Example: `"readOnly"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -245,11 +235,8 @@ rt::string_enum!(MongoUserSettingsRole);
 /// MySQL-specific settings of a database user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MysqlSettings {
-    /// A string specifying the authentication method to be used for connections to the
-    /// MySQL user account. The valid values are `mysql_native_password` or
-    /// `caching_sha2_password`. If excluded when creating a new user, the default for the
-    /// version of MySQL in use will be used. As of MySQL 8.0, the default is
-    /// `caching_sha2_password`.
+    /// How a MySQL user proves who it is when it connects. Left out when a user is added,
+    /// the MySQL version chooses (`caching_sha2_password` since MySQL 8.0).
     ///
     /// - Example: `"mysql_native_password"`.
     pub auth_plugin: MysqlSettingsAuthPlugin,
@@ -287,31 +274,30 @@ rt::string_enum!(MysqlSettingsAuthPlugin);
 /// A database user, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DatabaseUser {
-    /// The name of a database user.
+    /// The user's name, unique in its cluster.
     ///
     /// - Example: `"app-01"`.
     pub name: String,
-    /// A string representing the database user's role. The value will be either
-    /// "primary" or "normal".
+    /// `primary` for the user the cluster was created with, `normal` for the others.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"normal"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<DatabaseUserRole>,
-    /// A randomly generated password for the database user. Only returned to tokens with
-    /// the `database:view_credentials` scope.
+    /// The password the server generated for the user; only tokens with the
+    /// `database:view_credentials` scope see it.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"jge5lfxtzhx42iff"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<rt::Secret>,
-    /// Access certificate for TLS client authentication. (Kafka only)
+    /// The certificate a Kafka user authenticates with over TLS.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_cert: Option<rt::Secret>,
-    /// Access key for TLS client authentication. (Kafka only)
+    /// The private key that goes with `access_cert`.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
@@ -356,31 +342,30 @@ rt::string_enum!(DatabaseUserRole);
 /// A database user, as the API returns it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DatabasesAddUserRequest {
-    /// The name of a database user.
+    /// The user's name, unique in its cluster.
     ///
     /// - Example: `"app-01"`.
     pub name: String,
-    /// A string representing the database user's role. The value will be either
-    /// "primary" or "normal".
+    /// `primary` for the user the cluster was created with, `normal` for the others.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"normal"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<DatabasesAddUserRequestRole>,
-    /// A randomly generated password for the database user. Only returned to tokens with
-    /// the `database:view_credentials` scope.
+    /// The password the server generated for the user; only tokens with the
+    /// `database:view_credentials` scope see it.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"jge5lfxtzhx42iff"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<rt::Secret>,
-    /// Access certificate for TLS client authentication. (Kafka only)
+    /// The certificate a Kafka user authenticates with over TLS.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_cert: Option<rt::Secret>,
-    /// Access key for TLS client authentication. (Kafka only)
+    /// The private key that goes with `access_cert`.
     ///
     /// - Read-only: set by the server; requests need not send it.
     /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.

@@ -23,16 +23,16 @@ pub struct UpdateUserRequest {
     ///
     /// Leave it `None` to have the client name every field set or reset.
     pub update_mask: Option<String>,
-    /// New password for the user.
+    /// The user's new password.
     ///
     /// - Write-only: sent in requests, never returned.
     /// - At most 128 characters.
     pub password: rt::Patch<rt::Secret>,
-    /// New set of permissions for the user.
+    /// The user's permissions, all of them: they replace the ones it has.
     pub permissions: rt::Patch<Vec<Permission>>,
-    /// Generate a new password for the user instead of sending one.
+    /// Have the server make up the new password instead of sending one.
     pub generate_password: rt::Patch<bool>,
-    /// Deletion Protection inhibits deletion of the user.
+    /// Keeps the user from being deleted while set.
     pub deletion_protection: rt::Patch<bool>,
 }
 
@@ -95,15 +95,15 @@ impl rt::Validate for UpdateUserRequest {
     }
 }
 
-/// A set of roles on one database.
+/// The roles a user has on one database.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Permission {
-    /// Name of the database that the permission grants access to.
+    /// The database.
     ///
     /// - Example: `"db1"`.
     #[serde(rename = "databaseName", default, skip_serializing_if = "Option::is_none")]
     pub database_name: Option<String>,
-    /// MongoDB roles for the `databaseName` database that the permission grants.
+    /// The user's MongoDB roles on it (`read`, `readWrite`...).
     ///
     /// - Example: `["readWrite"]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -112,10 +112,10 @@ pub struct Permission {
 
 impl rt::Validate for Permission {}
 
-/// A MongoDB User resource. For more information, see the Developer's Guide.
+/// A user of a MongoDB cluster, as the service has it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct User {
-    /// Name of the MongoDB user.
+    /// The user's name.
     ///
     /// - Example: `"app-01"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -123,10 +123,10 @@ pub struct User {
     /// ID of the MongoDB cluster the user belongs to.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// Set of permissions granted to the user.
+    /// The user's permissions, one per database.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
-    /// Connection Manager connection configuration.
+    /// The user's Connection Manager connection, which the service sets.
     #[serde(
         rename = "connectionManager",
         default,
@@ -136,7 +136,7 @@ pub struct User {
     /// The `authType` property: see [`AuthType`].
     #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<AuthType>,
-    /// Deletion Protection inhibits deletion of the user.
+    /// Keeps the user from being deleted while set.
     #[serde(
         rename = "deletionProtection",
         default,
@@ -148,7 +148,7 @@ pub struct User {
 /// The type of the `connectionManager` field of `User`, described there.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct UserConnectionManager {
-    /// ID of Connection Manager connection. Filled in by backend. Read-only.
+    /// The connection's id, given by the service.
     #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
 }
@@ -159,7 +159,7 @@ pub struct UpdateUserMetadata {
     /// ID of the MongoDB cluster the user belongs to.
     #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
-    /// Name of the user that is being updated.
+    /// Name of the user.
     #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
@@ -197,17 +197,17 @@ rt::string_enum!(AuthType);
 /// every error response (`google.rpc.Status`).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Status {
-    /// Error code. An enum value of `google.rpc.Code`.
+    /// The kind of error, a `google.rpc.Code` (5 is NOT_FOUND, say).
     ///
     /// - Example: `5`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
-    /// An error message.
+    /// What went wrong, for a person to read.
     ///
     /// - Example: `"User app-01 not found"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
-    /// A list of messages that carry the error details.
+    /// Messages with more about the error, each with its `@type`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<Any>>,
 }
