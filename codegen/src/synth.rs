@@ -217,7 +217,7 @@ mod tests {
 
     #[test]
     fn the_spec_generates_with_seven_types_per_operation_and_no_warning() {
-        let source = crate::SpecSource { label: "specs/synthetic.yaml".to_owned(), text: spec(12) };
+        let source = crate::SpecSource { label: "specs/synthetic.yaml".to_owned(), text: spec(12), path: None };
         let tree = crate::render(&[source]).unwrap_or_else(|error| panic!("the synthetic spec generates: {error}"));
         assert_eq!(tree.operations, 12);
         assert_eq!(tree.types, 12 * TYPES_PER_OPERATION + 1);

@@ -27,6 +27,9 @@ pub struct SpecSource {
     pub label: String,
     /// The YAML text.
     pub text: String,
+    /// Where the text was read from, so that the files its `$ref`s name can be read beside
+    /// it; `None` for a spec given as text alone, which can refer to no other file.
+    pub path: Option<PathBuf>,
 }
 
 /// The complete output of a run, in memory.
@@ -129,7 +132,7 @@ impl Generator {
             .map(|path| {
                 let text = fs::read_to_string(&path).map_err(Error::io("read", &path))?;
                 let file = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
-                Ok(SpecSource { label: format!("{folder}/{file}"), text })
+                Ok(SpecSource { label: format!("{folder}/{file}"), text, path: Some(path) })
             })
             .collect()
     }
@@ -336,7 +339,7 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     let mut modules: HashMap<String, String> = HashMap::new();
     for spec in specs {
         let Some(module) = module_name(spec, &mut modules, &mut errors) else { continue };
-        let loaded = load::load(&spec.label, &spec.text);
+        let loaded = load::load_from(&spec.label, &spec.text, spec.path.as_deref());
         let mut found = loaded.problems;
         warnings.extend(loaded.warnings);
         if let Some(document) = &loaded.document {

@@ -11,7 +11,7 @@ use codegen::{Error, SpecSource, render};
 fn diagnostics(path: &Path) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    match render(&[SpecSource { label: format!("specs/{name}"), text }]) {
+    match render(&[SpecSource { label: format!("specs/{name}"), text, path: Some(path.to_owned()) }]) {
         Ok(tree) if tree.warnings.is_empty() => panic!("{name} should be refused, or warned about"),
         Ok(tree) => tree.warnings.iter().map(|warning| format!("warning: {warning}")).collect::<Vec<_>>().join("\n"),
         Err(error @ Error::Spec(_)) => error.to_string(),

@@ -290,7 +290,7 @@ fn case_spec(seeds: &[(String, String)], case: u64) -> (String, String) {
 fn run_case(name: String, text: String) -> Result<bool, String> {
     let (sender, receiver) = mpsc::channel();
     std::thread::spawn(move || {
-        let outcome = std::panic::catch_unwind(|| render(&[SpecSource { label: format!("specs/{name}"), text }]));
+        let outcome = std::panic::catch_unwind(|| render(&[SpecSource { label: format!("specs/{name}"), text, path: None }]));
         let _ = sender.send(outcome);
     });
     match receiver.recv_timeout(DEADLINE) {

@@ -12,7 +12,7 @@ use codegen::{SpecSource, render};
 fn rendered(path: &Path, folder: &str) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let source = SpecSource { label: format!("{folder}/{name}"), text };
+    let source = SpecSource { label: format!("{folder}/{name}"), text, path: None };
     match render(&[source]) {
         Ok(tree) => tree
             .files

@@ -1,6 +1,7 @@
-//! Vendors' own published specs (`../shared/vendor-specs/`, beside the checkout, when it is
-//! there) generate with no hand edit, and the crate they make type-checks. The specs are not
-//! copied into the project: each is generated into a scratch workspace under `target/`.
+//! Vendors' own specs (`../shared/vendor-specs/`, beside the checkout, when it is there), as
+//! they publish them in one file and as they keep them in many, generate with no hand edit,
+//! and the crate they make type-checks warning-free. The specs are not copied into the
+//! project: each is generated into a scratch workspace under `target/`.
 
 #![allow(clippy::expect_used)] // a failed step of a test is a failed test
 
@@ -9,6 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::{Generator, find_workspace_root};
+use common::{copy_dir, copy_if_changed};
+
+mod common;
 
 /// Set (by `.ci/run`) where the vendor specs must be beside the checkout: their absence then
 /// fails the tests instead of skipping them.
@@ -27,37 +31,19 @@ fn vendor_specs(root: &Path) -> Option<fs::ReadDir> {
     }
 }
 
-/// Copies `from` to `to` unless `to` has that content already, so its time stays and cargo
-/// finds nothing to recheck.
-fn copy_if_changed(from: &Path, to: &Path) {
-    let content = fs::read(from).expect("a readable file");
-    if fs::read(to).ok().as_ref() != Some(&content) {
-        fs::write(to, content).expect("a copy");
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("a folder");
-    for entry in fs::read_dir(from).expect("a readable folder") {
-        let path = entry.expect("an entry").path();
-        let target = to.join(path.file_name().expect("a name"));
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            copy_if_changed(&path, &target);
-        }
-    }
-}
-
 /// A workspace holding only the runtime crate, the generated crate's hand-written parts and
-/// `spec`.
+/// `spec`: one file, or a folder of roots and the files they reach, copied as `specs/`.
 fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
     let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let workspace = root.join("target/vendor-specs").join(&stem);
     // Generated files are left for the generator to compare, so a rerun rewrites (and
     // rechecks) nothing that did not change.
-    fs::create_dir_all(workspace.join("specs")).expect("a specs folder");
-    copy_if_changed(spec, &workspace.join("specs").join(spec.file_name().expect("a name")));
+    if spec.is_dir() {
+        copy_dir(spec, &workspace.join("specs"));
+    } else {
+        fs::create_dir_all(workspace.join("specs")).expect("a specs folder");
+        copy_if_changed(spec, &workspace.join("specs").join(spec.file_name().expect("a name")));
+    }
     let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace manifest");
     let members = manifest.lines().find(|line| line.starts_with("members = ")).expect("a members line");
     let manifest = manifest.replace(members, "members = [\"runtime\", \"generated\"]");
@@ -67,14 +53,67 @@ fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
     copy_if_changed(&root.join("Cargo.lock"), &workspace.join("Cargo.lock"));
     copy_if_changed(&root.join("README.md"), &workspace.join("README.md"));
     fs::create_dir_all(workspace.join("runtime")).expect("a crate folder");
+    fs::create_dir_all(workspace.join("generated/src")).expect("a source folder");
     copy_if_changed(&root.join("generated/Cargo.toml"), &workspace.join("generated/Cargo.toml"));
     copy_if_changed(&root.join("runtime/Cargo.toml"), &workspace.join("runtime/Cargo.toml"));
     copy_dir(&root.join("runtime/src"), &workspace.join("runtime/src"));
-    fs::create_dir_all(workspace.join("generated/src")).expect("a source folder");
     copy_if_changed(&root.join("generated/src/lib.rs"), &workspace.join("generated/src/lib.rs"));
     // The manifest names the benchmarks; they are not built here, but must be there.
     copy_dir(&root.join("generated/benches"), &workspace.join("generated/benches"));
     workspace
+}
+
+/// The names of the client methods generated in `workspace`, sorted (files a workspace kept
+/// from an earlier layout of the crate are not generated ones).
+fn client_methods(workspace: &Path) -> Vec<String> {
+    let mut methods = Vec::new();
+    let mut folders = vec![workspace.join("generated/src")];
+    while let Some(folder) = folders.pop() {
+        for path in fs::read_dir(&folder).expect("a readable folder").map(|entry| entry.expect("an entry").path()) {
+            if path.is_dir() {
+                folders.push(path);
+                continue;
+            }
+            let text = fs::read_to_string(&path).expect("a readable file");
+            if !text.starts_with("// @generated") {
+                continue;
+            }
+            let names = text.lines().filter_map(|line| line.trim_start().strip_prefix("pub async fn "));
+            methods.extend(names.map(|rest| rest.split(['(', '<']).next().unwrap_or_default().to_owned()));
+        }
+    }
+    methods.sort();
+    methods
+}
+
+/// Generates the spec (a file or a folder) in a scratch workspace and checks the crate, with
+/// its test doubles, builds warning-free. Gives the number of operations and the client
+/// methods generated.
+fn generate_and_type_check(root: &Path, spec: &Path) -> (usize, Vec<String>) {
+    let workspace = scratch_workspace(root, spec);
+    let summary = Generator::for_workspace(&workspace)
+        .run()
+        .unwrap_or_else(|error| panic!("{} should generate as published:\n{error}", spec.display()));
+    println!(
+        "{}: {} types, {} operations, {} warnings, in {} ms",
+        spec.display(),
+        summary.types,
+        summary.operations,
+        summary.warnings.len(),
+        summary.elapsed_ms
+    );
+    let output = Command::new(env!("CARGO"))
+        // The test doubles too: every operation gets its own.
+        .args(["check", "--offline", "--features", "dbaas-clients/test-util", "--message-format", "short", "--manifest-path"])
+        .arg(workspace.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/vendor-specs/build"))
+        .output()
+        .expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "the crate generated from {} does not type-check:\n{stderr}", spec.display());
+    let warnings: Vec<&str> = stderr.lines().filter(|line| line.contains("warning")).collect();
+    assert!(warnings.is_empty(), "the crate generated from {} has warnings:\n{}", spec.display(), warnings.join("\n"));
+    (summary.operations, client_methods(&workspace))
 }
 
 #[test]
@@ -83,35 +122,20 @@ fn vendor_specs_generate_and_type_check() {
     let root = find_workspace_root(&here).expect("the workspace");
     let Some(entries) = vendor_specs(&root) else { return };
     let mut specs: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "yaml")).collect();
+        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "yaml")).collect();
     specs.sort();
+    let mut methods = std::collections::BTreeMap::new();
     for spec in specs {
-        let workspace = scratch_workspace(&root, &spec);
-        let summary = Generator::for_workspace(&workspace)
-            .run()
-            .unwrap_or_else(|error| panic!("{} should generate as published:\n{error}", spec.display()));
-        println!(
-            "{}: {} types, {} operations, {} warnings, in {} ms",
-            spec.display(),
-            summary.types,
-            summary.operations,
-            summary.warnings.len(),
-            summary.elapsed_ms
-        );
-        let output = Command::new(env!("CARGO"))
-            // The test doubles too: every operation gets its own.
-            .args(["check", "--offline", "--quiet", "--features", "dbaas-clients/test-util", "--manifest-path"])
-            .arg(workspace.join("Cargo.toml"))
-            .env("CARGO_TARGET_DIR", root.join("target/vendor-specs/build"))
-            .output()
-            .expect("cargo runs");
-        assert!(
-            output.status.success(),
-            "the crate generated from {} does not type-check:\n{}",
-            spec.display(),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let name = spec.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+        methods.insert(name, generate_and_type_check(&root, &spec));
     }
+    // DigitalOcean's spec as its maintainers keep it, in many files, and as they publish it,
+    // bundled, make the same client.
+    let (Some(source), Some(published)) = (methods.get("digitalocean-source"), methods.get("digitalocean-public.yaml")) else {
+        panic!("expected DigitalOcean's spec in both layouts, found: {:?}", methods.keys());
+    };
+    assert_eq!((source.0, published.0), (659, 659), "every operation, in both layouts");
+    assert!(source.1 == published.1, "the source layout and the bundle make different methods");
 }
 
 /// Every `$ref` target named anywhere in `value`, as `(section, name)`.
@@ -192,7 +216,7 @@ fn every_vendor_operation_generates_on_its_own() {
             for method in methods.iter().filter(|m| item.get(**m).is_some()) {
                 count += 1;
                 let single = serde_yaml::to_string(&only_operation(&document, path, method)).expect("YAML text");
-                let source = codegen::SpecSource { label: format!("{method} {path}"), text: single };
+                let source = codegen::SpecSource { label: format!("{method} {path}"), text: single, path: None };
                 if let Err(error) = codegen::render(&[source]) {
                     failures.push(format!("{method} {path}: {error}"));
                 }

@@ -138,7 +138,11 @@ fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str, blocks: &Doc
 /// The file of one tag's operations: an `impl Client` block and the items beside it.
 pub fn tag_file(api: &Api, file: &TagFile<'_>, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
     let OperationItems { methods, rest } = operation_items(api, &file.ops, crate_name, blocks);
-    let docs = blocks.inner_attrs(&[format!("The operations tagged {}.", docs::code(&file.tag))]);
+    let mut lines = vec![format!("The operations tagged {}.", docs::code(&file.tag))];
+    if let Some(description) = api.tag_descriptions.get(&file.tag) {
+        paragraph(&mut lines, docs::markdown(description));
+    }
+    let docs = blocks.inner_attrs(&lines);
     let mut imports = vec![quote! { Client }];
     for name in ["Error", "types"] {
         if mentions(&methods, name) || mentions(&rest, name) {

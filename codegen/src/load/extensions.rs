@@ -53,7 +53,7 @@ pub fn strip_foreign(tree: &mut Value, file: &str, positions: &Positions) -> Str
     walk(tree, Context::Object, &mut place, &mut |place: &str, problem: Option<Problem>| {
         stripped.changed = true;
         if let Some(problem) = problem {
-            stripped.problems.push(SpecError { file: file.to_owned(), place: place.to_owned(), position: positions.find(place), problem });
+            stripped.problems.push(positions.error(file, place, problem));
         }
     });
     stripped

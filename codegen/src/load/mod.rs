@@ -1,5 +1,6 @@
 //! Load: YAML text into the typed [`Document`] model, with the place of every problem.
 
+mod bundle;
 mod document;
 pub mod extensions;
 pub(crate) mod numbers;
@@ -32,6 +33,12 @@ pub struct Loaded {
 /// keywords is still read without them, so that later stages can report their own problems
 /// in the same run.
 pub fn load(file: &str, text: &str) -> Loaded {
+    load_from(file, text, None)
+}
+
+/// Like [`load`], for a spec read from `path`: the files its `$ref`s name, relative to it,
+/// are brought into the document first (see the `bundle` module).
+pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Loaded {
     let (text, widened) = numbers::widen_oversized_integers(text);
     let text = text.as_ref();
     let raw: serde_yaml::Value = match serde_yaml::from_str(text) {
@@ -48,28 +55,36 @@ pub fn load(file: &str, text: &str) -> Loaded {
         }
     };
     let positions = Positions::of(text);
-    let warnings = widened.iter().map(|number| numbers::warning(file, number, &positions)).collect();
+    let mut warnings: Vec<SpecError> = widened.iter().map(|number| numbers::warning(file, number, &positions)).collect();
     if let Some(problem) = version_problem(file, &raw, &positions) {
         return Loaded { document: None, positions, problems: vec![problem], warnings };
     }
-    let (document, problems) = read_typed(file, text, raw, &positions);
-    Loaded { document, positions, problems, warnings }
+    let Some(path) = path.filter(|_| bundle::refers_to_files(&raw)) else {
+        let (document, problems) = read_typed(file, Some(text), raw, &positions);
+        return Loaded { document, positions, problems, warnings };
+    };
+    let bundled = bundle::bundle(file, path, raw, positions);
+    warnings.extend(bundled.warnings);
+    if !bundled.problems.is_empty() {
+        return Loaded { document: None, positions: bundled.positions, problems: bundled.problems, warnings };
+    }
+    let (document, problems) = read_typed(file, None, bundled.tree, &bundled.positions);
+    Loaded { document, positions: bundled.positions, problems, warnings }
 }
 
 /// The version gate: why the document is not OpenAPI 3.0, if it is not, before reading it as
 /// one.
 fn version_problem(file: &str, raw: &serde_yaml::Value, positions: &Positions) -> Option<SpecError> {
-    let refuse = |place: &str, found: String| SpecError {
-        file: file.to_owned(),
-        place: place.to_owned(),
-        position: positions.find(place),
-        problem: Problem::NotOpenApi30 { found },
-    };
+    let refuse = |place: &str, found: String| positions.error(file, place, Problem::NotOpenApi30 { found });
     match raw.get("openapi") {
         Some(serde_yaml::Value::String(version)) if is_openapi_30(version) => None,
         Some(serde_yaml::Value::String(version)) => Some(refuse("openapi", format!("`{version}`"))),
         Some(other) => Some(refuse("openapi", format!("`{}`", serde_yaml::to_string(other).unwrap_or_default().trim()))),
         None if raw.get("swagger").is_some() => Some(refuse("swagger", "a Swagger 2.0 document".to_owned())),
+        // A part of a spec kept in many files, placed where roots are.
+        None if file.ends_with(".yaml") => {
+            Some(refuse("", "no `openapi` key (every `*.yaml` of the specs folder is a root spec: a file that a spec refers to goes in a folder below it, or ends in `.yml` or `.json`)".to_owned()))
+        }
         None => Some(refuse("", "no `openapi` key".to_owned())),
     }
 }
@@ -82,24 +97,23 @@ struct Stop {
 
 /// Reads the typed document: foreign extensions dropped, then every unknown keyword recovered
 /// from (see [`recover`]). Gives the document when it could be read, and every problem found.
-fn read_typed(file: &str, text: &str, mut tree: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
-    let stop = |path: &serde_path_to_error::Path, position, message| Stop {
-        path: path.iter().cloned().collect(),
-        error: SpecError { file: file.to_owned(), place: path.to_string(), position, problem: Problem::Syntax { message } },
-    };
+fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
     string_keys(&mut tree);
     let stripped = extensions::strip_foreign(&mut tree, file, positions);
     // The tree is read, which is quicker than the text. When that fails and no foreign
-    // extension was dropped, the text is read again, so the parser gives the position.
+    // extension was dropped from a document of one file, the text is read again, so the
+    // parser gives the position.
     let first = serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| {
-        if !stripped.changed
+        let path: Vec<Segment> = e.path().iter().cloned().collect();
+        if let Some(text) = text.filter(|_| !stripped.changed)
             && let Err(e) = serde_path_to_error::deserialize::<_, Document>(serde_yaml::Deserializer::from_str(text))
         {
             let position = e.inner().location().map(|l| (l.line(), l.column()));
-            return stop(e.path(), position, strip_location(e.inner()));
+            let problem = Problem::Syntax { message: strip_location(e.inner()) };
+            return Stop { path, error: SpecError { file: file.to_owned(), place: e.path().to_string(), position, problem } };
         }
-        let position = positions.find(&e.path().to_string());
-        stop(e.path(), position, e.inner().to_string())
+        let error = positions.error(file, e.path().to_string(), Problem::Syntax { message: e.inner().to_string() });
+        Stop { path, error }
     });
     let mut problems = stripped.problems;
     let document = match first {
@@ -133,9 +147,8 @@ fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Pos
             Err(next) => {
                 path = next.path().iter().cloned().collect();
                 let place = next.path().to_string();
-                let position = positions.find(&place);
                 let problem = Problem::Syntax { message: next.into_inner().to_string() };
-                problems.push(SpecError { file: file.to_owned(), place, position, problem });
+                problems.push(positions.error(file, place, problem));
             }
         }
     }
@@ -251,7 +264,7 @@ fn is_openapi_30(version: &str) -> bool {
 }
 
 /// serde_yaml writes " at line L column C" into its messages; the position is reported apart.
-fn strip_location(error: &serde_yaml::Error) -> String {
+pub(crate) fn strip_location(error: &serde_yaml::Error) -> String {
     let message = error.to_string();
     match error.location() {
         Some(l) => message.replacen(&format!(" at line {} column {}", l.line(), l.column()), "", 1),

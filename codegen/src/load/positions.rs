@@ -2,20 +2,39 @@
 //! (`paths./users.get.parameters[0]`, the form every error uses) to line and column, so that
 //! problems found after loading can still point at a line.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+
+use crate::error::{Problem, SpecError};
 use yaml_rust2::scanner::Marker;
 
-/// The line and column (both 1-based) of every key and sequence item of a document.
+/// The line and column (both 1-based) of every key and sequence item of a document, and,
+/// for a document bundled from several files, the file each part of it is written in.
 ///
 /// They are read from the text the first time a place is looked up: a spec without problems
 /// never pays for them.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
     text: Arc<str>,
-    places: OnceLock<HashMap<String, (usize, usize)>>,
+    places: Arc<OnceLock<HashMap<String, (usize, usize)>>>,
+    /// The parts of the document read from other files.
+    mounts: Arc<Vec<Mount>>,
+}
+
+/// A part of a bundled document read from another file.
+#[derive(Debug, Clone)]
+pub struct Mount {
+    /// Where the part is in the bundled document.
+    pub at: String,
+    /// The file it was read from, as messages name it.
+    pub file: Arc<str>,
+    /// Where it is in that file.
+    pub from: String,
+    /// The places of that file.
+    pub positions: Positions,
 }
 
 impl PartialEq for Positions {
@@ -29,7 +48,7 @@ impl Eq for Positions {}
 impl Positions {
     /// The positions of `text`; a text that does not parse has none.
     pub fn of(text: &str) -> Self {
-        Self { text: text.into(), places: OnceLock::new() }
+        Self { text: text.into(), places: Arc::default(), mounts: Arc::default() }
     }
 
     fn places(&self) -> &HashMap<String, (usize, usize)> {
@@ -50,7 +69,43 @@ impl Positions {
             .map(|(place, _)| place.clone())
     }
 
-    /// The position of `place`, or of the nearest enclosing place that has one.
+    /// These positions with the parts of the document that `mounts` say come from other files.
+    pub fn with_mounts(self, mounts: Vec<Mount>) -> Self {
+        Self { mounts: Arc::new(mounts), ..self }
+    }
+
+    /// Where `place` is written: the file, when it is not this document's own (a part read
+    /// from another file), the place in that file, and its position there.
+    pub fn locate<'a>(&'a self, place: &'a str) -> (Option<&'a str>, Cow<'a, str>, Option<(usize, usize)>) {
+        let mount = self
+            .mounts
+            .iter()
+            .filter(|mount| place == mount.at || (place.starts_with(&mount.at) && place[mount.at.len()..].starts_with(['.', '['])))
+            .max_by_key(|mount| mount.at.len());
+        match mount {
+            Some(mount) => {
+                let rest = &place[mount.at.len()..];
+                let inner = match (mount.from.is_empty(), rest.strip_prefix('.')) {
+                    (true, Some(rest)) => rest.to_owned(),
+                    _ => format!("{}{rest}", mount.from),
+                };
+                let position = mount.positions.find(&inner);
+                (Some(&mount.file), Cow::Owned(inner), position)
+            }
+            None => (None, Cow::Borrowed(place), self.find(place)),
+        }
+    }
+
+    /// A problem at `place`, named by where it is written: in `file` at `place`, or, for a
+    /// part read from another file, in that file at the place there.
+    pub fn error(&self, file: &str, place: impl Into<String>, problem: Problem) -> SpecError {
+        let place = place.into();
+        let (written_in, inner, position) = self.locate(&place);
+        SpecError { file: written_in.unwrap_or(file).to_owned(), place: inner.into_owned(), position, problem }
+    }
+
+    /// The position of `place` in this document's own text, or of the nearest enclosing place
+    /// that has one.
     pub fn find(&self, place: &str) -> Option<(usize, usize)> {
         let mut current = place;
         loop {

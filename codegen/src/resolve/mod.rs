@@ -70,6 +70,7 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
             requires_credential,
             types,
             operations,
+            tag_descriptions: doc.tags.iter().filter_map(|tag| Some((tag.name.clone(), tag.description.clone()?))).collect(),
             error_body,
         })
     } else {
@@ -110,20 +111,17 @@ impl Resolver<'_> {
     /// Reports a problem, once: what a path item or a component shares with each operation
     /// that uses it is resolved for each of them, and would otherwise be reported again.
     fn error(&mut self, place: impl Into<String>, problem: Problem) {
-        let place = place.into();
-        if self.errors.iter().any(|known| known.place == place && known.problem == problem) {
-            return;
+        let error = self.positions.error(self.file, place, problem);
+        if !self.errors.contains(&error) {
+            self.errors.push(error);
         }
-        let position = self.positions.find(&place);
-        self.errors.push(SpecError { file: self.file.to_owned(), place, position, problem });
     }
 
     /// Reports a harmless oddity (once): the spec is read anyway.
     fn warn(&mut self, place: impl Into<String>, message: impl Into<String>) {
-        let (place, problem) = (place.into(), Problem::Invalid { message: message.into() });
-        if !self.warnings.iter().any(|known| known.place == place && known.problem == problem) {
-            let position = self.positions.find(&place);
-            self.warnings.push(SpecError { file: self.file.to_owned(), place, position, problem });
+        let warning = self.positions.error(self.file, place, Problem::Invalid { message: message.into() });
+        if !self.warnings.contains(&warning) {
+            self.warnings.push(warning);
         }
     }
 
@@ -230,7 +228,11 @@ impl Resolver<'_> {
     ) -> Option<(&'m str, &'m T)> {
         let place = format!("{place}.$ref");
         if !reference.starts_with('#') {
-            self.unsupported_because(place, format!("a `$ref` to another document (`{reference}`)"), "keep every definition in this file");
+            self.unsupported_because(
+                place,
+                format!("a `$ref` to another document (`{reference}`)"),
+                "only a spec read from its file, as `cargo xtask codegen` reads `specs/`, can refer to files beside it",
+            );
             return None;
         }
         let prefix = format!("#/components/{section}/");

@@ -38,6 +38,8 @@ pub struct Api {
     pub types: IndexMap<String, TypeDef>,
     /// The operations, in spec order.
     pub operations: Vec<Operation>,
+    /// The description of each tag that has one (`tags[].description`), by tag name.
+    pub tag_descriptions: IndexMap<String, String>,
     /// The body type of the error responses of most operations: the API's `Error` carries it.
     pub error_body: TypeRef,
 }

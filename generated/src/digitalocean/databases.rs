@@ -2,6 +2,8 @@
 // Do not edit by hand.
 
 //! The operations tagged `Databases`.
+//!
+//! Managed database clusters and their users.
 
 use dbaas_runtime as rt;
 use super::{Client, Error, types};

@@ -2,6 +2,8 @@
 // Do not edit by hand.
 
 //! The operations tagged `Operation`.
+//!
+//! Long-running operations.
 
 use dbaas_runtime as rt;
 use super::{Client, Error, types};

@@ -2,6 +2,8 @@
 // Do not edit by hand.
 
 //! The operations tagged `User`.
+//!
+//! MongoDB users of a cluster.
 
 use dbaas_runtime as rt;
 use super::{Client, Error, types};
