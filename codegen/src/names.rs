@@ -132,24 +132,36 @@ pub fn camel(name: &str) -> String {
 /// that differ only in case, the case it is written in (`ASC` is `AscUpper`, `asc` is
 /// `AscLower`). The rule of every collision the generator resolves itself, with a warning.
 pub fn camel_distinct(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    distinct(name, taken, |text| finish(text.to_upper_camel_case(), "N"))
+}
+
+/// The `snake_case` name of `name` when [`snake`]'s is taken by another spelling, by the rule
+/// of [`camel_distinct`]: `StartTime<` is `start_time_lt`, `ASC` is `asc_upper`.
+pub fn snake_distinct(name: &str, taken: impl Fn(&str) -> bool) -> String {
+    distinct(name, taken, |text| finish(text.to_snake_case(), "_"))
+}
+
+/// The first name `case` makes, that is not `taken`, of: `name` with its symbols spelled out,
+/// then with the case it is written in, then numbered.
+fn distinct(name: &str, taken: impl Fn(&str) -> bool, case: impl Fn(&str) -> String) -> String {
     let spelled: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_string() } else { format!(" {} ", spelled(c)) }).collect();
-    let first = finish(spelled.to_upper_camel_case(), "N");
+    let first = case(&spelled);
     if !taken(&first) {
         return first;
     }
-    let case = if name.chars().all(|c| !c.is_ascii_lowercase()) {
-        "Upper"
+    let written = if name.chars().all(|c| !c.is_ascii_lowercase()) {
+        "upper"
     } else if name.chars().all(|c| !c.is_ascii_uppercase()) {
-        "Lower"
+        "lower"
     } else {
-        "Mixed"
+        "mixed"
     };
-    let cased = format!("{first}{case}");
+    let cased = case(&format!("{spelled} {written}"));
     if !taken(&cased) {
         return cased;
     }
-    (2..).map(|n| format!("{cased}{n}")).find(|candidate| !taken(candidate)).unwrap_or(cased)
+    (2..).map(|n| case(&format!("{spelled} {written} {n}"))).find(|candidate| !taken(candidate)).unwrap_or(cased)
 }
 
 /// The `snake_case` name of a field, function, parameter or module.
@@ -167,6 +179,11 @@ mod tests {
         assert_eq!(camel_distinct("StartTime<", |n| n == "StartTime"), "StartTimeLt");
         assert_eq!(camel_distinct("ASC", |n| n == "Asc"), "AscUpper");
         assert_eq!(camel_distinct("asc", |n| n == "Asc"), "AscLower");
+        assert_eq!(camel_distinct("asc", |n| matches!(n, "Asc" | "AscLower")), "AscLower2");
+        assert_eq!(snake_distinct("StartTime<", |n| n == "start_time"), "start_time_lt");
+        assert_eq!(snake_distinct("StartTime>", |n| n == "start_time"), "start_time_gt");
+        assert_eq!(snake_distinct("ASC", |n| n == "asc"), "asc_upper");
+        assert_eq!(snake_distinct("Type", |n| n == "type_"), "type_mixed");
     }
 
     #[test]

@@ -100,6 +100,8 @@ pub struct Generator {
     pub specs_dir: PathBuf,
     /// The generated crate's root folder.
     pub out_dir: PathBuf,
+    /// Whether a warning fails the run as an error does, with nothing written.
+    pub deny_warnings: bool,
 }
 
 /// The workspace that holds `start`: the nearest folder, `start` itself or one above it, with a
@@ -112,7 +114,7 @@ pub fn find_workspace_root(start: &Path) -> Option<PathBuf> {
 impl Generator {
     /// The generator of a workspace laid out as this project is: `specs/` and `generated/`.
     pub fn for_workspace(root: &Path) -> Self {
-        Self { specs_dir: root.join("specs"), out_dir: root.join("generated") }
+        Self { specs_dir: root.join("specs"), out_dir: root.join("generated"), deny_warnings: false }
     }
 
     /// Reads every `*.yaml` of the specs folder, sorted by name.
@@ -193,6 +195,9 @@ impl Generator {
     /// What the specs generate, and how it differs from the generated files on disk.
     fn plan(&self) -> Result<Plan, Error> {
         let tree = self.render()?;
+        if self.deny_warnings && !tree.warnings.is_empty() {
+            return Err(Error::Spec(SpecErrors(tree.warnings, Vec::new())));
+        }
         let mut existing = self.generated_files_on_disk()?;
         let mut changed = Vec::new();
         for (relative, content) in &tree.files {

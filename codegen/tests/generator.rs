@@ -162,6 +162,28 @@ fn keywords_that_do_not_apply_to_the_type_are_warned_about_not_ignored_silently(
 }
 
 #[test]
+fn with_warnings_denied_a_warning_fails_the_run_and_nothing_is_written() {
+    let root = workspace();
+    Generator::for_workspace(root.path()).run().expect("good specs generate");
+    let spec = ALSO_GOOD.replace("      description: A component enum.\n", "      description: A component enum.\n      format: colour\n");
+    fs::write(root.path().join("specs/beta.yaml"), spec).expect("edit");
+    let before = snapshot(root.path());
+    let strict = Generator { deny_warnings: true, ..Generator::for_workspace(root.path()) };
+
+    let error = strict.run().expect_err("a warning is an error");
+    let Error::Spec(errors) = &error else { panic!("expected spec errors, got {error}") };
+    let messages: Vec<String> = errors.0.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        ["specs/beta.yaml:23:7: at `components.schemas.Color.format`: `format: colour` is not a format the generator knows for \
+             `type: string`: the value keeps its type, and the format is named in its docs"]
+    );
+    assert!(strict.check().is_err(), "--check fails on the warning too");
+    assert_eq!(snapshot(root.path()), before, "nothing was written");
+    assert!(Generator::for_workspace(root.path()).run().is_ok(), "without the setting it is a warning");
+}
+
+#[test]
 fn two_spec_files_that_make_the_same_module_are_refused() {
     let root = workspace();
     fs::write(root.path().join("specs/gamma-api.yaml"), GOOD).expect("spec");

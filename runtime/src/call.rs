@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
@@ -289,6 +289,13 @@ fn headers_of(request: &Request, credentials: &[&Applied]) -> HeaderMap {
     }
     for (name, value) in &request.headers {
         headers.append(name, value.clone());
+    }
+    // Cookies often carry sessions: the header is marked sensitive, kept out of any debug text.
+    if !request.cookies.is_empty()
+        && let Ok(mut value) = HeaderValue::from_str(&request.cookies)
+    {
+        value.set_sensitive(true);
+        headers.insert(COOKIE, value);
     }
     if request.body.is_some()
         && let Ok(value) = HeaderValue::from_str(&request.content_type)

@@ -18,6 +18,7 @@ mod error;
 mod long_running;
 mod multipart;
 mod pages;
+mod pairs;
 mod param;
 mod patch;
 mod redact;
@@ -60,7 +61,8 @@ pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, Lon
 #[doc(hidden)]
 pub use multipart::{FilePart, MultipartBody, Parts, TextPart};
 pub use pages::{Page, Stream, pages};
-pub use param::ParamValue;
+pub use pairs::ObjectStyle;
+pub use param::{JsonText, ParamValue};
 pub use patch::Patch;
 #[doc(hidden)]
 pub use patch::{FieldVisitor, FieldVisitorMut, Masked, computed_mask, mask_of};

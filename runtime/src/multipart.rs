@@ -1,13 +1,14 @@
-//! `multipart/form-data` bodies: the parts of a typed body, as its generated
-//! `MultipartBody` impl lists them (binary fields as files, scalars as text, anything else as
-//! JSON).
+//! Multipart bodies: the parts of a typed body, as its generated `MultipartBody` impl lists
+//! them (binary fields as files, scalars as text, anything else as JSON). Each part is named
+//! by a `form-data` disposition, whatever the multipart type, so a server tells the fields
+//! apart as in a form.
 
 use bytes::Bytes;
 use serde::Serialize;
 
 use super::ParamValue;
 
-/// A request body sent as `multipart/form-data`.
+/// A request body sent as multipart parts.
 #[doc(hidden)]
 pub trait MultipartBody {
     /// Adds every field of the body, in the spec's order.
@@ -57,10 +58,10 @@ impl Parts {
         }
     }
 
-    /// The finished body and its content type.
-    pub(crate) fn finish(mut self) -> (Bytes, String) {
+    /// The finished body and its content type, `media_type` with the boundary.
+    pub(crate) fn finish(mut self, media_type: &str) -> (Bytes, String) {
         self.body.extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
-        (Bytes::from(self.body), format!("multipart/form-data; boundary={}", self.boundary))
+        (Bytes::from(self.body), format!("{media_type}; boundary={}", self.boundary))
     }
 }
 

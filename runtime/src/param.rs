@@ -1,4 +1,4 @@
-//! How parameter values are written into paths, query strings and headers.
+//! How parameter values are written into paths, query strings, headers and cookies.
 
 use std::borrow::Cow;
 
@@ -68,3 +68,15 @@ macro_rules! display_param {
 }
 
 display_param!(bool, i32, i64, u64, f32, f64, chrono::NaiveDate, std::net::Ipv4Addr, std::net::Ipv6Addr);
+
+/// A value sent as its JSON text: a parameter whose `content` is JSON, or one whose encoding
+/// OpenAPI leaves undefined (a list of objects in a query).
+#[doc(hidden)]
+pub struct JsonText<'a, T: ?Sized>(pub &'a T);
+
+impl<T: serde::Serialize + ?Sized> ParamValue for JsonText<'_, T> {
+    fn param_text(&self) -> Cow<'_, str> {
+        // The generated types serialize without fail: their maps have string keys.
+        Cow::Owned(serde_json::to_string(self.0).unwrap_or_default())
+    }
+}

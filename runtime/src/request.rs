@@ -1,14 +1,16 @@
 //! One request, built step by step by a generated method; problems with its arguments are kept
 //! and reported before anything is sent.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use bytes::Bytes;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, utf8_percent_encode};
 use reqwest::header::{HeaderName, HeaderValue};
 use serde::Serialize;
 
 use super::multipart::{MultipartBody, Parts};
+use super::pairs::{self, ObjectStyle};
 use super::validate::{FieldPath, Rules, Validate};
 use super::{ArgumentError, ArgumentProblem, Operation, ParamValue, Secret};
 
@@ -16,6 +18,10 @@ use super::{ArgumentError, ArgumentProblem, Operation, ParamValue, Secret};
 /// else, `/`, `?`, `#`, `%`, spaces and non-ASCII included, is percent-encoded, so a value is
 /// always exactly one path segment.
 const SEGMENT_KEEPS: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// What a cookie value escapes: what RFC 6265 keeps out of one (controls, space, `"`, `,`,
+/// `;`, `\`), and `%`, so that the value reads back as it was.
+const COOKIE_ESCAPES: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
 /// The bytes [`SEGMENT_KEEPS`] keeps (letters, digits, `-`, `.`, `_`, `~`), as a table: a
 /// quick way to find that a value needs no escape at all.
@@ -35,7 +41,9 @@ const UNRESERVED: [bool; 256] = {
 pub struct Request {
     pub(super) operation: &'static Operation,
     pub(super) path: String,
-    pub(super) query: Vec<(&'static str, String)>,
+    pub(super) query: Vec<(Cow<'static, str>, String)>,
+    /// The cookies, as the `Cookie` header sends them: `name=value` pairs joined by `; `.
+    pub(super) cookies: String,
     pub(super) headers: Vec<(HeaderName, HeaderValue)>,
     pub(super) body: Option<Bytes>,
     /// The media type of the body.
@@ -63,6 +71,7 @@ impl Request {
             operation,
             path: String::new(),
             query: Vec::new(),
+            cookies: String::new(),
             headers: Vec::new(),
             body: None,
             content_type: std::borrow::Cow::Borrowed("application/json"),
@@ -92,7 +101,7 @@ impl Request {
 
     /// Adds a query pair.
     pub fn query(mut self, name: &'static str, value: impl ParamValue) -> Self {
-        self.query.push((name, value.param_text().into_owned()));
+        self.query.push((Cow::Borrowed(name), value.param_text().into_owned()));
         self
     }
 
@@ -104,14 +113,59 @@ impl Request {
         }
     }
 
-    /// Adds one query pair whose value is the values joined with commas (`explode: false`);
-    /// nothing for no values.
-    pub fn query_joined<T: ParamValue>(mut self, name: &'static str, values: &[T]) -> Self {
+    /// Adds one query pair whose value is the values joined by `delimiter`: `,` for
+    /// `explode: false`, ` ` for `spaceDelimited`, `|` for `pipeDelimited`; nothing for no
+    /// values.
+    pub fn query_joined<T: ParamValue>(mut self, name: &'static str, values: &[T], delimiter: &str) -> Self {
         if !values.is_empty() {
             let joined: Vec<String> = values.iter().map(|value| value.param_text().into_owned()).collect();
-            self.query.push((name, joined.join(",")));
+            self.query.push((Cow::Borrowed(name), joined.join(delimiter)));
         }
         self
+    }
+
+    /// Adds the query pairs of an object parameter, written in `style`.
+    pub fn query_object<T: Serialize + ?Sized>(mut self, name: &'static str, value: &T, style: ObjectStyle) -> Self {
+        match serde_json::to_value(value) {
+            Ok(serde_json::Value::Object(fields)) => {
+                let pairs = pairs::object_pairs(name, &fields, style);
+                self.query.extend(pairs.into_iter().map(|(name, value)| (Cow::Owned(name), value)));
+            }
+            // A map or object type always serializes to an object; anything else is its text.
+            Ok(other) => self.query.push((Cow::Borrowed(name), pairs::text(&other))),
+            Err(error) => self.refuse("query", name, ArgumentProblem::Body(error)),
+        }
+        self
+    }
+
+    /// Adds the query pairs of an object parameter when it is given.
+    pub fn query_object_opt<T: Serialize>(self, name: &'static str, value: Option<&T>, style: ObjectStyle) -> Self {
+        match value {
+            Some(value) => self.query_object(name, value, style),
+            None => self,
+        }
+    }
+
+    /// Adds a cookie.
+    pub fn cookie(mut self, name: &'static str, value: impl ParamValue) -> Self {
+        if let Some(secret) = value.secret() {
+            self.secrets.push(secret.clone());
+        }
+        if !self.cookies.is_empty() {
+            self.cookies.push_str("; ");
+        }
+        self.cookies.push_str(name);
+        self.cookies.push('=');
+        self.cookies.extend(utf8_percent_encode(&value.param_text(), COOKIE_ESCAPES));
+        self
+    }
+
+    /// Adds a cookie when the value is given.
+    pub fn cookie_opt(self, name: &'static str, value: Option<impl ParamValue>) -> Self {
+        match value {
+            Some(value) => self.cookie(name, value),
+            None => self,
+        }
     }
 
     /// Adds one query pair per value, all with the same name.
@@ -186,19 +240,7 @@ impl Request {
         match serde_json::to_value(body) {
             Ok(serde_json::Value::Object(fields)) => {
                 let mut form = url::form_urlencoded::Serializer::new(String::new());
-                for (name, value) in &fields {
-                    match value {
-                        serde_json::Value::Array(items) if items.iter().all(|item| !item.is_object() && !item.is_array()) => {
-                            for item in items {
-                                form.append_pair(name, &form_text(item));
-                            }
-                        }
-                        serde_json::Value::Null => {}
-                        other => {
-                            form.append_pair(name, &form_text(other));
-                        }
-                    }
-                }
+                form.extend_pairs(pairs::object_pairs("", &fields, ObjectStyle::Exploded));
                 self.body = Some(Bytes::from(form.finish()));
                 self.content_type = std::borrow::Cow::Borrowed("application/x-www-form-urlencoded");
             }
@@ -219,24 +261,25 @@ impl Request {
         }
     }
 
-    /// Checks the body against the constraints of its type, then sets it as a
-    /// `multipart/form-data` body of the parts its type lists.
-    pub fn multipart<T: MultipartBody + Validate + ?Sized>(mut self, body: &T) -> Self {
+    /// Checks the body against the constraints of its type, then sets it as a multipart body
+    /// of `media_type` (`multipart/form-data`, `multipart/mixed`, ...) holding the parts its
+    /// type lists.
+    pub fn multipart<T: MultipartBody + Validate + ?Sized>(mut self, body: &T, media_type: &'static str) -> Self {
         if !self.body_is_valid(body) {
             return self;
         }
         let mut parts = Parts::new();
         body.parts(&mut parts);
-        let (bytes, content_type) = parts.finish();
+        let (bytes, content_type) = parts.finish(media_type);
         self.body = Some(bytes);
         self.content_type = std::borrow::Cow::Owned(content_type);
         self
     }
 
     /// Sets a multipart body when one is given.
-    pub fn multipart_opt<T: MultipartBody + Validate + ?Sized>(self, body: Option<&T>) -> Self {
+    pub fn multipart_opt<T: MultipartBody + Validate + ?Sized>(self, body: Option<&T>, media_type: &'static str) -> Self {
         match body {
-            Some(body) => self.multipart(body),
+            Some(body) => self.multipart(body, media_type),
             None => self,
         }
     }
@@ -282,13 +325,5 @@ impl Request {
     /// Keeps the first problem; it is reported instead of sending.
     fn refuse(&mut self, location: &'static str, name: &'static str, problem: ArgumentProblem) {
         self.problem.get_or_insert_with(|| ArgumentError { argument: FieldPath::Root(location, name).to_string(), problem });
-    }
-}
-
-/// A JSON value as the text of a form field: strings as they are, anything else as JSON.
-fn form_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(text) => text.clone(),
-        other => other.to_string(),
     }
 }

@@ -24,7 +24,7 @@ const EXIT_INTERNAL: u8 = 4;
 /// Exit code: the command line is wrong.
 const EXIT_USAGE: u8 = 64;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
+const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--root DIR]
        cargo xtask synth --operations N [--out FILE]
        cargo xtask fuzz [--cases N] [--first N]
        cargo xtask bench (generator | build) [--quick]
@@ -32,6 +32,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--root DIR]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
+  --deny-warnings  fail on any warning as on an error, writing nothing
   --root DIR       work on the specs/ and generated/ of DIR instead of the workspace
                    around the current folder
   synth            write a synthetic spec of N operations (seven types each, the shape of
@@ -57,10 +58,14 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     match args.as_slice() {
-        ["codegen"] => with_workspace(|root| codegen(false, root)),
-        ["codegen", "--check"] => with_workspace(|root| codegen(true, root)),
-        ["codegen", "--root", root] => codegen(false, Path::new(root)),
-        ["codegen", "--check", "--root", root] | ["codegen", "--root", root, "--check"] => codegen(true, Path::new(root)),
+        ["codegen", options @ ..] => match CodegenOptions::parse(options) {
+            Some(CodegenOptions { root: Some(root), check, deny_warnings }) => codegen(check, deny_warnings, Path::new(root)),
+            Some(CodegenOptions { root: None, check, deny_warnings }) => with_workspace(|root| codegen(check, deny_warnings, root)),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         ["synth", "--operations", count] => synth(count, None),
         ["synth", "--operations", count, "--out", file] | ["synth", "--out", file, "--operations", count] => {
             synth(count, Some(Path::new(file)))
@@ -96,8 +101,32 @@ fn main() -> ExitCode {
     }
 }
 
-fn codegen(check: bool, root: &Path) -> ExitCode {
-    let generator = Generator::for_workspace(root);
+/// The options of `cargo xtask codegen`, in any order.
+struct CodegenOptions<'a> {
+    check: bool,
+    deny_warnings: bool,
+    root: Option<&'a str>,
+}
+
+impl<'a> CodegenOptions<'a> {
+    /// The options, or `None` for an unknown or repeated one.
+    fn parse(args: &[&'a str]) -> Option<Self> {
+        let mut options = Self { check: false, deny_warnings: false, root: None };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match *arg {
+                "--check" if !options.check => options.check = true,
+                "--deny-warnings" if !options.deny_warnings => options.deny_warnings = true,
+                "--root" if options.root.is_none() => options.root = Some(args.next()?),
+                _ => return None,
+            }
+        }
+        Some(options)
+    }
+}
+
+fn codegen(check: bool, deny_warnings: bool, root: &Path) -> ExitCode {
+    let generator = Generator { deny_warnings, ..Generator::for_workspace(root) };
     let result = if check {
         generator.check().map(|report| {
             print_warnings(&report.warnings);

@@ -1,5 +1,5 @@
 //! `cargo xtask codegen` tells its outcomes apart by exit code: done, out of date, broken
-//! spec, unreadable files, wrong arguments.
+//! spec (or a warning, when warnings are denied), unreadable files, wrong arguments.
 
 #![allow(clippy::expect_used)] // a failed step of a test is a failed test
 
@@ -35,6 +35,20 @@ fn each_outcome_has_its_exit_code() {
     let stale = xtask(&["codegen", "--check"], root.path());
     assert_eq!(stale.status.code(), Some(1), "{}", text(&stale));
     assert!(text(&stale).contains("-    /// - `204`: Pong.\n+    /// - `204`: Pong!"), "{}", text(&stale));
+
+    // A warning (a format no registry knows) is an error only when warnings are denied.
+    let odd = SPEC.replace(
+        "description: Pong.\n",
+        "description: Pong.\n          content:\n            application/json:\n              schema: {type: string, format: colour}\n",
+    );
+    fs::write(root.path().join("specs/ping.yaml"), &odd).expect("edit");
+    let denied = xtask(&["codegen", "--deny-warnings", "--check"], root.path());
+    assert_eq!(denied.status.code(), Some(2), "{}", text(&denied));
+    assert!(text(&denied).contains("error: specs/ping.yaml:"), "{}", text(&denied));
+    assert!(text(&denied).contains("`format: colour` is not a format the generator knows"), "{}", text(&denied));
+    let warned = xtask(&["codegen", "--check"], root.path());
+    assert_eq!(warned.status.code(), Some(1), "out of date, but not refused: {}", text(&warned));
+    assert!(text(&warned).contains("warning: specs/ping.yaml:"), "{}", text(&warned));
 
     fs::write(root.path().join("specs/ping.yaml"), "openapi: 3.0.3\npaths: [").expect("break");
     let broken = xtask(&["codegen"], root.path());

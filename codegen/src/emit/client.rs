@@ -10,7 +10,7 @@ use super::files::{TagFile, tag_files};
 use super::literals::{self, OperationIdentity};
 use super::rust::{Scope, ident, mentions, rust_type};
 use super::{example, long_running, pagination};
-use crate::resolve::model::{Api, BodyEncoding, Operation, ParamLocation, PathPart, SchemeKind, TypeRef};
+use crate::resolve::model::{Api, BodyEncoding, Operation, Param, ParamLocation, ParamStyle, PathPart, SchemeKind, TypeRef};
 
 /// The whole module file of an API.
 pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
@@ -344,41 +344,26 @@ fn request_expr(op: &Operation) -> TokenStream {
         });
     }
     for param in op.params.iter().filter(|p| p.location != ParamLocation::Path) {
-        let wire = &param.wire_name;
-        let name = ident(&param.name);
-        let is_list = matches!(param.ty, TypeRef::List(_));
         let value = if param.required {
-            argument_ref(param, quote! { #name })
+            argument_ref(param, ident(&param.name).to_token_stream())
         } else {
+            let name = ident(&param.name);
             quote! { &options.#name }
         };
         let check = param_check(param, value);
-        let step = match (param.location, param.required, is_list) {
-            (ParamLocation::Query, true, true) if param.comma_separated => quote! { .query_joined(#wire, #name) },
-            (ParamLocation::Query, false, true) if param.comma_separated => {
-                quote! { .query_joined(#wire, options.#name.as_deref().unwrap_or_default()) }
-            }
-            (ParamLocation::Query, true, true) => quote! { .query_list(#wire, #name) },
-            (ParamLocation::Query, true, false) => quote! { .query(#wire, #name) },
-            (ParamLocation::Query, false, true) => {
-                quote! { .query_list(#wire, options.#name.as_deref().unwrap_or_default()) }
-            }
-            (ParamLocation::Query, false, false) => quote! { .query_opt(#wire, options.#name.as_ref()) },
-            (_, false, _) if param.idempotency_key => quote! { .idempotency_key(#wire, options.#name.as_ref()) },
-            (_, true, _) => quote! { .header(#wire, #name) },
-            (_, false, _) => quote! { .header_opt(#wire, options.#name.as_ref()) },
-        };
+        let step = param_step(param);
         steps.push(quote! { #step #check });
     }
     if let Some(body) = &op.body {
         let media_type = &body.media_type;
+        let essence = body.essence();
         steps.push(match (body.encoding(), body.required) {
             (BodyEncoding::Text, true) => quote! { .raw(body.as_bytes(), #media_type) },
             (BodyEncoding::Text, false) => quote! { .raw_opt(body.map(str::as_bytes), #media_type) },
             (BodyEncoding::Bytes, true) => quote! { .raw(body, #media_type) },
             (BodyEncoding::Bytes, false) => quote! { .raw_opt(body, #media_type) },
-            (BodyEncoding::Multipart, true) => quote! { .multipart(body) },
-            (BodyEncoding::Multipart, false) => quote! { .multipart_opt(body) },
+            (BodyEncoding::Multipart, true) => quote! { .multipart(body, #essence) },
+            (BodyEncoding::Multipart, false) => quote! { .multipart_opt(body, #essence) },
             (BodyEncoding::Form, true) => quote! { .form(body) },
             (BodyEncoding::Form, false) => quote! { .form_opt(body) },
             (BodyEncoding::Json, true) => quote! { .json(body) },
@@ -391,8 +376,56 @@ fn request_expr(op: &Operation) -> TokenStream {
     }
 }
 
+/// The step that writes a parameter other than a path segment, in its location and style.
+fn param_step(param: &Param) -> TokenStream {
+    let wire = &param.wire_name;
+    let name = ident(&param.name);
+    let object_style = |style: ParamStyle| match style {
+        ParamStyle::ObjectExploded => Some(quote! { rt::ObjectStyle::Exploded }),
+        ParamStyle::ObjectJoined => Some(quote! { rt::ObjectStyle::Joined }),
+        ParamStyle::DeepObject => Some(quote! { rt::ObjectStyle::Deep }),
+        ParamStyle::Plain | ParamStyle::Joined(_) | ParamStyle::Json => None,
+    };
+    // The value the location's method takes: the argument, or the option when given.
+    let (single, optional) = match param.style {
+        ParamStyle::Json => {
+            let value = argument_ref(param, name.to_token_stream());
+            (quote! { rt::JsonText(#value) }, quote! { options.#name.as_ref().map(rt::JsonText) })
+        }
+        _ => (name.to_token_stream(), quote! { options.#name.as_ref() }),
+    };
+    let list = match param.required {
+        true => name.to_token_stream(),
+        false => quote! { options.#name.as_deref().unwrap_or_default() },
+    };
+    let is_list = matches!(param.ty, TypeRef::List(_)) && param.style != ParamStyle::Json;
+    match (param.location, param.required) {
+        (ParamLocation::Query, required) if object_style(param.style).is_some() => {
+            let style = object_style(param.style);
+            match required {
+                true => {
+                    let value = argument_ref(param, name.to_token_stream());
+                    quote! { .query_object(#wire, #value, #style) }
+                }
+                false => quote! { .query_object_opt(#wire, options.#name.as_ref(), #style) },
+            }
+        }
+        (ParamLocation::Query, _) if is_list => match param.style {
+            ParamStyle::Joined(delimiter) => quote! { .query_joined(#wire, #list, #delimiter) },
+            _ => quote! { .query_list(#wire, #list) },
+        },
+        (ParamLocation::Query, true) => quote! { .query(#wire, #single) },
+        (ParamLocation::Query, false) => quote! { .query_opt(#wire, #optional) },
+        (ParamLocation::Cookie, true) => quote! { .cookie(#wire, #single) },
+        (ParamLocation::Cookie, false) => quote! { .cookie_opt(#wire, #optional) },
+        (_, false) if param.idempotency_key => quote! { .idempotency_key(#wire, #optional) },
+        (_, true) => quote! { .header(#wire, #single) },
+        (_, false) => quote! { .header_opt(#wire, #optional) },
+    }
+}
+
 /// The check of a parameter's constraints, when the spec states any.
-fn param_check(param: &crate::resolve::model::Param, value: TokenStream) -> Option<TokenStream> {
+fn param_check(param: &Param, value: TokenStream) -> Option<TokenStream> {
     let rules = super::validation::rules(&param.docs.constraints)?;
     let (location, wire) = (param.location.keyword(), &param.wire_name);
     Some(quote! { .check(#location, #wire, #value, #rules) })
@@ -415,7 +448,7 @@ fn options_struct(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
                 ],
             );
         }
-        paragraph(&mut lines, [format!("Sent as the {} {}.", location_name(param.location), docs::code(&param.wire_name))]);
+        paragraph(&mut lines, [sent_as(param)]);
         let doc = blocks.attrs(&lines);
         quote! {
             #doc
@@ -431,11 +464,27 @@ fn options_struct(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {
     })
 }
 
+/// How the docs say a parameter is sent: where, and in what style.
+fn sent_as(param: &Param) -> String {
+    let sent = format!("Sent as the {} {}", location_name(param.location), docs::code(&param.wire_name));
+    match param.style {
+        ParamStyle::Plain => format!("{sent}."),
+        ParamStyle::Joined(delimiter) => format!("{sent}, its items joined by `{delimiter}`."),
+        ParamStyle::ObjectExploded => {
+            format!("Sent as query parameters, one per property (the name {} is not sent).", docs::code(&param.wire_name))
+        }
+        ParamStyle::ObjectJoined => format!("{sent}, its properties' names and values joined by `,`."),
+        ParamStyle::DeepObject => format!("{sent}, each property a pair named `{}[property]`.", param.wire_name),
+        ParamStyle::Json => format!("{sent}, as its JSON text."),
+    }
+}
+
 fn location_name(location: ParamLocation) -> &'static str {
     match location {
         ParamLocation::Path => "path segment",
         ParamLocation::Query => "query parameter",
         ParamLocation::Header => "header",
+        ParamLocation::Cookie => "cookie",
     }
 }
 

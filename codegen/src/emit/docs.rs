@@ -126,6 +126,9 @@ fn facts(docs: &Docs) -> Vec<String> {
         facts.push(format!("Format: {}.", code(format)));
     }
     facts.extend(constraint_facts(&docs.constraints));
+    if let Some(not) = &docs.not {
+        facts.push(format!("Must not match the schema {} (not checked).", code(&not.to_string())));
+    }
     if let Some(default) = &docs.default {
         facts.push(format!("Default: {}.", code(&default.to_string())));
     }

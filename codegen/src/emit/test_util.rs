@@ -9,7 +9,9 @@ use super::docs::DocBlocks;
 use super::files::TagFile;
 use super::long_running::poll_name;
 use super::rust::{Scope, ident, mentions, rust_type};
-use crate::resolve::model::{Api, BodyEncoding, MaskRole, Operation, ParamLocation, StructDef, TypeDef, TypeRef};
+use crate::resolve::model::{
+    Api, BodyEncoding, MaskRole, Operation, Param, ParamLocation, ParamStyle, SchemeKind, StructDef, TypeDef, TypeRef,
+};
 
 /// The methods every `Double` has, which no operation's rule method may take.
 const DOUBLE_METHODS: &[&str] = &["new", "builder", "client", "verify", "finished", "failed"];
@@ -148,6 +150,57 @@ fn double(api: &Api, blocks: &DocBlocks) -> TokenStream {
     }
 }
 
+/// The field type and the read of a parameter other than a path segment.
+fn param_read(api: &Api, op: &Operation, param: &Param, ty: TokenStream) -> (TokenStream, TokenStream) {
+    let wire = &param.wire_name;
+    let optional = |ty: TokenStream| match param.required {
+        true => ty,
+        false => quote! { Option<#ty> },
+    };
+    let object = match param.style {
+        ParamStyle::ObjectExploded => {
+            // Every query pair that is not another parameter's (or an API key's) is a property.
+            let other = op.params.iter().filter(|other| other.location == ParamLocation::Query && other.wire_name != *wire);
+            let keys = api.schemes.iter().filter_map(|scheme| match &scheme.kind {
+                SchemeKind::ApiKeyQuery(name) => Some(name),
+                _ => None,
+            });
+            let other = other.map(|other| &other.wire_name).chain(keys);
+            quote! { rt::test_util::query_exploded_object(request, #wire, &[#(#other),*])? }
+        }
+        ParamStyle::ObjectJoined => quote! { rt::test_util::query_object(request, #wire, rt::ObjectStyle::Joined)? },
+        ParamStyle::DeepObject => quote! { rt::test_util::query_object(request, #wire, rt::ObjectStyle::Deep)? },
+        ParamStyle::Plain | ParamStyle::Joined(_) | ParamStyle::Json => quote! {},
+    };
+    let text = match param.location {
+        ParamLocation::Header => quote! { rt::test_util::header_text(request, #wire) },
+        ParamLocation::Cookie => quote! { rt::test_util::cookie_text(request, #wire) },
+        ParamLocation::Query | ParamLocation::Path => quote! { rt::test_util::query_texts(request, #wire, None).into_iter().next() },
+    };
+    let read = match (param.style, param.required) {
+        (ParamStyle::ObjectExploded | ParamStyle::ObjectJoined | ParamStyle::DeepObject, true) => {
+            quote! { rt::test_util::sent(#object, #wire)? }
+        }
+        (ParamStyle::ObjectExploded | ParamStyle::ObjectJoined | ParamStyle::DeepObject, false) => object,
+        (ParamStyle::Json, true) => quote! { rt::test_util::sent(rt::test_util::json_text(#text)?, #wire)? },
+        (ParamStyle::Json, false) => quote! { rt::test_util::json_text(#text)? },
+        (ParamStyle::Plain | ParamStyle::Joined(_), required) if matches!(param.ty, TypeRef::List(_)) => {
+            let delimiter = match param.style {
+                ParamStyle::Joined(delimiter) => quote! { Some(#delimiter) },
+                _ => quote! { None },
+            };
+            let texts = quote! { rt::test_util::query_texts(request, #wire, #delimiter) };
+            match required {
+                true => quote! { rt::test_util::list(#texts)? },
+                false => quote! { Some(rt::test_util::list(#texts)?).filter(|values: &#ty| !values.is_empty()) },
+            }
+        }
+        (_, true) => quote! { rt::test_util::required(#text, #wire)? },
+        (_, false) => quote! { rt::test_util::optional(#text)? },
+    };
+    (optional(ty), read)
+}
+
 /// The call struct of `op` and its `Call` impls.
 fn call_items(api: &Api, op: &Operation, tags: &[TagFile<'_>], blocks: &DocBlocks) -> TokenStream {
     let name = call_name(op);
@@ -167,33 +220,17 @@ fn call_items(api: &Api, op: &Operation, tags: &[TagFile<'_>], blocks: &DocBlock
         let (field, wire) = (ident(&param.name), &param.wire_name);
         let ty = rust_type(&param.ty, Scope::Module);
         let field_doc = format!(" The `{wire}` parameter.");
-        let is_list = matches!(param.ty, TypeRef::List(_));
         let (ty, read) = match param.location {
             ParamLocation::Path => {
                 let index = proc_macro2::Literal::usize_unsuffixed(path_index);
                 path_index += 1;
-                (ty, quote! { rt::test_util::from_text(rt::test_util::nth(&path, #index)?)? })
-            }
-            ParamLocation::Query if is_list => {
-                let comma = param.comma_separated;
-                let texts = quote! { rt::test_util::query_texts(request, #wire, #comma) };
-                if param.required {
-                    (ty, quote! { rt::test_util::list(#texts)? })
-                } else {
-                    (quote! { Option<#ty> }, quote! { Some(rt::test_util::list(#texts)?).filter(|values: &#ty| !values.is_empty()) })
+                let text = quote! { rt::test_util::nth(&path, #index)? };
+                match param.style {
+                    ParamStyle::Json => (ty, quote! { rt::test_util::sent(rt::test_util::json_text(Some(#text.to_owned()))?, #wire)? }),
+                    _ => (ty, quote! { rt::test_util::from_text(#text)? }),
                 }
             }
-            ParamLocation::Query | ParamLocation::Header => {
-                let text = match param.location {
-                    ParamLocation::Query => quote! { rt::test_util::query_texts(request, #wire, false).into_iter().next() },
-                    _ => quote! { rt::test_util::header_text(request, #wire) },
-                };
-                if param.required {
-                    (ty, quote! { rt::test_util::required(#text, #wire)? })
-                } else {
-                    (quote! { Option<#ty> }, quote! { rt::test_util::optional(#text)? })
-                }
-            }
+            _ => param_read(api, op, param, ty),
         };
         fields.push(quote! { #[doc = #field_doc] pub #field: #ty, });
         reads.push(quote! { let #field: #ty = #read; });

@@ -324,6 +324,9 @@ pub struct Parameter {
     /// The `schema` keyword.
     #[serde(default)]
     pub schema: Option<Schema>,
+    /// The `content` keyword: the media type the value is written in, in place of `schema`.
+    #[serde(default)]
+    pub content: IndexMap<String, MediaType>,
     /// The `example` keyword.
     #[serde(default)]
     pub example: Option<Value>,
@@ -578,7 +581,7 @@ pub struct Schema {
     /// The `anyOf` keyword: a value is one (or more) of the members.
     #[serde(default, rename = "anyOf")]
     pub any_of: Option<Vec<Schema>>,
-    /// The `not` keyword: read so that it can be refused by name.
+    /// The `not` keyword: a schema the value must not match, named in the docs.
     #[serde(default)]
     pub not: Option<Value>,
     /// The `discriminator` keyword: the property that tells the members of `oneOf` apart.

@@ -5,11 +5,13 @@
 
 mod analysis;
 mod compose;
+mod formats;
 mod keywords;
 mod long_running;
 pub mod model;
 mod operations;
 mod pagination;
+mod param_styles;
 mod schemas;
 mod unions;
 mod values;

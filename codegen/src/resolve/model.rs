@@ -302,6 +302,9 @@ pub struct Docs {
     pub write_only: bool,
     /// The spec marks it deprecated.
     pub deprecated: bool,
+    /// A schema the value must not match (`not`), as the spec writes it: documented, not
+    /// checked.
+    pub not: Option<serde_json::Value>,
 }
 
 /// The validation keywords of a schema, carried as they are.
@@ -535,6 +538,8 @@ pub enum ParamLocation {
     Query,
     /// A request header.
     Header,
+    /// A cookie, in the `Cookie` header.
+    Cookie,
 }
 
 impl ParamLocation {
@@ -544,8 +549,29 @@ impl ParamLocation {
             Self::Path => "path",
             Self::Query => "query",
             Self::Header => "header",
+            Self::Cookie => "cookie",
         }
     }
+}
+
+/// How a parameter's value is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// A value as its text; in a query, a list as one pair per item.
+    Plain,
+    /// A list as one value, its items joined by the delimiter (`explode: false` lists with
+    /// `,`, `spaceDelimited` with ` `, `pipeDelimited` with `|`).
+    Joined(&'static str),
+    /// An object as one query pair per property (`form`, exploded).
+    ObjectExploded,
+    /// An object as one query pair, names and values joined by commas (`form`,
+    /// `explode: false`).
+    ObjectJoined,
+    /// An object as one query pair per property named `param[property]` (`deepObject`).
+    DeepObject,
+    /// A value as its JSON text: a parameter whose `content` is JSON, or one whose encoding
+    /// OpenAPI leaves undefined (a list of objects, say).
+    Json,
 }
 
 /// One parameter of an operation.
@@ -563,9 +589,8 @@ pub struct Param {
     pub ty: TypeRef,
     /// The documentation.
     pub docs: Docs,
-    /// Whether a query list goes as one comma-separated value (`explode: false`) rather than one
-    /// pair per item.
-    pub comma_separated: bool,
+    /// How the value is written on the wire.
+    pub style: ParamStyle,
     /// Whether the header is the operation's idempotency key (`x-idempotency-key`): filled
     /// with a fresh key for each call that comes without one.
     pub idempotency_key: bool,
@@ -610,13 +635,18 @@ pub enum BodyEncoding {
 }
 
 impl Body {
+    /// The media type without its parameters, in lower case (`multipart/mixed`).
+    pub fn essence(&self) -> String {
+        self.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+    }
+
     /// How the body is encoded.
     pub fn encoding(&self) -> BodyEncoding {
-        let essence = self.media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        let essence = self.essence();
         match &self.ty {
             TypeRef::Text => BodyEncoding::Text,
             TypeRef::Bytes => BodyEncoding::Bytes,
-            _ if essence == "multipart/form-data" => BodyEncoding::Multipart,
+            _ if essence.starts_with("multipart/") => BodyEncoding::Multipart,
             _ if essence == "application/x-www-form-urlencoded" => BodyEncoding::Form,
             _ => BodyEncoding::Json,
         }

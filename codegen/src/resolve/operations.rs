@@ -6,12 +6,12 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    Body, HttpMethod, Operation, Param, ParamLocation, PathPart, ResponseDoc, SchemeKind, SecurityScheme, ServerUrl, Success, TypeDef,
-    TypeRef, through_aliases,
+    Body, HttpMethod, Operation, Param, ParamLocation, ParamStyle, PathPart, ResponseDoc, SchemeKind, SecurityScheme, ServerUrl, Success,
+    TypeDef, TypeRef, through_aliases,
 };
-use super::schemas::to_json;
+use super::values::{self, to_json};
 use crate::error::Problem;
-use crate::load::{self, MediaType, Parameter, PathItem, Server};
+use crate::load::{self, MediaType, Parameter, PathItem, Schema, Server};
 use crate::names;
 
 /// The operations of an API, and the error body most of them have, which the API's `Error`
@@ -59,7 +59,7 @@ enum MediaKind {
     Bytes,
     /// A form (`application/x-www-form-urlencoded`), sent from a typed body.
     Form,
-    /// A `multipart/form-data` body, sent from a typed body (binary fields as files).
+    /// A multipart body (`multipart/form-data`, `multipart/mixed`, ...), sent from a typed body.
     Multipart,
 }
 
@@ -327,16 +327,22 @@ impl Resolver<'_> {
         let mut params: Vec<Param> = Vec::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for ((wire, location), (parameter, param_place)) in merged {
-            let Some(param) = self.param(&wire, &location, parameter, prefix, &param_place) else {
+            let Some(mut param) = self.param(&wire, &location, parameter, prefix, &param_place) else {
                 complete = false;
                 continue;
             };
-            let reserved =
-                names::RESERVED_ARGUMENTS.contains(&param.name.as_str()).then(|| format!("the method's own `{}` argument", param.name));
-            if let Some(first) = reserved.or_else(|| rust_names.get(&param.name).cloned()) {
-                let problem = Problem::NameCollision { what: "parameter", first, second: wire, rust: param.name };
-                self.error(param_place, problem);
-                continue;
+            // Names that differ only in punctuation or case (`StartTime`, `StartTime<`) are
+            // told apart by their spelling, as enum values are.
+            let reserved_name = names::RESERVED_ARGUMENTS.contains(&param.name.as_str());
+            let reserved = reserved_name.then(|| format!("the method's own `{}` argument", param.name));
+            if let Some(first) = reserved.or_else(|| rust_names.get(&param.name).map(|first| format!("`{first}`"))) {
+                let taken = |name: &str| names::RESERVED_ARGUMENTS.contains(&name) || rust_names.contains_key(name);
+                // One of the method's own names gives way to the parameter, named by its place.
+                let located = format!("{}_{}", param.name, param.location.keyword());
+                let distinct = if reserved_name && !taken(&located) { located } else { names::snake_distinct(&wire, taken) };
+                let message = format!("{first} and `{wire}` both make the Rust name `{}`: `{wire}` is `{distinct}`", param.name);
+                self.warn(param_place, message);
+                param.name = distinct;
             }
             rust_names.insert(param.name.clone(), wire);
             params.push(param);
@@ -349,10 +355,7 @@ impl Resolver<'_> {
             "path" => ParamLocation::Path,
             "query" => ParamLocation::Query,
             "header" => ParamLocation::Header,
-            "cookie" => {
-                self.unsupported(format!("{place}.in"), "a cookie parameter");
-                return None;
-            }
+            "cookie" => ParamLocation::Cookie,
             other => {
                 self.invalid(format!("{place}.in"), format!("expected `path`, `query`, `header` or `cookie`, found `{other}`"));
                 return None;
@@ -368,34 +371,14 @@ impl Resolver<'_> {
             );
             return None;
         }
-        // The default style of each location, written out, is what the client does anyway;
-        // a query list may also be sent as one comma-separated value (`explode: false`).
-        let default_style = match location {
-            ParamLocation::Query => "form",
-            ParamLocation::Path | ParamLocation::Header => "simple",
-        };
-        let style = parameter.style.as_deref().unwrap_or(default_style);
-        let explode = parameter.explode.unwrap_or(style == "form");
-        let comma_separated = location == ParamLocation::Query && style == "form" && !explode;
-        if style != default_style || (explode != (style == "form") && !comma_separated) {
-            let construct = format!("`style: {style}` with `explode: {explode}` on a {} parameter", location.keyword());
-            self.unsupported_because(
-                place,
-                construct,
-                format!("the client sends `style: {default_style}` (and, in a query, `explode: false` lists)"),
-            );
-            return None;
-        }
-        let Some(schema) = &parameter.schema else {
-            self.invalid(place, format!("parameter `{wire}` needs a `schema`"));
-            return None;
-        };
+        let (schema, schema_place, json_content) = self.param_schema(wire, parameter, place)?;
         let name = names::snake(wire);
         let hint = format!("{prefix}{}", names::camel(wire));
         // A parameter takes what an alias stands for: a `$ref` to a string is a string.
         let before = self.types.len();
-        let lowered = self.lower(schema, &hint, &format!("{place}.schema"))?;
+        let lowered = self.lower(schema, &hint, &schema_place)?;
         let ty = match through_aliases(&self.types, &lowered) {
+            _ if json_content => lowered.clone(),
             TypeRef::List(item) => TypeRef::List(Box::new(self.as_text_if_scalar_union(through_aliases(&self.types, item)))),
             other => self.as_text_if_scalar_union(other),
         };
@@ -406,24 +389,10 @@ impl Resolver<'_> {
             }
         }
         self.check_examples(schema, parameter.example.as_ref(), &parameter.examples, place);
-        // A parameter is text on the wire: a scalar or a string enum, or in a query a list of them.
-        let scalar = |ty: &TypeRef| match ty {
-            TypeRef::Named(name) => matches!(self.types.get(name), Some(TypeDef::Enum(_))),
-            TypeRef::Json | TypeRef::JsonObject | TypeRef::List(_) | TypeRef::Map(_) => false,
-            _ => true,
+        let style = match json_content {
+            true => ParamStyle::Json,
+            false => self.param_style(wire, location, parameter, &ty, place)?,
         };
-        let supported = match &ty {
-            TypeRef::List(item) => location == ParamLocation::Query && scalar(item),
-            other => scalar(other),
-        };
-        if !supported {
-            let construct = format!(
-                "this type of {} parameter (only strings, numbers, booleans, string enums and, in a query, arrays of them are)",
-                location.keyword()
-            );
-            self.unsupported(format!("{place}.schema"), construct);
-            return None;
-        }
         if parameter.idempotency_key && (location != ParamLocation::Header || !matches!(ty, TypeRef::String | TypeRef::Uuid)) {
             self.invalid(
                 format!("{place}.x-idempotency-key"),
@@ -434,10 +403,45 @@ impl Resolver<'_> {
         let mut docs = self.docs(schema);
         docs.description = parameter.description.clone().or(docs.description);
         let example = parameter.example.as_ref().or_else(|| parameter.examples.values().find_map(|e| e.value.as_ref()));
-        docs.example = example.map(to_json).or(docs.example);
+        docs.example = example.filter(|value| values::fits(self.doc, schema, value)).map(to_json).or(docs.example);
         docs.deprecated |= parameter.deprecated;
         let idempotency_key = parameter.idempotency_key;
-        Some(Param { comma_separated, wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
+        Some(Param { style, wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
+    }
+
+    /// The schema of a parameter and where it is written: its `schema`, or the schema of its
+    /// JSON `content` (the third value tells which).
+    fn param_schema<'p>(&mut self, wire: &str, parameter: &'p Parameter, place: &str) -> Option<(&'p Schema, String, bool)> {
+        let mut content = parameter.content.iter();
+        match (&parameter.schema, content.next()) {
+            (Some(schema), None) => Some((schema, format!("{place}.schema"), false)),
+            (None, Some((media_type, media))) => {
+                let media_place = format!("{place}.content.{media_type}");
+                if content.next().is_some() {
+                    self.invalid(format!("{place}.content"), format!("the `content` of parameter `{wire}` must hold one media type"));
+                    return None;
+                }
+                if !is_json(media_type) {
+                    self.unsupported(media_place, format!("a parameter written as `{media_type}` (JSON is)"));
+                    return None;
+                }
+                match &media.schema {
+                    Some(schema) => Some((schema, format!("{media_place}.schema"), true)),
+                    None => {
+                        self.invalid(media_place, format!("parameter `{wire}` needs a `schema`"));
+                        None
+                    }
+                }
+            }
+            (Some(_), Some(_)) => {
+                self.invalid(place, format!("parameter `{wire}` has both `schema` and `content`: OpenAPI allows one of them"));
+                None
+            }
+            (None, None) => {
+                self.invalid(place, format!("parameter `{wire}` needs a `schema`"));
+                None
+            }
+        }
     }
 
     /// A union of scalars (an id that is a number or a name, say) is text on the wire: the
@@ -546,7 +550,7 @@ impl Resolver<'_> {
             }
         }
         self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
-        let example = media.first_example().or(schema.example.as_ref()).map(to_json);
+        let example = media.first_example().or(schema.example.as_ref()).filter(|value| values::fits(self.doc, schema, value)).map(to_json);
         Some(Body { ty, media_type, required, description, example })
     }
 
@@ -557,16 +561,14 @@ impl Resolver<'_> {
     fn choose_media<'m>(&mut self, content: &'m IndexMap<String, MediaType>, place: &str, sending: bool) -> Option<Media<'m>> {
         let kind_of = |media_type: &str| {
             let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-            if essence == "application/json" || essence.ends_with("+json") || essence == "*/*" {
+            if is_json(&essence) || essence == "*/*" {
                 Some(MediaKind::Json)
             } else if essence.starts_with("text/") || essence.ends_with("+xml") || essence.ends_with("/xml") || essence.ends_with("/yaml") {
                 Some(MediaKind::Text)
             } else if essence == "application/x-www-form-urlencoded" {
                 Some(MediaKind::Form)
-            } else if essence == "multipart/form-data" {
-                Some(MediaKind::Multipart)
             } else if essence.starts_with("multipart/") {
-                None
+                Some(MediaKind::Multipart)
             } else {
                 Some(MediaKind::Bytes)
             }
@@ -754,4 +756,10 @@ fn status_class(status: &str) -> Option<u8> {
     let is_code = rest.len() == 2 && rest.iter().all(u8::is_ascii_digit);
     let is_range = rest == b"XX";
     (is_code || is_range).then_some(class)
+}
+
+/// Whether a media type is JSON: `application/json` or any `+json` type, parameters aside.
+fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || essence.ends_with("+json")
 }

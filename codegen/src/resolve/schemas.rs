@@ -12,7 +12,8 @@ use super::model::{
     Variant,
 };
 use super::unions;
-use crate::error::Problem;
+use super::values::{describe, to_json};
+use super::{formats, values};
 use crate::load::{AdditionalProperties, Schema, SchemaKind};
 use crate::names;
 
@@ -62,8 +63,8 @@ impl Resolver<'_> {
             }
         }
         if schema.not.is_some() {
-            self.unsupported(format!("{place}.not"), "`not` (composition of schemas)");
-            return None;
+            let message = "`not` is read and named in the docs, but not checked: a value that matches it is sent and accepted";
+            self.warn(format!("{place}.not"), message);
         }
         if let Some(reference) = &schema.reference {
             return self.lower_reference(schema, reference, place);
@@ -80,6 +81,13 @@ impl Resolver<'_> {
         };
         if !self.keywords_apply(schema, kind, place) {
             return None;
+        }
+        if let Some(format) = schema.format.as_deref().filter(|format| !formats::is_known(kind, format)) {
+            let message = format!(
+                "`format: {format}` is not a format the generator knows for `type: {}`: the value keeps its type, and the format is named in its docs",
+                kind_name(kind)
+            );
+            self.warn(format!("{place}.format"), message);
         }
         match kind {
             SchemaKind::String if schema.enumeration.is_some() => self.lower_enum(schema, name, place),
@@ -156,9 +164,6 @@ impl Resolver<'_> {
     }
 
     fn lower_object(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
-        if let Some(format) = &schema.format {
-            self.unsupported(format!("{place}.format"), format!("`format: {format}` on an object"));
-        }
         let additional = match &schema.additional_properties {
             None | Some(AdditionalProperties::Allowed(true)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Allowed(false)) => None,
@@ -202,11 +207,13 @@ impl Resolver<'_> {
         }
         for (wire, property) in properties {
             let property_place = format!("{place}.properties.{wire}");
-            let rust = names::snake(wire);
+            let mut rust = names::snake(wire);
+            // Names that differ only in punctuation or case are told apart by their spelling.
             if let Some(first) = seen.get(&rust) {
-                let first = first.clone();
-                self.error(property_place, Problem::NameCollision { what: "field", first, second: wire.clone(), rust });
-                continue;
+                let distinct = names::snake_distinct(wire, |name| seen.contains_key(name));
+                let message = format!("`{first}` and `{wire}` both make the Rust name `{rust}`: `{wire}` is `{distinct}`");
+                self.warn(&property_place, message);
+                rust = distinct;
             }
             seen.insert(rust.clone(), wire.clone());
             let hint = format!("{name}{}", names::camel(wire));
@@ -385,8 +392,8 @@ impl Resolver<'_> {
         Docs {
             title: schema.title.clone(),
             description: schema.description.clone(),
-            example: schema.example.as_ref().map(to_json),
-            default: schema.default.as_ref().map(to_json),
+            example: schema.example.as_ref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            default: schema.default.as_ref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
             constraints: Constraints {
                 min_length: schema.min_length,
                 max_length: schema.max_length,
@@ -408,6 +415,7 @@ impl Resolver<'_> {
             read_only: schema.read_only,
             write_only: schema.write_only,
             deprecated: schema.deprecated,
+            not: schema.not.as_ref().map(to_json),
         }
     }
 }
@@ -432,26 +440,6 @@ fn kind_name(kind: SchemaKind) -> &'static str {
 /// The keywords set beside a `$ref`, other than `description`.
 fn sibling_keywords(schema: &Schema) -> Vec<&'static str> {
     SCHEMA_KEYWORDS.iter().filter(|k| !k.beside_ref && k.is_in(schema)).map(|k| k.name).collect()
-}
-
-/// A YAML value as JSON (a value JSON cannot hold, such as a non-string key, becomes its YAML
-/// text).
-pub(super) fn to_json(value: &Value) -> serde_json::Value {
-    serde_json::to_value(value)
-        .unwrap_or_else(|_| serde_json::Value::String(serde_yaml::to_string(value).unwrap_or_default().trim().to_owned()))
-}
-
-/// A short description of a YAML value's type, for messages.
-pub(super) fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "null".to_owned(),
-        Value::Bool(b) => format!("the boolean `{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("the string `{s}`"),
-        Value::Sequence(_) => "a list".to_owned(),
-        Value::Mapping(_) => "a mapping".to_owned(),
-        Value::Tagged(_) => "a tagged value".to_owned(),
-    }
 }
 
 /// The type of a string schema by its format: OpenAPI's formats are open, so any other format

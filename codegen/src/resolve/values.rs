@@ -6,7 +6,6 @@ use regex_lite::Regex;
 use serde_yaml::Value;
 
 use super::Resolver;
-use super::schemas::describe;
 use indexmap::IndexMap;
 
 use crate::load::{AdditionalProperties, Document, Example, Schema, SchemaKind};
@@ -35,10 +34,16 @@ impl Resolver<'_> {
     /// Reports `value`, given as `keyword` at `place`, when it does not match `schema`.
     pub(super) fn check_value(&mut self, schema: &Schema, value: &Value, keyword: &str, place: &str) {
         if let Some(mismatch) = mismatch(self.doc, schema, value, 0) {
-            // The value only documents the spec: it is shown as written, with a word.
+            // The value only documents the spec: it is left out of the docs, with a word.
             self.warn(format!("{place}.{keyword}"), format!("the `{keyword}` does not match its schema: {mismatch}"));
         }
     }
+}
+
+/// Whether `value` matches `schema`: a value that does not is reported, and left out of the
+/// docs rather than shown wrong.
+pub(super) fn fits(doc: &Document, schema: &Schema, value: &Value) -> bool {
+    mismatch(doc, schema, value, 0).is_none()
 }
 
 /// What is wrong with `value` for `schema`, if anything.
@@ -166,4 +171,24 @@ fn object_mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize)
         }
     }
     None
+}
+
+/// A YAML value as JSON (a value JSON cannot hold, such as a non-string key, becomes its YAML
+/// text).
+pub(super) fn to_json(value: &Value) -> serde_json::Value {
+    serde_json::to_value(value)
+        .unwrap_or_else(|_| serde_json::Value::String(serde_yaml::to_string(value).unwrap_or_default().trim().to_owned()))
+}
+
+/// A short description of a YAML value's type, for messages.
+pub(super) fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the string `{s}`"),
+        Value::Sequence(_) => "a list".to_owned(),
+        Value::Mapping(_) => "a mapping".to_owned(),
+        Value::Tagged(_) => "a tagged value".to_owned(),
+    }
 }

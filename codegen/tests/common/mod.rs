@@ -14,9 +14,19 @@ pub fn copy_if_changed(from: &Path, to: &Path) {
     }
 }
 
-/// Copies every file under `from` to `to`, each unless it is there already.
+/// Makes `to` a copy of the folder `from`: every file copied unless it is there already, and
+/// whatever `from` no longer holds removed (a file that became a folder, say).
 pub fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("a folder");
+    for entry in fs::read_dir(to).expect("a readable folder") {
+        let path = entry.expect("an entry").path();
+        let source = from.join(path.file_name().expect("a name"));
+        match (path.is_dir(), source.is_dir()) {
+            (true, false) => fs::remove_dir_all(&path).expect("a removed folder"),
+            (false, _) if !source.is_file() => fs::remove_file(&path).expect("a removed file"),
+            _ => {}
+        }
+    }
     for entry in fs::read_dir(from).expect("a readable folder") {
         let path = entry.expect("an entry").path();
         let target = to.join(path.file_name().expect("a name"));

@@ -181,10 +181,10 @@ impl rt::test_util::Call for ListUsersCall {
             rt::test_util::nth(&path, 0)?,
         )?;
         let page_size: Option<i64> = rt::test_util::optional(
-            rt::test_util::query_texts(request, "pageSize", false).into_iter().next(),
+            rt::test_util::query_texts(request, "pageSize", None).into_iter().next(),
         )?;
         let page_token: Option<String> = rt::test_util::optional(
-            rt::test_util::query_texts(request, "pageToken", false).into_iter().next(),
+            rt::test_util::query_texts(request, "pageToken", None).into_iter().next(),
         )?;
         Ok(Self {
             cluster_id,

@@ -20,6 +20,11 @@ use serde::de::DeserializeOwned;
 use crate::transport::{Answer, AttemptRequest, ReadLimits, Sending, Transport, TransportFailure};
 use crate::{ApiClient, ClientBuilder, Credential, LongRunning, Poll, SchemeKind};
 
+mod lenient;
+mod read_back;
+
+pub use read_back::*;
+
 /// A call of one operation as the app made it, in the API's own terms: the parameters by
 /// their Rust names, the body as its Rust type, and the update mask the client computed.
 /// Generated for every operation.
@@ -601,147 +606,6 @@ fn within(answer: Answer, limits: ReadLimits) -> Result<Answer, TransportFailure
     Ok(answer)
 }
 
-// ---------------------------------------------------------------------------------------
-// Reading a call back from its request: what generated `Call::decode` impls use.
-
-/// The path parameters of `request`, in the order of `template` (the operation's path as the
-/// spec writes it), percent-decoded.
-///
-/// # Errors
-///
-/// When the URL's path does not end with the template's.
-pub fn path_params(request: &AttemptRequest, template: &str) -> Result<Vec<String>, String> {
-    let mut pieces: Vec<&str> = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        pieces.push(&rest[..open]);
-        let close = rest[open..].find('}').map_or(rest.len(), |close| open + close + 1);
-        rest = &rest[close..];
-    }
-    pieces.push(rest);
-    let path = request.url.path();
-    // The server's own path comes first: the template's first literal starts the rest.
-    let starts = path.match_indices(pieces[0]).map(|(at, _)| at);
-    for start in starts {
-        if let Some(values) = match_pieces(&path[start..], &pieces) {
-            return Ok(values);
-        }
-    }
-    Err(format!("the path `{path}` is not `{template}`"))
-}
-
-fn match_pieces(path: &str, pieces: &[&str]) -> Option<Vec<String>> {
-    let mut rest = path.strip_prefix(pieces[0])?;
-    let mut values = Vec::new();
-    for (index, literal) in pieces.iter().enumerate().skip(1) {
-        let is_last = index == pieces.len() - 1;
-        let end = if is_last && literal.is_empty() {
-            rest.len()
-        } else if is_last {
-            rest.strip_suffix(literal).map(str::len)?
-        } else {
-            rest.find(literal)?
-        };
-        let value = &rest[..end];
-        if value.contains('/') {
-            return None;
-        }
-        values.push(percent_encoding::percent_decode_str(value).decode_utf8_lossy().into_owned());
-        rest = &rest[end + literal.len()..];
-    }
-    rest.is_empty().then_some(values)
-}
-
-/// A parameter's value from its text, as the client wrote it.
-///
-/// # Errors
-///
-/// When the text is not a value of `T`.
-pub fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .or_else(|_| serde_json::from_str(text))
-        .map_err(|error| format!("`{text}` is not a value of its type: {error}"))
-}
-
-/// The values of the query parameter `name`: one per pair, or split at commas for a
-/// parameter sent as one comma-separated pair.
-pub fn query_texts(request: &AttemptRequest, name: &str, comma_separated: bool) -> Vec<String> {
-    let values = request.url.query_pairs().filter(|(key, _)| key == name).map(|(_, value)| value.into_owned());
-    if comma_separated {
-        values.flat_map(|joined| joined.split(',').map(str::to_owned).collect::<Vec<_>>()).collect()
-    } else {
-        values.collect()
-    }
-}
-
-/// The value of the header `name`, as text.
-pub fn header_text(request: &AttemptRequest, name: &str) -> Option<String> {
-    request.headers.get(name).map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-}
-
-/// The request's JSON body as `T`.
-///
-/// # Errors
-///
-/// When there is no body, or it is not a `T`.
-pub fn json_body<T: DeserializeOwned>(request: &AttemptRequest) -> Result<T, String> {
-    let body = request.body.as_deref().unwrap_or_default();
-    serde_json::from_slice(body).map_err(|error| format!("the body is not the operation's: {error}"))
-}
-
-/// The text of the field `wire` of the request's JSON body, when it has one: the update mask
-/// as the client sent it, say.
-pub fn json_text_field(request: &AttemptRequest, wire: &str) -> Option<String> {
-    let body: serde_json::Value = serde_json::from_slice(request.body.as_deref()?).ok()?;
-    body.get(wire)?.as_str().map(str::to_owned)
-}
-
-/// The request's body as it was sent.
-pub fn raw_body(request: &AttemptRequest) -> Bytes {
-    request.body.clone().unwrap_or_default()
-}
-
-/// The JSON body of a 2xx answer carrying `body`.
-pub fn json_success<T: Serialize>(body: &T) -> (Bytes, Option<&'static str>) {
-    (Bytes::from(serde_json::to_vec(body).unwrap_or_default()), Some("application/json"))
-}
-
-/// The `index`-th of the values [`path_params`] read.
-///
-/// # Errors
-///
-/// When there are fewer.
-pub fn nth(values: &[String], index: usize) -> Result<&str, String> {
-    values.get(index).map(String::as_str).ok_or_else(|| format!("the path has no parameter {}", index + 1))
-}
-
-/// The value of an optional parameter, read from its text when there is one.
-///
-/// # Errors
-///
-/// When the text is not a value of `T`.
-pub fn optional<T: DeserializeOwned>(text: Option<String>) -> Result<Option<T>, String> {
-    text.map(|text| from_text(&text)).transpose()
-}
-
-/// The value of a required parameter.
-///
-/// # Errors
-///
-/// When it was not sent, or its text is not a value of `T`.
-pub fn required<T: DeserializeOwned>(text: Option<String>, name: &str) -> Result<T, String> {
-    from_text(&text.ok_or_else(|| format!("`{name}` was not sent"))?)
-}
-
-/// The values of a list parameter.
-///
-/// # Errors
-///
-/// When a text is not a value of `T`.
-pub fn list<T: DeserializeOwned>(texts: Vec<String>) -> Result<Vec<T>, String> {
-    texts.iter().map(|text| from_text(text)).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,21 +617,5 @@ mod tests {
         assert!(covers("4XX", 418));
         assert!(!covers("4XX", 500));
         assert!(covers("default", 599));
-    }
-
-    #[test]
-    fn path_parameters_are_read_back_whatever_the_server_path() {
-        let pieces = ["/v1/clusters/", "/users/", ":grant"];
-        assert_eq!(match_pieces("/v1/clusters/c1/users/app%2F01:grant", &pieces), Some(vec!["c1".to_owned(), "app/01".to_owned()]));
-        assert_eq!(match_pieces("/v1/clusters/c1/users/a/b:grant", &pieces), None);
-        assert_eq!(match_pieces("/v1/clusters/c1", &["/v1/clusters/", ""]), Some(vec!["c1".to_owned()]));
-    }
-
-    #[test]
-    fn parameter_texts_read_back_as_their_type() {
-        assert_eq!(from_text::<String>("123"), Ok("123".to_owned()));
-        assert_eq!(from_text::<i64>("123"), Ok(123));
-        assert_eq!(from_text::<bool>("true"), Ok(true));
-        assert!(from_text::<i64>("x").is_err());
     }
 }
