@@ -9,6 +9,7 @@
 pub mod compare;
 pub mod emit;
 pub mod error;
+mod format;
 mod layout;
 pub mod load;
 pub mod names;

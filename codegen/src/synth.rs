@@ -5,7 +5,9 @@
 //! length-bounded), a nested JSON body holding an enum, an object and an array of objects with
 //! an enum of their own, and a JSON answer; every operation shares one error body. That is
 //! seven types per operation. Operations are tagged in groups of [`OPERATIONS_PER_TAG`], as
-//! vendors group theirs.
+//! vendors group theirs, and answer errors with two error responses; a [`Shape`] can leave
+//! the tags out (every operation in one module, as in the many specs without tags) and keep
+//! one error response.
 
 use std::fmt::Write;
 
@@ -15,17 +17,39 @@ pub const OPERATIONS_PER_TAG: usize = 10;
 /// The named types each operation adds.
 pub const TYPES_PER_OPERATION: usize = 7;
 
+/// How a synthetic spec is laid out beyond its size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// Whether operations are tagged in groups (each group a file of its own) or untagged.
+    pub tagged: bool,
+    /// Whether each operation has two error responses (`404` and `default`) or one (`default`).
+    pub two_error_responses: bool,
+}
+
+impl Default for Shape {
+    fn default() -> Self {
+        Self { tagged: true, two_error_responses: true }
+    }
+}
+
 /// The spec's YAML text, with `operations` operations; the same count gives the same bytes.
 pub fn spec(operations: usize) -> String {
+    spec_shaped(operations, Shape::default())
+}
+
+/// The spec's YAML text, with `operations` operations laid out as `shape` says.
+pub fn spec_shaped(operations: usize, shape: Shape) -> String {
     let mut out = String::with_capacity(1_400 + operations * 3_000);
     out.push_str(HEADER);
-    out.push_str("tags:\n");
-    for tag in 0..operations.div_ceil(OPERATIONS_PER_TAG) {
-        let _ = writeln!(out, "  - name: Group {tag}\n    description: The resources of group {tag}.");
+    if shape.tagged {
+        out.push_str("tags:\n");
+        for tag in 0..operations.div_ceil(OPERATIONS_PER_TAG) {
+            let _ = writeln!(out, "  - name: Group {tag}\n    description: The resources of group {tag}.");
+        }
     }
     out.push_str("paths:\n");
     for n in 0..operations {
-        path_item(&mut out, n);
+        path_item(&mut out, n, shape);
     }
     out.push_str(COMPONENTS);
     for n in 0..operations {
@@ -68,14 +92,25 @@ const COMPONENTS: &str = "components:
           description: The request's id, for support.
 ";
 
-fn path_item(out: &mut String, n: usize) {
+fn path_item(out: &mut String, n: usize, shape: Shape) {
     let tag = n / OPERATIONS_PER_TAG;
+    let tags = if shape.tagged { format!("\n      tags: [Group {tag}]") } else { String::new() };
+    let not_found = if shape.two_error_responses {
+        "
+        '404':
+          description: No such resource.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Error'"
+    } else {
+        ""
+    };
     let _ = write!(
         out,
         "  /v1/projects/{{project_id}}/resources{n}/{{resource_id}}:
     put:
-      operationId: updateResource{n}
-      tags: [Group {tag}]
+      operationId: updateResource{n}{tags}
       summary: Update a resource of kind {n}
       description: Replaces the settings and rules of one resource of kind {n}.
       parameters:
@@ -106,13 +141,7 @@ fn path_item(out: &mut String, n: usize) {
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Resource{n}'
-        '404':
-          description: No such resource.
-          content:
-            application/json:
-              schema:
-                $ref: '#/components/schemas/Error'
+                $ref: '#/components/schemas/Resource{n}'{not_found}
         default:
           description: Any other failure.
           content:
@@ -223,5 +252,20 @@ mod tests {
         assert_eq!(tree.types, 12 * TYPES_PER_OPERATION + 1);
         assert!(tree.warnings.is_empty(), "{:?}", tree.warnings);
         assert_eq!(spec(12), spec(12));
+    }
+
+    #[test]
+    fn every_shape_generates_the_same_operations_and_no_warning() {
+        for (tagged, two_error_responses) in [(false, true), (false, false), (true, false)] {
+            let text = spec_shaped(12, Shape { tagged, two_error_responses });
+            assert_eq!(text.contains("tags:"), tagged);
+            assert_eq!(text.contains("'404'"), two_error_responses);
+            let source = crate::SpecSource { label: "specs/synthetic.yaml".to_owned(), text, path: None };
+            let tree = crate::render(&[source]).unwrap_or_else(|error| panic!("the synthetic spec generates: {error}"));
+            assert_eq!((tree.operations, tree.types), (12, 12 * TYPES_PER_OPERATION + 1));
+            assert!(tree.warnings.is_empty(), "{:?}", tree.warnings);
+            let files = tree.files.keys().filter(|name| name.starts_with("src/synthetic/")).count();
+            assert_eq!(files, if tagged { 5 } else { 3 }, "{:?}", tree.files.keys());
+        }
     }
 }

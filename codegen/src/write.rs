@@ -6,9 +6,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use proc_macro2::TokenStream;
-
-use crate::emit::docs::DocBlocks;
 use crate::error::{Error, Problem, SpecError, SpecErrors};
 use crate::resolve::model::Api;
 use crate::{emit, load, names, resolve};
@@ -367,7 +364,7 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     }
     let modules = apis.iter().map(|api| api.module.clone()).collect();
     let mut tree = RenderedTree { warnings, modules, ..RenderedTree::default() };
-    let mut files: Vec<(String, String, emit::Emit<'_>)> = Vec::new();
+    let mut files: Vec<(String, String, emit::FileEmit<'_>)> = Vec::new();
     for api in &apis {
         tree.types += api.types.len();
         tree.operations += api.operations.len();
@@ -375,15 +372,18 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
         files.extend(emit::api_files(api, crate_name).into_iter().map(|(relative, emit)| (relative, source.clone(), emit)));
     }
     let root: emit::Emit<'_> = Box::new(|_| emit::apis_file(&apis));
-    files.push((APIS_FILE.to_owned(), "from specs/*.yaml".to_owned(), root));
-    // Each file is emitted and formatted on its own, with its own doc blocks; nothing is shared.
-    let formatted = crate::parallel::map(&files, |(relative, source, emit)| {
-        let blocks = DocBlocks::default();
-        let tokens = emit(&blocks);
-        format_file(relative, tokens, blocks, source)
-    });
-    for ((relative, _, _), content) in files.iter().zip(formatted) {
-        tree.files.insert(relative.clone(), content?);
+    files.push((APIS_FILE.to_owned(), "from specs/*.yaml".to_owned(), emit::FileEmit::whole(root)));
+    // Every part of every file is emitted and printed on its own, with its own doc blocks, on
+    // every core; only the printed text is kept.
+    let parts: Vec<(usize, &emit::Part<'_>)> =
+        files.iter().enumerate().flat_map(|(index, (_, _, file))| file.parts.iter().map(move |part| (index, part))).collect();
+    let mut printed = crate::parallel::map(&parts, |(_, part)| crate::format::print_part(part)).into_iter();
+    for (relative, source, file) in &files {
+        let internal = |e: syn::Error| Error::Internal { file: relative.clone(), message: e.to_string() };
+        let file_parts: Vec<crate::format::Printed> =
+            printed.by_ref().take(file.parts.len()).collect::<Result<_, _>>().map_err(internal)?;
+        let code = crate::format::join(file, file_parts).map_err(internal)?;
+        tree.files.insert(relative.clone(), format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{code}"));
     }
     Ok(tree)
 }
@@ -404,14 +404,6 @@ fn module_name(spec: &SpecSource, modules: &mut HashMap<String, String>, errors:
     }
     modules.insert(module.clone(), spec.label.clone());
     Some(module)
-}
-
-/// Parses, pretty-prints and heads one generated file, and writes in the doc `blocks` it was
-/// emitted with.
-fn format_file(relative: &str, tokens: TokenStream, blocks: DocBlocks, source: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal { file: relative.to_owned(), message: e.to_string() })?;
-    let code = blocks.write_in(&crate::layout::with_blank_lines(&prettyplease::unparse(&file)));
-    Ok(format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{code}"))
 }
 
 #[cfg(test)]

@@ -7,8 +7,21 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-/// Operation counts the generator is measured at.
-const GENERATOR_SIZES: &[usize] = &[10, 100, 1_000, 5_000];
+use codegen::synth::Shape;
+
+/// The synthetic specs the generator is measured on: a name, the operation count and the
+/// shape. The untagged spec with one error response per operation is the one progenitor
+/// generates too (it refuses two error bodies of one operation).
+const GENERATOR_CASES: &[(&str, usize, Shape)] = &[
+    ("tagged", 10, Shape { tagged: true, two_error_responses: true }),
+    ("tagged", 100, Shape { tagged: true, two_error_responses: true }),
+    ("tagged", 1_000, Shape { tagged: true, two_error_responses: true }),
+    ("tagged", 5_000, Shape { tagged: true, two_error_responses: true }),
+    ("untagged", 1_000, Shape { tagged: false, two_error_responses: true }),
+    ("untagged", 5_000, Shape { tagged: false, two_error_responses: true }),
+    ("untagged, one error", 1_000, Shape { tagged: false, two_error_responses: false }),
+    ("untagged, one error", 5_000, Shape { tagged: false, two_error_responses: false }),
+];
 
 /// Runs of each size; the fastest is reported, the others warm caches.
 const RUNS: usize = 3;
@@ -87,22 +100,39 @@ pub fn probe(program: &str, args: &[&str]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `cargo xtask bench generator`: `cargo xtask codegen` on a synthetic spec of each size, as a
-/// maintainer runs it (through cargo, the build warm), rerun on an up-to-date tree.
+/// `cargo xtask bench generator`: `cargo xtask codegen` on a synthetic spec of each size and
+/// shape, as a maintainer runs it (through cargo, the build warm), rerun on an up-to-date
+/// tree; and `cargo progenitor` on the same files when it is installed.
 pub fn generator(root: &Path, quick: bool) -> Result<(), BenchError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let sizes: &[usize] = if quick { &GENERATOR_SIZES[..1] } else { GENERATOR_SIZES };
+    let cases: &[(&str, usize, Shape)] = if quick { &GENERATOR_CASES[..1] } else { GENERATOR_CASES };
     let runs = if quick { 1 } else { RUNS };
+    let progenitor = !quick && progenitor_installed(&cargo, root);
     println!("generator: `cargo xtask codegen` on `cargo xtask synth --operations N`, best of {runs}, build warm");
     println!("(`alone`: the generator's own process, without cargo in front of it)");
+    if !progenitor && !quick {
+        println!("(progenitor is not installed, so it is not measured: `cargo install cargo-progenitor --locked`)");
+    }
     println!(
-        "{:>6} {:>6} {:>9} {:>9} {:>10} {:>12} {:>12} {:>14} {:>15}",
-        "N", "types", "wall ms", "cpu ms", "peak MiB", "wall us/op", "peak KiB/op", "alone wall ms", "alone peak MiB"
+        "{:<20} {:>6} {:>6} {:>9} {:>9} {:>10} {:>12} {:>12} {:>14} {:>15} {:>16} {:>17} {:>8}",
+        "shape",
+        "N",
+        "types",
+        "wall ms",
+        "cpu ms",
+        "peak MiB",
+        "wall us/op",
+        "peak KiB/op",
+        "alone wall ms",
+        "alone peak MiB",
+        "progenitor ms",
+        "progenitor MiB",
+        "ratio"
     );
     let this = std::env::current_exe().map_err(|e| BenchError(format!("cannot find this program: {e}")))?;
     let this = this.to_string_lossy().into_owned();
-    for &operations in sizes {
-        let workspace = synthetic_workspace(root, operations)?;
+    for &(name, operations, shape) in cases {
+        let workspace = synthetic_workspace(root, name, operations, shape)?;
         let root_arg = workspace.to_string_lossy().into_owned();
         let args = ["xtask", "codegen", "--root", root_arg.as_str()];
         // A first run writes the tree; the measured ones find it up to date, as reruns do.
@@ -112,9 +142,22 @@ pub fn generator(root: &Path, quick: bool) -> Result<(), BenchError> {
         else {
             continue;
         };
+        let theirs = match progenitor && !shape.two_error_responses {
+            true => fastest(runs, || run_progenitor(&cargo, &workspace))?,
+            false => None,
+        };
+        let (their_wall, their_peak, ratio) = match &theirs {
+            Some(theirs) => (
+                format!("{:.0}", theirs.wall.as_secs_f64() * 1e3),
+                format!("{:.1}", theirs.peak_kib as f64 / 1024.0),
+                format!("{:.2}", best.wall.as_secs_f64() / theirs.wall.as_secs_f64()),
+            ),
+            None => ("-".to_owned(), "-".to_owned(), "-".to_owned()),
+        };
         let types = operations * codegen::synth::TYPES_PER_OPERATION + 1;
         println!(
-            "{:>6} {:>6} {:>9.0} {:>9.0} {:>10.1} {:>12.0} {:>12.0} {:>14.0} {:>15.1}",
+            "{:<20} {:>6} {:>6} {:>9.0} {:>9.0} {:>10.1} {:>12.0} {:>12.0} {:>14.0} {:>15.1} {:>16} {:>17} {:>8}",
+            name,
             operations,
             types,
             best.wall.as_secs_f64() * 1e3,
@@ -124,9 +167,35 @@ pub fn generator(root: &Path, quick: bool) -> Result<(), BenchError> {
             best.peak_kib as f64 / operations as f64,
             alone.wall.as_secs_f64() * 1e3,
             alone.peak_kib as f64 / 1024.0,
+            their_wall,
+            their_peak,
+            ratio,
         );
     }
+    if !quick {
+        println!("(ratio: our wall time through cargo over progenitor's, on the same file)");
+    }
     Ok(())
+}
+
+/// Whether `cargo progenitor` runs.
+fn progenitor_installed(cargo: &str, root: &Path) -> bool {
+    Command::new(cargo)
+        .args(["progenitor", "--help"])
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// `cargo progenitor` on the workspace's spec, writing its crate beside it, as a maintainer
+/// runs it.
+fn run_progenitor(cargo: &str, workspace: &Path) -> Result<Measured, BenchError> {
+    let out = workspace.join("progenitor");
+    let _ = fs::remove_dir_all(&out);
+    let args = ["progenitor", "-i", "specs/synthetic.yaml", "-o", "progenitor", "-n", "synthetic", "-v", "1.0.0"];
+    measure(cargo, &args, workspace, &[])
 }
 
 /// The fastest of `runs` runs of `run`.
@@ -141,15 +210,15 @@ fn fastest(runs: usize, mut run: impl FnMut() -> Result<Measured, BenchError>) -
     Ok(best)
 }
 
-/// A folder under `target/bench/` with `specs/synthetic.yaml` of `operations` operations and
-/// the generated crate's manifest.
-fn synthetic_workspace(root: &Path, operations: usize) -> Result<PathBuf, BenchError> {
-    let workspace = root.join("target/bench").join(format!("synthetic-{operations}"));
+/// A folder under `target/bench/` with `specs/synthetic.yaml` of `operations` operations in
+/// `shape`, and the generated crate's manifest.
+fn synthetic_workspace(root: &Path, name: &str, operations: usize, shape: Shape) -> Result<PathBuf, BenchError> {
+    let workspace = root.join("target/bench").join(format!("synthetic-{}-{operations}", name.replace([' ', ','], "")));
     for dir in [workspace.join("specs"), workspace.join("generated")] {
         fs::create_dir_all(&dir).map_err(io_error("create", &dir))?;
     }
     let spec = workspace.join("specs/synthetic.yaml");
-    fs::write(&spec, codegen::synth::spec(operations)).map_err(io_error("write", &spec))?;
+    fs::write(&spec, codegen::synth::spec_shaped(operations, shape)).map_err(io_error("write", &spec))?;
     let manifest = workspace.join("generated/Cargo.toml");
     fs::copy(root.join("generated/Cargo.toml"), &manifest).map_err(io_error("write", &manifest))?;
     Ok(workspace)

@@ -25,7 +25,7 @@ const EXIT_INTERNAL: u8 = 4;
 const EXIT_USAGE: u8 = 64;
 
 const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--root DIR]
-       cargo xtask synth --operations N [--out FILE]
+       cargo xtask synth --operations N [--tags 0] [--error-responses 1] [--out FILE]
        cargo xtask fuzz [--cases N] [--first N]
        cargo xtask bench (generator | build) [--quick]
        cargo xtask compare SPEC VENDOR_SPEC [--allow FILE]
@@ -36,7 +36,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
   --root DIR       work on the specs/ and generated/ of DIR instead of the workspace
                    around the current folder
   synth            write a synthetic spec of N operations (seven types each, the shape of
-                   the specs in specs/) to FILE, or to standard output
+                   the specs in specs/) to FILE, or to standard output; --tags 0 leaves
+                   every operation untagged (one module file), --error-responses 1 keeps
+                   one error response per operation instead of two
   bench generator  time and peak memory of `cargo xtask codegen` on synthetic specs of 10,
                    100, 1000 and 5000 operations (--quick: 10, once)
   bench build      clean and incremental build of a small app, depending on the crate
@@ -66,10 +68,7 @@ fn main() -> ExitCode {
                 ExitCode::from(EXIT_USAGE)
             }
         },
-        ["synth", "--operations", count] => synth(count, None),
-        ["synth", "--operations", count, "--out", file] | ["synth", "--out", file, "--operations", count] => {
-            synth(count, Some(Path::new(file)))
-        }
+        ["synth", options @ ..] => synth(options),
         ["fuzz", options @ ..] => fuzz(options),
         ["bench", which @ ("generator" | "build"), rest @ ..] if rest.is_empty() || rest == ["--quick"] => {
             let quick = !rest.is_empty();
@@ -187,13 +186,32 @@ fn compare(ours: &Path, theirs: &Path, allow: Option<&Path>) -> ExitCode {
     if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_STALE) }
 }
 
-/// Writes the synthetic spec of `count` operations to `out`, or to standard output.
-fn synth(count: &str, out: Option<&Path>) -> ExitCode {
-    let Ok(operations) = count.parse::<usize>() else {
-        eprintln!("error: --operations takes a whole number, not `{count}`\n\n{USAGE}");
-        return ExitCode::from(EXIT_USAGE);
+/// `cargo xtask synth`: writes the synthetic spec its options describe to `--out`, or to
+/// standard output.
+fn synth(options: &[&str]) -> ExitCode {
+    let usage = |message: String| {
+        eprintln!("error: {message}\n\n{USAGE}");
+        ExitCode::from(EXIT_USAGE)
     };
-    let spec = codegen::synth::spec(operations);
+    let mut operations = None;
+    let mut shape = codegen::synth::Shape::default();
+    let mut out = None;
+    let mut args = options.iter();
+    while let Some(option) = args.next() {
+        let Some(value) = args.next() else { return usage(format!("{option} needs a value")) };
+        match (*option, *value) {
+            ("--operations", count) => match count.parse::<usize>() {
+                Ok(count) => operations = Some(count),
+                Err(_) => return usage(format!("--operations takes a whole number, not `{count}`")),
+            },
+            ("--tags", "0") => shape.tagged = false,
+            ("--error-responses", "1") => shape.two_error_responses = false,
+            ("--out", file) => out = Some(Path::new(file)),
+            (option, value) => return usage(format!("`{option} {value}` is not an option of synth")),
+        }
+    }
+    let Some(operations) = operations else { return usage("synth needs --operations N".to_owned()) };
+    let spec = codegen::synth::spec_shaped(operations, shape);
     let Some(out) = out else {
         print!("{spec}");
         return ExitCode::SUCCESS;

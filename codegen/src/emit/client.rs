@@ -9,11 +9,52 @@ use super::docs::{self, DocBlocks, paragraph};
 use super::files::{TagFile, tag_files};
 use super::literals::{self, OperationIdentity};
 use super::rust::{Scope, ident, mentions, rust_type};
-use super::{example, long_running, pagination};
+use super::{Emit, FileEmit, Head, Part, example, long_running, pagination};
 use crate::resolve::model::{Api, BodyEncoding, Operation, Param, ParamLocation, ParamStyle, PathPart, SchemeKind, TypeRef};
 
 /// The whole module file of an API.
-pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStream {
+pub fn module_file<'a>(api: &'a Api, crate_name: &'a str) -> FileEmit<'a> {
+    let untagged: Vec<&'a Operation> = api.operations.iter().filter(|op| op.tag.is_none()).collect();
+    let constructors: Emit<'a> = Box::new(|_| client_constructors());
+    let mut parts = vec![Part::ClientItems(constructors)];
+    let chunks: Vec<Vec<&'a Operation>> = untagged.chunks(OPERATIONS_PER_PART).map(<[&Operation]>::to_vec).collect();
+    for chunk in chunks.clone() {
+        let emit: Emit<'a> = Box::new(move |blocks| methods_of(api, &chunk, crate_name, blocks));
+        parts.push(Part::ClientItems(emit));
+    }
+    let resumes: Emit<'a> = Box::new(move |blocks| resumes_of(&untagged, blocks));
+    parts.push(Part::ClientItems(resumes));
+    for chunk in chunks.clone() {
+        let emit: Emit<'a> = Box::new(move |blocks| options_of(&chunk, blocks));
+        parts.push(Part::Items(emit));
+    }
+    for chunk in chunks {
+        let emit: Emit<'a> = Box::new(move |blocks| long_running_of(&chunk, blocks));
+        parts.push(Part::Items(emit));
+    }
+    let head: Head<'a> = Box::new(move |blocks, _| module_head(api, blocks));
+    FileEmit { head: Some(head), parts }
+}
+
+/// The first items of the client's `impl` block.
+fn client_constructors() -> TokenStream {
+    quote! {
+        /// Starts building a client.
+        pub fn builder() -> ClientBuilder {
+            ClientBuilder::new()
+        }
+
+        /// A client that shares this one's connections and whose calls use `options`
+        /// (retries, timeouts, body limit) over this client's settings.
+        pub fn with_options(&self, options: rt::CallOptions) -> Self {
+            Self { core: self.core.with_options(options) }
+        }
+    }
+}
+
+/// What the API module's file holds before its client's methods: its docs and modules, the
+/// `Error` and `ClientBuilder` names, and the client.
+fn module_head(api: &Api, blocks: &DocBlocks) -> TokenStream {
     let module_docs = blocks.inner_attrs(&module_docs(api));
     let error_body = rust_type(&api.error_body, Scope::Module);
     let error_docs = blocks.attrs(&error_docs(api));
@@ -42,8 +83,6 @@ pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStre
     }
     let (variable_names, variable_defaults): (Vec<&str>, Vec<&str>) = variables.into_iter().unzip();
     let secret_fields = secret_fields(api);
-    let untagged: Vec<&Operation> = api.operations.iter().filter(|op| op.tag.is_none()).collect();
-    let OperationItems { methods, rest } = operation_items(api, &untagged, crate_name, blocks);
     let tag_modules = tag_files(api).into_iter().map(|file| {
         let module = ident(&file.module);
         // Its options structs and long-running handles are the module's own, for callers.
@@ -96,23 +135,6 @@ pub fn module_file(api: &Api, crate_name: &str, blocks: &DocBlocks) -> TokenStre
                 &self.core
             }
         }
-
-        impl Client {
-            /// Starts building a client.
-            pub fn builder() -> ClientBuilder {
-                ClientBuilder::new()
-            }
-
-            /// A client that shares this one's connections and whose calls use `options`
-            /// (retries, timeouts, body limit) over this client's settings.
-            pub fn with_options(&self, options: rt::CallOptions) -> Self {
-                Self { core: self.core.with_options(options) }
-            }
-
-            #methods
-        }
-
-        #rest
     }
 }
 
@@ -124,15 +146,40 @@ struct OperationItems {
 }
 
 fn operation_items(api: &Api, ops: &[&Operation], crate_name: &str, blocks: &DocBlocks) -> OperationItems {
+    let (methods, resumes) = (methods_of(api, ops, crate_name, blocks), resumes_of(ops, blocks));
+    let (options, long_running) = (options_of(ops, blocks), long_running_of(ops, blocks));
+    OperationItems { methods: quote! { #methods #resumes }, rest: quote! { #options #long_running } }
+}
+
+/// How many operations' items are emitted and formatted together, as one part of a file.
+const OPERATIONS_PER_PART: usize = 16;
+
+/// The client methods of `ops`: each operation's, and its stream of pages.
+fn methods_of(api: &Api, ops: &[&Operation], crate_name: &str, blocks: &DocBlocks) -> TokenStream {
     let methods = ops.iter().map(|op| {
         let method = operation_methods(api, op, crate_name, blocks);
         let stream = pagination::stream_method(api, op, blocks);
         quote! { #method #stream }
     });
+    quote! { #(#methods)* }
+}
+
+/// The client methods that resume the long-running operations of `ops`.
+fn resumes_of(ops: &[&Operation], blocks: &DocBlocks) -> TokenStream {
     let resumes = ops.iter().filter_map(|op| long_running::resume_method(op, blocks));
+    quote! { #(#resumes)* }
+}
+
+/// The options structs of `ops`.
+fn options_of(ops: &[&Operation], blocks: &DocBlocks) -> TokenStream {
     let options = ops.iter().filter_map(|op| options_struct(op, blocks));
+    quote! { #(#options)* }
+}
+
+/// The module items of the long-running operations of `ops`.
+fn long_running_of(ops: &[&Operation], blocks: &DocBlocks) -> TokenStream {
     let long_running = ops.iter().filter_map(|op| long_running::module_items(op, blocks));
-    OperationItems { methods: quote! { #(#methods)* #(#resumes)* }, rest: quote! { #(#options)* #(#long_running)* } }
+    quote! { #(#long_running)* }
 }
 
 /// The file of one tag's operations: an `impl Client` block and the items beside it.

@@ -1,8 +1,10 @@
-//! Emit: the intermediate model into token streams, one per output file.
+//! Emit: the intermediate model into token streams, each output file in parts (see
+//! [`FileEmit`]): a large file is emitted and formatted a few types or operations at a time.
 //!
 //! Nothing here reads the spec; everything comes from [`crate::resolve::model`]. The modules
 //! depend one way: [`rust`] (names and Rust types), [`docs`], `files` (what goes in which
-//! file) and `literals` use none of the others; the emitters of a file's items build on them.
+//! file), `literals` and `parts` use none of the others; the emitters of a file's items build on
+//! them.
 
 mod arguments;
 mod client;
@@ -13,6 +15,7 @@ mod literals;
 mod long_running;
 mod masked;
 mod pagination;
+mod parts;
 pub mod rust;
 mod test_util;
 mod types;
@@ -22,41 +25,39 @@ use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 use crate::resolve::model::Api;
-use docs::DocBlocks;
 
 /// The name the generated crate is imported by, for its usage examples.
 pub const CRATE_NAME: &str = "dbaas_clients";
 
-/// Emits one file's code when called, its doc blocks into the [`DocBlocks`] given. The files
-/// of an API are independent of each other, so they can be emitted (and formatted) on
-/// several threads.
-pub type Emit<'a> = Box<dyn Fn(&DocBlocks) -> TokenStream + Send + Sync + 'a>;
+pub use parts::{Emit, FileEmit, Head, Part, Used};
 
 /// The files of one API, as paths relative to the crate root, each with what emits its code;
 /// `crate_name` is the name the usage examples import the crate by.
-pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, Emit<'a>)> {
+pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, FileEmit<'a>)> {
     let tags = files::tag_files(api);
-    let module: Emit<'a> = Box::new(move |blocks| with_runtime(client::module_file(api, crate_name, blocks)));
-    let mut out = vec![(format!("src/{}/mod.rs", api.module), module)];
+    let mut out = vec![(format!("src/{}/mod.rs", api.module), client::module_file(api, crate_name))];
     for (relative, emit) in types::types_files(api, &tags) {
         out.push((format!("src/{}/{relative}", api.module), emit));
     }
-    let test_util: Emit<'a> = {
-        let tags = tags.clone();
-        Box::new(move |blocks| with_runtime(test_util::test_util_file(api, &tags, blocks)))
-    };
-    out.push((format!("src/{}/test_util.rs", api.module), test_util));
+    out.push((format!("src/{}/test_util.rs", api.module), test_util::test_util_file(api, &tags)));
     for file in tags {
         let relative = format!("src/{}/{}.rs", api.module, file.module);
         let emit: Emit<'a> = Box::new(move |blocks| with_runtime(client::tag_file(api, &file, crate_name, blocks)));
-        out.push((relative, emit));
+        out.push((relative, FileEmit::whole(emit)));
     }
     out
 }
 
 /// `file` with the `use` of the runtime after its inner attributes, when it names the runtime.
 pub fn with_runtime(file: TokenStream) -> TokenStream {
-    let Some(import) = rust::runtime_import(&file) else { return file };
+    let names_runtime = rust::runtime_import(&file).is_some();
+    with_runtime_if(file, names_runtime)
+}
+
+/// `file` with the `use` of the runtime after its inner attributes, when `needed` or when it
+/// names the runtime itself.
+pub fn with_runtime_if(file: TokenStream, needed: bool) -> TokenStream {
+    let Some(import) = rust::runtime_import(&file).or_else(|| needed.then(rust::runtime_use)) else { return file };
     let tokens: Vec<TokenTree> = file.into_iter().collect();
     // Inner attributes (`#![...]`) come first: `#`, `!`, then the bracketed group.
     let mut split = 0;

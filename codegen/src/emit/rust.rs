@@ -18,10 +18,13 @@ pub const RUNTIME_ALIAS: &str = "rt";
 /// The `use` of the runtime a file needs when `tokens` name it (in code, or in a serde
 /// attribute's path).
 pub fn runtime_import(tokens: &TokenStream) -> Option<TokenStream> {
-    names_runtime(tokens).then(|| {
-        let (krate, alias) = (ident(RUNTIME_CRATE), ident(RUNTIME_ALIAS));
-        quote! { use #krate as #alias; }
-    })
+    names_runtime(tokens).then(runtime_use)
+}
+
+/// The `use` of the runtime, under its alias.
+pub fn runtime_use() -> TokenStream {
+    let (krate, alias) = (ident(RUNTIME_CRATE), ident(RUNTIME_ALIAS));
+    quote! { use #krate as #alias; }
 }
 
 fn names_runtime(tokens: &TokenStream) -> bool {

@@ -8,7 +8,8 @@ use quote::{format_ident, quote};
 use super::docs::DocBlocks;
 use super::files::TagFile;
 use super::long_running::poll_name;
-use super::rust::{Scope, ident, mentions, rust_type};
+use super::rust::{Scope, ident, rust_type};
+use super::{Emit, FileEmit, Head, Part};
 use crate::resolve::model::{
     Api, BodyEncoding, MaskRole, Operation, Param, ParamLocation, ParamStyle, SchemeKind, StructDef, TypeDef, TypeRef,
 };
@@ -28,36 +29,48 @@ fn rule_method(op: &Operation) -> Ident {
 }
 
 /// The `test_util` module file of an API.
-pub fn test_util_file(api: &Api, tags: &[TagFile<'_>], blocks: &DocBlocks) -> TokenStream {
-    let module_docs = blocks.inner_attrs(&[
-        format!("Test doubles of {}: a [`Double`] answers a real [`Client`]'s calls in process,", api.title),
-        "by rules a test sets up for each operation, typed with the operation's call and answers.".to_owned(),
-        String::new(),
-        "Behind the Cargo feature `test-util`, for an app's `dev-dependencies`.".to_owned(),
-    ]);
-    let double = double(api, blocks);
-    let calls = api.operations.iter().map(|op| call_items(api, op, tags, blocks));
-    let describers = api.operations.iter().map(|op| {
-        let (id, call) = (&op.operation_id, call_name(op));
-        quote! { (#id, rt::test_util::describe::<#call>) }
+pub fn test_util_file<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> FileEmit<'a> {
+    let double: Emit<'a> = Box::new(move |blocks| {
+        let double = double(api, blocks);
+        let describers = api.operations.iter().map(|op| {
+            let (id, call) = (&op.operation_id, call_name(op));
+            quote! { (#id, rt::test_util::describe::<#call>) }
+        });
+        quote! {
+            #double
+
+            /// How each operation's calls are shown in the double's messages.
+            static DESCRIBERS: rt::test_util::Describers = &[#(#describers),*];
+        }
     });
-    let items = quote! {
-        #double
-
-        /// How each operation's calls are shown in the double's messages.
-        static DESCRIBERS: rt::test_util::Describers = &[#(#describers),*];
-
-        #(#calls)*
-    };
-    let types = mentions(&items, "types").then(|| quote! { types });
-    quote! {
-        #module_docs
-
-        use super::{Client, ClientBuilder, #types};
-
-        #items
+    let mut parts = vec![Part::Items(double)];
+    for chunk in api.operations.chunks(OPERATIONS_PER_PART) {
+        let tags = tags.to_vec();
+        let calls: Emit<'a> = Box::new(move |blocks| {
+            let calls = chunk.iter().map(|op| call_items(api, op, &tags, blocks));
+            quote! { #(#calls)* }
+        });
+        parts.push(Part::Items(calls));
     }
+    let head: Head<'a> = Box::new(move |blocks, used| {
+        let module_docs = blocks.inner_attrs(&[
+            format!("Test doubles of {}: a [`Double`] answers a real [`Client`]'s calls in process,", api.title),
+            "by rules a test sets up for each operation, typed with the operation's call and answers.".to_owned(),
+            String::new(),
+            "Behind the Cargo feature `test-util`, for an app's `dev-dependencies`.".to_owned(),
+        ]);
+        let types = used.types.then(|| quote! { types });
+        quote! {
+            #module_docs
+
+            use super::{Client, ClientBuilder, #types};
+        }
+    });
+    FileEmit { head: Some(head), parts }
 }
+
+/// How many operations' calls are emitted and formatted together, as one part of the file.
+const OPERATIONS_PER_PART: usize = 16;
 
 fn double(api: &Api, blocks: &DocBlocks) -> TokenStream {
     let doc = blocks.attrs(&[

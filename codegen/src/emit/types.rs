@@ -8,7 +8,7 @@ use quote::quote;
 use super::docs::{self, DocBlocks};
 use super::files::{self, TagFile};
 use super::rust::{Scope, StdNames, holds_map, ident, rust_type};
-use super::{Emit, with_runtime};
+use super::{Emit, FileEmit, Head, Part};
 use crate::resolve::model::{
     ADDITIONAL_FIELD, AliasDef, Api, EnumDef, Field, OTHER_VARIANT, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT, UnionDef,
 };
@@ -16,17 +16,12 @@ use crate::resolve::model::{
 /// The files of the `types` module of an API, as paths relative to the API's folder, each
 /// emitted when asked: one `types.rs`, or a `types/` folder split by tag (see
 /// [`super::files`]) for a large API.
-pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<'a>)> {
+pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, FileEmit<'a>)> {
     let shared = Arc::new(TypesFile { api, names: StdNames::in_types(api), checks: super::validation::Checks::of(api) });
     let title = format!("The request and response types of {}, as its spec defines them.", api.title);
     let Some(files) = files::split(api, tags) else {
-        let emit: Emit<'a> = Box::new(move |blocks| {
-            let defs: Vec<&TypeDef> = api.types.values().collect();
-            let module_docs = blocks.inner_attrs(std::slice::from_ref(&title));
-            let body = shared.body(&defs, blocks);
-            with_runtime(quote! { #module_docs #body })
-        });
-        return vec![("types.rs".to_owned(), emit)];
+        let defs: Vec<&'a TypeDef> = api.types.values().collect();
+        return vec![("types.rs".to_owned(), shared.file(defs, move |blocks| blocks.inner_attrs(std::slice::from_ref(&title))))];
     };
     let modules: Vec<String> = files.iter().map(|file| file.module.clone()).collect();
     let index: Emit<'a> = Box::new(move |blocks| {
@@ -44,27 +39,29 @@ pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, Emit<
             #( pub use #modules::*; )*
         }
     });
-    let mut out = vec![("types/mod.rs".to_owned(), index)];
+    let mut out = vec![("types/mod.rs".to_owned(), FileEmit::whole(index))];
     for file in files {
-        let shared = Arc::clone(&shared);
         let relative = format!("types/{}.rs", file.module);
-        let emit: Emit<'a> = Box::new(move |blocks| {
-            let module_docs = blocks.inner_attrs(&[match &file.tag {
+        let imported = files::imports(&file.types);
+        let tag = file.tag.clone();
+        let head = move |blocks: &DocBlocks| {
+            let module_docs = blocks.inner_attrs(&[match &tag {
                 Some(tag) => format!("The types only the operations tagged {} use.", docs::code(tag)),
                 None => "The types several tags use, or none.".to_owned(),
             }]);
-            let imported = files::imports(&file.types);
             let imports = (!imported.is_empty()).then(|| {
                 let imported = imported.iter().map(|name| ident(name));
                 quote! { use super::{#(#imported),*}; }
             });
-            let body = shared.body(&file.types, blocks);
-            with_runtime(quote! { #module_docs #imports #body })
-        });
-        out.push((relative, emit));
+            quote! { #module_docs #imports }
+        };
+        out.push((relative, shared.file(file.types, head)));
     }
     out
 }
+
+/// How many types are emitted and formatted together, as one part of a file.
+const TYPES_PER_PART: usize = 32;
 
 /// What every file of an API's `types` is written with, found once for all of them.
 struct TypesFile<'a> {
@@ -75,9 +72,28 @@ struct TypesFile<'a> {
     checks: super::validation::Checks<'a>,
 }
 
-impl TypesFile<'_> {
-    /// The imports and items of a file holding `defs`.
-    fn body(&self, defs: &[&TypeDef], blocks: &DocBlocks) -> TokenStream {
+impl<'a> TypesFile<'a> {
+    /// The file holding `defs`, its head `docs` and the imports the types need, its parts the
+    /// types.
+    fn file(self: &Arc<Self>, defs: Vec<&'a TypeDef>, docs: impl Fn(&DocBlocks) -> TokenStream + Send + Sync + 'a) -> FileEmit<'a> {
+        let parts = defs
+            .chunks(TYPES_PER_PART)
+            .map(|chunk| {
+                let (shared, chunk) = (Arc::clone(self), chunk.to_vec());
+                let emit: Emit<'a> = Box::new(move |blocks| shared.items(&chunk, blocks));
+                Part::Items(emit)
+            })
+            .collect();
+        let shared = Arc::clone(self);
+        let head: Head<'a> = Box::new(move |blocks, _| {
+            let (docs, imports) = (docs(blocks), shared.imports(&defs));
+            quote! { #docs #imports }
+        });
+        FileEmit { head: Some(head), parts }
+    }
+
+    /// The items of `defs`.
+    fn items(&self, defs: &[&TypeDef], blocks: &DocBlocks) -> TokenStream {
         let Self { api, names, checks } = self;
         let scope = Scope::Types(names);
         let result = names.path("Result");
@@ -97,6 +113,12 @@ impl TypesFile<'_> {
             let check = checks.impl_for(def, &result);
             quote! { #item #check }
         });
+        quote! { #(#items)* }
+    }
+
+    /// The imports of a file holding `defs`.
+    fn imports(&self, defs: &[&TypeDef]) -> TokenStream {
+        let names = &self.names;
         let derives_serde = defs.iter().any(|def| match def {
             TypeDef::Struct(def) => def.mask.is_none(),
             TypeDef::Union(def) => def.tag.is_none(),
@@ -117,7 +139,6 @@ impl TypesFile<'_> {
         quote! {
             #map_import
             #serde_import
-            #(#items)*
         }
     }
 }
