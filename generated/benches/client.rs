@@ -129,14 +129,15 @@ fn main() {
         let generated = Caller::Generated(Client::builder().token(TOKEN).base_url(server.uri()).build().expect("a client"));
         let http = reqwest::Client::builder().user_agent("bench").build().expect("a reqwest client");
         let handwritten = Caller::Handwritten { http, url: format!("{}/v2/databases/{CLUSTER}/users/{USER}", server.uri()) };
-        // `--only generated|handwritten [N]`: that one alone, N calls (200 unless given) one at
-        // a time, for an instruction profiler (`valgrind --tool=callgrind`) to tell where the
-        // difference goes.
+        // `--only generated|handwritten [N [K]]`: that one alone, N calls (200 unless given), K
+        // in flight (1 unless given), for an instruction profiler (`valgrind --tool=callgrind`)
+        // to tell where the difference goes.
         let args: Vec<String> = std::env::args().collect();
         if let Some(position) = args.iter().position(|arg| arg == "--only") {
             let caller = if args.get(position + 1).map(String::as_str) == Some("handwritten") { &handwritten } else { &generated };
             let calls = args.get(position + 2).and_then(|n| n.parse().ok()).unwrap_or(200);
-            caller.measure(calls, 1).await;
+            let in_flight = args.get(position + 3).and_then(|n| n.parse().ok()).unwrap_or(1);
+            caller.measure(calls, in_flight).await;
             return;
         }
         println!("client: CPU per call on loopback, {rounds} paired rounds of {calls} calls each (the two in turn, the first");

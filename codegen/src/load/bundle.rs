@@ -349,7 +349,7 @@ impl Bundler {
         };
         let (text, widened) = numbers::widen_oversized_integers(&text);
         let positions = Positions::of(&text);
-        match serde_yaml::from_str::<Value>(&text) {
+        match super::yaml::parse(&text) {
             Ok(value) => {
                 self.warnings.extend(widened.iter().map(|number| numbers::warning(&label, number, &positions)));
                 File { label, value: Some(value), positions }

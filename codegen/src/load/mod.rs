@@ -5,6 +5,7 @@ mod document;
 pub mod extensions;
 pub(crate) mod numbers;
 mod positions;
+mod yaml;
 
 pub use document::*;
 pub use positions::Positions;
@@ -41,7 +42,7 @@ pub fn load(file: &str, text: &str) -> Loaded {
 pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Loaded {
     let (text, widened) = numbers::widen_oversized_integers(text);
     let text = text.as_ref();
-    let raw: serde_yaml::Value = match serde_yaml::from_str(text) {
+    let raw: serde_yaml::Value = match yaml::parse(text) {
         Ok(raw) => raw,
         Err(e) => {
             let position = e.location().map(|l| (l.line(), l.column()));
