@@ -22,7 +22,7 @@ pub const TYPES_PER_OPERATION: usize = 7;
 pub struct Shape {
     /// Whether operations are tagged in groups (each group a file of its own) or untagged.
     pub tagged: bool,
-    /// Whether each operation has two error responses (`404` and `default`) or one (`default`).
+    /// Whether each operation has two error responses (`404` and `default`) or one (`404`).
     pub two_error_responses: bool,
 }
 
@@ -95,10 +95,10 @@ const COMPONENTS: &str = "components:
 fn path_item(out: &mut String, n: usize, shape: Shape) {
     let tag = n / OPERATIONS_PER_TAG;
     let tags = if shape.tagged { format!("\n      tags: [Group {tag}]") } else { String::new() };
-    let not_found = if shape.two_error_responses {
+    let other_failures = if shape.two_error_responses {
         "
-        '404':
-          description: No such resource.
+        default:
+          description: Any other failure.
           content:
             application/json:
               schema:
@@ -141,13 +141,13 @@ fn path_item(out: &mut String, n: usize, shape: Shape) {
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Resource{n}'{not_found}
-        default:
-          description: Any other failure.
+                $ref: '#/components/schemas/Resource{n}'
+        '404':
+          description: No such resource.
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/Error'
+                $ref: '#/components/schemas/Error'{other_failures}
 "
     );
 }
@@ -259,7 +259,7 @@ mod tests {
         for (tagged, two_error_responses) in [(false, true), (false, false), (true, false)] {
             let text = spec_shaped(12, Shape { tagged, two_error_responses });
             assert_eq!(text.contains("tags:"), tagged);
-            assert_eq!(text.contains("'404'"), two_error_responses);
+            assert_eq!(text.contains("Any other failure."), two_error_responses);
             let source = crate::SpecSource { label: "specs/synthetic.yaml".to_owned(), text, path: None };
             let tree = crate::render(&[source]).unwrap_or_else(|error| panic!("the synthetic spec generates: {error}"));
             assert_eq!((tree.operations, tree.types), (12, 12 * TYPES_PER_OPERATION + 1));

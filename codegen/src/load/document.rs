@@ -178,28 +178,28 @@ pub struct PathItem {
     pub parameters: Vec<Parameter>,
     /// The `get` keyword.
     #[serde(default)]
-    pub get: Option<Operation>,
+    pub get: Option<Box<Operation>>,
     /// The `put` keyword.
     #[serde(default)]
-    pub put: Option<Operation>,
+    pub put: Option<Box<Operation>>,
     /// The `post` keyword.
     #[serde(default)]
-    pub post: Option<Operation>,
+    pub post: Option<Box<Operation>>,
     /// The `delete` keyword.
     #[serde(default)]
-    pub delete: Option<Operation>,
+    pub delete: Option<Box<Operation>>,
     /// The `options` keyword.
     #[serde(default)]
-    pub options: Option<Operation>,
+    pub options: Option<Box<Operation>>,
     /// The `head` keyword.
     #[serde(default)]
-    pub head: Option<Operation>,
+    pub head: Option<Box<Operation>>,
     /// The `patch` keyword.
     #[serde(default)]
-    pub patch: Option<Operation>,
+    pub patch: Option<Box<Operation>>,
     /// The `trace` keyword.
     #[serde(default)]
-    pub trace: Option<Operation>,
+    pub trace: Option<Box<Operation>>,
 }
 
 impl PathItem {
@@ -216,7 +216,7 @@ impl PathItem {
             ("trace", &self.trace),
         ]
         .into_iter()
-        .filter_map(|(method, operation)| operation.as_ref().map(|op| (method, op)))
+        .filter_map(|(method, operation)| operation.as_deref().map(|op| (method, op)))
     }
 }
 
@@ -523,10 +523,10 @@ pub struct Schema {
     pub deprecated: bool,
     /// The `default` keyword.
     #[serde(default)]
-    pub default: Option<Value>,
+    pub default: Option<Box<Value>>,
     /// The `example` keyword.
     #[serde(default)]
-    pub example: Option<Value>,
+    pub example: Option<Box<Value>>,
     /// The `minLength` keyword.
     #[serde(default, rename = "minLength")]
     pub min_length: Option<u64>,
@@ -568,10 +568,10 @@ pub struct Schema {
     pub max_properties: Option<u64>,
     /// The `externalDocs` keyword.
     #[serde(default, rename = "externalDocs")]
-    pub external_docs: Option<ExternalDocs>,
+    pub external_docs: Option<Box<ExternalDocs>>,
     /// The `xml` keyword: read, and left alone (only JSON is sent).
     #[serde(default)]
-    pub xml: Option<Value>,
+    pub xml: Option<Box<Value>>,
     /// The `allOf` keyword: every member applies, so their properties are merged.
     #[serde(default, rename = "allOf")]
     pub all_of: Option<Vec<Schema>>,
@@ -583,10 +583,10 @@ pub struct Schema {
     pub any_of: Option<Vec<Schema>>,
     /// The `not` keyword: a schema the value must not match, named in the docs.
     #[serde(default)]
-    pub not: Option<Value>,
+    pub not: Option<Box<Value>>,
     /// The `discriminator` keyword: the property that tells the members of `oneOf` apart.
     #[serde(default)]
-    pub discriminator: Option<Discriminator>,
+    pub discriminator: Option<Box<Discriminator>>,
     /// The `x-secret` extension: a string that must never be shown, like `format: password`.
     #[serde(default, rename = "x-secret")]
     pub secret: bool,

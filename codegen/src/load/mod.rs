@@ -101,10 +101,12 @@ struct Stop {
 fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
     string_keys(&mut tree);
     let stripped = extensions::strip_foreign(&mut tree, file, positions);
-    // The tree is read, which is quicker than the text. When that fails and no foreign
-    // extension was dropped from a document of one file, the text is read again, so the
-    // parser gives the position.
-    let first = serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| {
+    // The tree is read, which is quicker than the text; a document of one file is read from
+    // its tree taken apart as it goes, so the tree and the document are not both whole at
+    // once, and read again from the text only for a problem. When reading fails and no
+    // foreign extension was dropped from a document of one file, the text is read again, so
+    // the parser gives the position.
+    let stop = |e: serde_path_to_error::Error<serde_yaml::Error>| {
         let path: Vec<Segment> = e.path().iter().cloned().collect();
         if let Some(text) = text.filter(|_| !stripped.changed)
             && let Err(e) = serde_path_to_error::deserialize::<_, Document>(serde_yaml::Deserializer::from_str(text))
@@ -115,11 +117,19 @@ fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, posit
         }
         let error = positions.error(file, e.path().to_string(), Problem::Syntax { message: e.inner().to_string() });
         Stop { path, error }
-    });
+    };
+    let first = match text {
+        Some(text) => serde_path_to_error::deserialize::<_, Document>(tree).map_err(|e| (stop(e), reread(file, text, positions))),
+        None => serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| (stop(e), Some(tree))),
+    };
     let mut problems = stripped.problems;
     let document = match first {
         Ok(document) => Some(document),
-        Err(first) => recover(file, tree, first, positions, &mut problems),
+        Err((first, Some(tree))) => recover(file, tree, first, positions, &mut problems),
+        Err((first, None)) => {
+            problems.push(first.error);
+            None
+        }
     };
     for found in &mut problems {
         if found.place == "." {
@@ -130,6 +140,14 @@ fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, posit
         }
     }
     (document, problems)
+}
+
+/// The tree of `text` as [`read_typed`] reads it, again, after the first was taken apart.
+fn reread(file: &str, text: &str, positions: &Positions) -> Option<serde_yaml::Value> {
+    let mut tree = yaml::parse(text).ok()?;
+    string_keys(&mut tree);
+    extensions::strip_foreign(&mut tree, file, positions);
+    Some(tree)
 }
 
 /// Unknown keywords are independent of each other: mends each one (a near miss becomes the

@@ -392,8 +392,8 @@ impl Resolver<'_> {
         Docs {
             title: schema.title.clone(),
             description: schema.description.clone(),
-            example: schema.example.as_ref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
-            default: schema.default.as_ref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            example: schema.example.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            default: schema.default.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
             constraints: Constraints {
                 min_length: schema.min_length,
                 max_length: schema.max_length,
@@ -415,7 +415,7 @@ impl Resolver<'_> {
             read_only: schema.read_only,
             write_only: schema.write_only,
             deprecated: schema.deprecated,
-            not: schema.not.as_ref().map(to_json),
+            not: schema.not.as_deref().map(to_json),
         }
     }
 }
