@@ -325,6 +325,7 @@ impl Resolver<'_> {
             }
         }
         let mut params: Vec<Param> = Vec::new();
+        let mut places: Vec<String> = Vec::new();
         let mut rust_names: HashMap<String, String> = HashMap::new();
         for ((wire, location), (parameter, param_place)) in merged {
             let Some(mut param) = self.param(&wire, &location, parameter, prefix, &param_place) else {
@@ -341,13 +342,52 @@ impl Resolver<'_> {
                 let located = format!("{}_{}", param.name, param.location.keyword());
                 let distinct = if reserved_name && !taken(&located) { located } else { names::snake_distinct(&wire, taken) };
                 let message = format!("{first} and `{wire}` both make the Rust name `{}`: `{wire}` is `{distinct}`", param.name);
-                self.warn(param_place, message);
+                self.warn(&param_place, message);
                 param.name = distinct;
             }
             rust_names.insert(param.name.clone(), wire);
             params.push(param);
+            places.push(param_place);
+        }
+        for (place, message) in self.ambiguous_pairs(&params, places) {
+            self.warn(place, message);
         }
         ReadParams { params, complete }
+    }
+
+    /// The properties of exploded query objects that are sent as pairs named like another query
+    /// parameter (or another exploded object's property): a server cannot tell them apart.
+    fn ambiguous_pairs(&self, params: &[Param], places: Vec<String>) -> Vec<(String, String)> {
+        let properties = |param: &Param| -> Vec<String> {
+            match (&param.style, &param.ty) {
+                (ParamStyle::ObjectExploded, TypeRef::Named(name)) => match self.types.get(name) {
+                    Some(TypeDef::Struct(def)) => def.fields.iter().map(|field| field.wire_name.clone()).collect(),
+                    _ => Vec::new(),
+                },
+                _ => Vec::new(),
+            }
+        };
+        let mut pairs: Vec<(String, &str)> = Vec::new();
+        for param in params.iter().filter(|param| param.location == ParamLocation::Query) {
+            match param.style {
+                ParamStyle::ObjectExploded => pairs.extend(properties(param).into_iter().map(|name| (name, param.wire_name.as_str()))),
+                _ => pairs.push((param.wire_name.clone(), param.wire_name.as_str())),
+            }
+        }
+        let mut found = Vec::new();
+        for (param, place) in params.iter().zip(places) {
+            for property in properties(param) {
+                let clash = pairs.iter().find(|(pair, owner)| *pair == property && *owner != param.wire_name);
+                if let Some((_, owner)) = clash {
+                    let message = format!(
+                        "the property `{property}` of `{}` is sent as a query pair of its own, named as the pair of `{owner}`: a server cannot tell them apart",
+                        param.wire_name
+                    );
+                    found.push((place.clone(), message));
+                }
+            }
+        }
+        found
     }
 
     fn param(&mut self, wire: &str, location: &str, parameter: &Parameter, prefix: &str, place: &str) -> Option<Param> {
