@@ -56,14 +56,21 @@ pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Load
         }
     };
     let positions = Positions::of(text);
-    let mut warnings: Vec<SpecError> = widened.iter().map(|number| numbers::warning(file, number, &positions)).collect();
+    // A widened number is a warning that needs the places: they are read on another core
+    // while the document is.
+    if !widened.is_empty() {
+        positions.read_in_background();
+    }
+    let widened_warnings =
+        |positions: &Positions| -> Vec<SpecError> { widened.iter().map(|number| numbers::warning(file, number, positions)).collect() };
     if let Some(problem) = version_problem(file, &raw, &positions) {
-        return Loaded { document: None, positions, problems: vec![problem], warnings };
+        return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions };
     }
     let Some(path) = path.filter(|_| bundle::refers_to_files(&raw)) else {
         let (document, problems) = read_typed(file, Some(text), raw, &positions);
-        return Loaded { document, positions, problems, warnings };
+        return Loaded { document, problems, warnings: widened_warnings(&positions), positions };
     };
+    let mut warnings = widened_warnings(&positions);
     let bundled = bundle::bundle(file, path, raw, positions);
     warnings.extend(bundled.warnings);
     if !bundled.problems.is_empty() {

@@ -51,6 +51,15 @@ impl Positions {
         Self { text: text.into(), places: Arc::default(), mounts: Arc::default() }
     }
 
+    /// Starts reading the places on a thread of its own, for a caller that will need them; a
+    /// lookup meanwhile waits for it.
+    pub fn read_in_background(&self) {
+        let positions = self.clone();
+        std::thread::spawn(move || {
+            positions.places();
+        });
+    }
+
     fn places(&self) -> &HashMap<String, (usize, usize)> {
         self.places.get_or_init(|| {
             let mut recorder = Recorder::default();
