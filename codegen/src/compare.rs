@@ -189,24 +189,7 @@ impl<'a> Walk<'a, '_> {
         let (Some(ours), Some(theirs)) = (ours, theirs) else { return };
         let ours = flattened(self.ours, &ours);
         let theirs = flattened(self.theirs, &theirs);
-        for keyword in [
-            "type",
-            "format",
-            "nullable",
-            "readOnly",
-            "writeOnly",
-            "minLength",
-            "maxLength",
-            "pattern",
-            "minimum",
-            "maximum",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "minItems",
-            "maxItems",
-            "uniqueItems",
-            "default",
-        ] {
+        for &keyword in COMPARED_KEYWORDS {
             let (o, t) = (ours.keywords.get(keyword), theirs.keywords.get(keyword));
             if o != t {
                 self.differ(at, keyword, (shown(o), &ours.place), (shown(t), &theirs.place));
@@ -229,6 +212,27 @@ impl<'a> Walk<'a, '_> {
         self.schema(&format!("{at}[]"), ours.items, theirs.items);
     }
 }
+
+/// The keywords of a schema compared one by one (enum values, `required`, properties and
+/// items are compared as sets and trees).
+const COMPARED_KEYWORDS: &[&str] = &[
+    "type",
+    "format",
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "default",
+];
 
 /// A schema with its `allOf` merged: its keywords, enum values, required names, properties
 /// and items.
@@ -263,24 +267,7 @@ fn merge<'a>(side: &Side<'a>, schema: &At<'a>, flat: &mut Flat<'a>, depth: usize
         return;
     }
     let Some(schema) = resolved(side, schema) else { return };
-    for keyword in [
-        "type",
-        "format",
-        "nullable",
-        "readOnly",
-        "writeOnly",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "minItems",
-        "maxItems",
-        "uniqueItems",
-        "default",
-    ] {
+    for &keyword in COMPARED_KEYWORDS {
         if let Some(value) = schema.value.get(keyword) {
             flat.keywords.insert(keyword, value.clone());
         }

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust::{Scope, ident, rust_type};
-use crate::resolve::model::{Operation, Param, TypeRef};
+use crate::resolve::model::{Operation, Param, ParamStyle, TypeRef};
 
 /// The arguments every call of an operation takes: positional parameters, then the body.
 pub fn positional_args(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
@@ -75,5 +75,15 @@ pub fn argument_ref(param: &Param, name: TokenStream) -> TokenStream {
     match by_reference(&param.ty) {
         true => name,
         false => quote! { &#name },
+    }
+}
+
+/// The runtime's `ObjectStyle` an object parameter is written in; `None` for other styles.
+pub fn object_style(style: ParamStyle) -> Option<TokenStream> {
+    match style {
+        ParamStyle::ObjectExploded => Some(quote! { rt::ObjectStyle::Exploded }),
+        ParamStyle::ObjectJoined => Some(quote! { rt::ObjectStyle::Joined }),
+        ParamStyle::DeepObject => Some(quote! { rt::ObjectStyle::Deep }),
+        ParamStyle::Plain | ParamStyle::Joined(_) | ParamStyle::Json => None,
     }
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{ToTokens, quote};
 
-use super::arguments::{argument_ref, options_name, positional_args};
+use super::arguments::{argument_ref, object_style, options_name, positional_args};
 use super::docs::{self, DocBlocks, paragraph};
 use super::files::{TagFile, tag_files};
 use super::literals::{self, OperationIdentity};
@@ -427,12 +427,6 @@ fn request_expr(op: &Operation) -> TokenStream {
 fn param_step(param: &Param) -> TokenStream {
     let wire = &param.wire_name;
     let name = ident(&param.name);
-    let object_style = |style: ParamStyle| match style {
-        ParamStyle::ObjectExploded => Some(quote! { rt::ObjectStyle::Exploded }),
-        ParamStyle::ObjectJoined => Some(quote! { rt::ObjectStyle::Joined }),
-        ParamStyle::DeepObject => Some(quote! { rt::ObjectStyle::Deep }),
-        ParamStyle::Plain | ParamStyle::Joined(_) | ParamStyle::Json => None,
-    };
     // The value the location's method takes: the argument, or the option when given.
     let (single, optional) = match param.style {
         ParamStyle::Json => {
@@ -446,17 +440,13 @@ fn param_step(param: &Param) -> TokenStream {
         false => quote! { options.#name.as_deref().unwrap_or_default() },
     };
     let is_list = matches!(param.ty, TypeRef::List(_)) && param.style != ParamStyle::Json;
+    let object_style = object_style(param.style).filter(|_| param.location == ParamLocation::Query);
     match (param.location, param.required) {
-        (ParamLocation::Query, required) if object_style(param.style).is_some() => {
-            let style = object_style(param.style);
-            match required {
-                true => {
-                    let value = argument_ref(param, name.to_token_stream());
-                    quote! { .query_object(#wire, #value, #style) }
-                }
-                false => quote! { .query_object_opt(#wire, options.#name.as_ref(), #style) },
-            }
+        (_, true) if let Some(style) = &object_style => {
+            let value = argument_ref(param, name.to_token_stream());
+            quote! { .query_object(#wire, #value, #style) }
         }
+        (_, false) if let Some(style) = &object_style => quote! { .query_object_opt(#wire, options.#name.as_ref(), #style) },
         (ParamLocation::Query, _) if is_list => match param.style {
             ParamStyle::Joined(delimiter) => quote! { .query_joined(#wire, #list, #delimiter) },
             _ => quote! { .query_list(#wire, #list) },

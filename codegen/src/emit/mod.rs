@@ -50,14 +50,17 @@ pub fn api_files<'a>(api: &'a Api, crate_name: &'a str) -> Vec<(String, FileEmit
 
 /// `file` with the `use` of the runtime after its inner attributes, when it names the runtime.
 pub fn with_runtime(file: TokenStream) -> TokenStream {
-    let names_runtime = rust::runtime_import(&file).is_some();
-    with_runtime_if(file, names_runtime)
+    let needed = rust::names_runtime(&file);
+    with_runtime_if(file, needed)
 }
 
 /// `file` with the `use` of the runtime after its inner attributes, when `needed` or when it
 /// names the runtime itself.
 pub fn with_runtime_if(file: TokenStream, needed: bool) -> TokenStream {
-    let Some(import) = rust::runtime_import(&file).or_else(|| needed.then(rust::runtime_use)) else { return file };
+    if !needed && !rust::names_runtime(&file) {
+        return file;
+    }
+    let import = rust::runtime_use();
     let tokens: Vec<TokenTree> = file.into_iter().collect();
     // Inner attributes (`#![...]`) come first: `#`, `!`, then the bracketed group.
     let mut split = 0;

@@ -27,11 +27,7 @@ pub struct Used {
 impl Used {
     /// The names `tokens` use.
     pub fn of(tokens: &TokenStream) -> Self {
-        Self {
-            runtime: rust::runtime_import(tokens).is_some(),
-            types: rust::mentions(tokens, "types"),
-            error: rust::mentions(tokens, "Error"),
-        }
+        Self { runtime: rust::names_runtime(tokens), types: rust::mentions(tokens, "types"), error: rust::mentions(tokens, "Error") }
     }
 
     /// The names either uses.

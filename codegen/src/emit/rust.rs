@@ -15,19 +15,14 @@ pub const RUNTIME_CRATE: &str = "dbaas_runtime";
 /// are all `UpperCamelCase`) can take it; tag modules that would are renamed.
 pub const RUNTIME_ALIAS: &str = "rt";
 
-/// The `use` of the runtime a file needs when `tokens` name it (in code, or in a serde
-/// attribute's path).
-pub fn runtime_import(tokens: &TokenStream) -> Option<TokenStream> {
-    names_runtime(tokens).then(runtime_use)
-}
-
 /// The `use` of the runtime, under its alias.
 pub fn runtime_use() -> TokenStream {
     let (krate, alias) = (ident(RUNTIME_CRATE), ident(RUNTIME_ALIAS));
     quote! { use #krate as #alias; }
 }
 
-fn names_runtime(tokens: &TokenStream) -> bool {
+/// Whether `tokens` name the runtime (in code, or in a serde attribute's path).
+pub fn names_runtime(tokens: &TokenStream) -> bool {
     let path_prefix = format!("\"{RUNTIME_ALIAS}::");
     tokens.clone().into_iter().any(|tree| match tree {
         TokenTree::Ident(found) => found == RUNTIME_ALIAS,

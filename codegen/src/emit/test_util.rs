@@ -5,6 +5,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
+use super::arguments::object_style;
 use super::docs::DocBlocks;
 use super::files::TagFile;
 use super::long_running::poll_name;
@@ -170,31 +171,26 @@ fn param_read(api: &Api, op: &Operation, param: &Param, ty: TokenStream) -> (Tok
         true => ty,
         false => quote! { Option<#ty> },
     };
-    let object = match param.style {
-        ParamStyle::ObjectExploded => {
-            // Every query pair that is not another parameter's (or an API key's) is a property.
-            let other = op.params.iter().filter(|other| other.location == ParamLocation::Query && other.wire_name != *wire);
-            let keys = api.schemes.iter().filter_map(|scheme| match &scheme.kind {
-                SchemeKind::ApiKeyQuery(name) => Some(name),
-                _ => None,
-            });
-            let other = other.map(|other| &other.wire_name).chain(keys);
-            quote! { rt::test_util::query_exploded_object(request, #wire, &[#(#other),*])? }
-        }
-        ParamStyle::ObjectJoined => quote! { rt::test_util::query_object(request, #wire, rt::ObjectStyle::Joined)? },
-        ParamStyle::DeepObject => quote! { rt::test_util::query_object(request, #wire, rt::ObjectStyle::Deep)? },
-        ParamStyle::Plain | ParamStyle::Joined(_) | ParamStyle::Json => quote! {},
-    };
+    let object = object_style(param.style).map(|style| {
+        // An exploded object's properties are the pairs that are no other query parameter's
+        // (nor an API key's); the other styles name their pairs.
+        let exploded = param.style == ParamStyle::ObjectExploded;
+        let other = op.params.iter().filter(|other| exploded && other.location == ParamLocation::Query && other.wire_name != *wire);
+        let keys = api.schemes.iter().filter_map(|scheme| match &scheme.kind {
+            SchemeKind::ApiKeyQuery(name) if exploded => Some(name),
+            _ => None,
+        });
+        let other = other.map(|other| &other.wire_name).chain(keys);
+        quote! { rt::test_util::query_object(request, #wire, #style, &[#(#other),*])? }
+    });
     let text = match param.location {
         ParamLocation::Header => quote! { rt::test_util::header_text(request, #wire) },
         ParamLocation::Cookie => quote! { rt::test_util::cookie_text(request, #wire) },
         ParamLocation::Query | ParamLocation::Path => quote! { rt::test_util::query_texts(request, #wire, None).into_iter().next() },
     };
     let read = match (param.style, param.required) {
-        (ParamStyle::ObjectExploded | ParamStyle::ObjectJoined | ParamStyle::DeepObject, true) => {
-            quote! { rt::test_util::sent(#object, #wire)? }
-        }
-        (ParamStyle::ObjectExploded | ParamStyle::ObjectJoined | ParamStyle::DeepObject, false) => object,
+        (_, true) if let Some(object) = &object => quote! { rt::test_util::sent(#object, #wire)? },
+        (_, false) if let Some(object) = object => object,
         (ParamStyle::Json, true) => quote! { rt::test_util::sent(rt::test_util::json_text(#text)?, #wire)? },
         (ParamStyle::Json, false) => quote! { rt::test_util::json_text(#text)? },
         (ParamStyle::Plain | ParamStyle::Joined(_), required) if matches!(param.ty, TypeRef::List(_)) => {

@@ -106,8 +106,7 @@ struct Stop {
 /// Reads the typed document: foreign extensions dropped, then every unknown keyword recovered
 /// from (see [`recover`]). Gives the document when it could be read, and every problem found.
 fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
-    string_keys(&mut tree);
-    let stripped = extensions::strip_foreign(&mut tree, file, positions);
+    let stripped = prepare(&mut tree, file, positions);
     // The tree is read, which is quicker than the text; a document of one file is read from
     // its tree taken apart as it goes, so the tree and the document are not both whole at
     // once, and read again from the text only for a problem. When reading fails and no
@@ -152,9 +151,14 @@ fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, posit
 /// The tree of `text` as [`read_typed`] reads it, again, after the first was taken apart.
 fn reread(file: &str, text: &str, positions: &Positions) -> Option<serde_yaml::Value> {
     let mut tree = yaml::parse(text).ok()?;
-    string_keys(&mut tree);
-    extensions::strip_foreign(&mut tree, file, positions);
+    prepare(&mut tree, file, positions);
     Some(tree)
+}
+
+/// `tree` made ready for the typed read: every key a string, foreign extensions dropped.
+fn prepare(tree: &mut serde_yaml::Value, file: &str, positions: &Positions) -> extensions::Stripped {
+    string_keys(tree);
+    extensions::strip_foreign(tree, file, positions)
 }
 
 /// Unknown keywords are independent of each other: mends each one (a near miss becomes the

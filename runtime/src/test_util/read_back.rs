@@ -80,15 +80,24 @@ pub fn query_texts(request: &AttemptRequest, name: &str, delimiter: Option<&str>
 }
 
 /// The value of the object parameter `name`, read back from the query pairs the client
-/// wrote in `style` (`Joined` or `Deep`); `None` when it was not sent.
+/// wrote in `style`; `None` when it was not sent. An exploded object's pairs carry no name of
+/// their own: every pair but those of the operation's `other` query parameters (`other[...]`
+/// too, for a `deepObject`) is a property.
 ///
 /// # Errors
 ///
 /// When the pairs are not a value of `T`.
-pub fn query_object<T: DeserializeOwned>(request: &AttemptRequest, name: &str, style: ObjectStyle) -> Result<Option<T>, String> {
+pub fn query_object<T: DeserializeOwned>(
+    request: &AttemptRequest,
+    name: &str,
+    style: ObjectStyle,
+    other: &[&str],
+) -> Result<Option<T>, String> {
+    let others = |key: &str| other.contains(&key) || key.split_once('[').is_some_and(|(name, _)| other.contains(&name));
     let mut fields = Map::new();
     for (key, value) in request.url.query_pairs() {
         match style {
+            ObjectStyle::Exploded if !others(&key) => add_field(&mut fields, &[key.as_ref()], value.into_owned()),
             ObjectStyle::Joined if key == name => {
                 let parts: Vec<&str> = value.split(',').collect();
                 for pair in parts.chunks(2) {
@@ -102,24 +111,8 @@ pub fn query_object<T: DeserializeOwned>(request: &AttemptRequest, name: &str, s
                 };
                 add_field(&mut fields, &path.split("][").collect::<Vec<_>>(), value.into_owned());
             }
-            ObjectStyle::Joined | ObjectStyle::Exploded => {}
+            ObjectStyle::Exploded | ObjectStyle::Joined => {}
         }
-    }
-    object_of(fields, name)
-}
-
-/// The value of the exploded object parameter `name`, read back from the query pairs the
-/// client wrote, one per property: every pair but those of the operation's `other`
-/// parameters (`other[...]` too, for a `deepObject`) is a property. `None` when none was sent.
-///
-/// # Errors
-///
-/// When the pairs are not a value of `T`.
-pub fn query_exploded_object<T: DeserializeOwned>(request: &AttemptRequest, name: &str, other: &[&str]) -> Result<Option<T>, String> {
-    let mut fields = Map::new();
-    let others = |key: &str| other.contains(&key) || key.split_once('[').is_some_and(|(name, _)| other.contains(&name));
-    for (key, value) in request.url.query_pairs().filter(|(key, _)| !others(key)) {
-        add_field(&mut fields, &[key.as_ref()], value.into_owned());
     }
     object_of(fields, name)
 }
