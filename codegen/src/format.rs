@@ -45,12 +45,13 @@ pub fn print_part(part: &Part<'_>) -> Result<Printed, syn::Error> {
     Ok(Printed { text: blocks.write_in(&text), used })
 }
 
-/// The whole text of `file`, from its parts printed by [`print_part`], in order.
+/// The whole text of `file`, from its parts printed by [`print_part`], in order, after
+/// `header`.
 ///
 /// # Errors
 ///
 /// When the head's tokens are not Rust.
-pub fn join(file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::Error> {
+pub fn join(header: &str, file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::Error> {
     let mut text = String::with_capacity(printed.iter().map(|part| part.text.len()).sum::<usize>() + 4096);
     if let Some(head) = &file.head {
         let used = printed.iter().fold(Used::default(), |used, part| used.and(part.used));
@@ -72,7 +73,7 @@ pub fn join(file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::E
     if in_block {
         text.push_str("}\n");
     }
-    Ok(crate::layout::with_blank_lines(&text))
+    Ok(crate::layout::with_blank_lines(header.to_owned(), &text))
 }
 
 #[cfg(test)]
@@ -113,7 +114,7 @@ mod tests {
         });
         let file = FileEmit { head: Some(head), parts: vec![Part::ClientItems(first), Part::ClientItems(second), Part::Items(rest)] };
         let printed = file.parts.iter().map(|part| print_part(part).expect("Rust")).collect();
-        let joined = join(&file, printed).expect("Rust");
+        let joined = join("// Header.\n\n", &file, printed).expect("Rust");
 
         let (get, list) = (method("get"), method("list"));
         let whole = quote! {
@@ -136,6 +137,6 @@ mod tests {
             static OPERATION: rt::Operation = rt::Operation { id: "get" };
         };
         let printed_whole = prettyplease::unparse(&syn::parse2(whole).expect("Rust"));
-        assert_eq!(joined, crate::layout::with_blank_lines(&printed_whole));
+        assert_eq!(joined, format!("// Header.\n\n{}", crate::layout::with_blank_lines(String::new(), &printed_whole)));
     }
 }

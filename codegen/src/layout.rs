@@ -23,10 +23,10 @@ const ITEM_STARTS: &[&str] = &[
     "unsafe ",
 ];
 
-/// `text` (prettyplease's output) with a blank line before each item that follows another
-/// item at the same level.
-pub fn with_blank_lines(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
+/// `out` followed by `text` (prettyplease's output) with a blank line before each item that
+/// follows another item at the same level.
+pub fn with_blank_lines(mut out: String, text: &str) -> String {
+    out.reserve(text.len() + text.len() / 16);
     let mut previous: Option<&str> = None;
     for line in text.lines() {
         if let Some(before) = previous
@@ -71,6 +71,6 @@ mod tests {
     fn items_are_spaced_and_bodies_are_not() {
         let text = "//! Docs.\n/// Ends with a call();\n/// and goes on.\npub mod types;\nmod x;\nmod y;\npub use x::*;\npub use y::*;\nuse a::b;\nuse c::d;\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\nimpl A {\n    const N: u8 = 1;\n    fn f() {\n        let a = 1;\n        g();\n    }\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\ncrate::x!(B);\npub type T = u8;\n";
         let expected = "//! Docs.\n\n/// Ends with a call();\n/// and goes on.\npub mod types;\n\nmod x;\nmod y;\n\npub use x::*;\npub use y::*;\n\nuse a::b;\nuse c::d;\n\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\n\nimpl A {\n    const N: u8 = 1;\n\n    fn f() {\n        let a = 1;\n        g();\n    }\n\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\n\ncrate::x!(B);\n\npub type T = u8;\n";
-        assert_eq!(with_blank_lines(text), expected);
+        assert_eq!(with_blank_lines(String::new(), text), expected);
     }
 }

@@ -4,7 +4,9 @@
 //! Three stages, each reading only the one before it:
 //! [`load`] (YAML into a typed document) → [`resolve`] (one intermediate model with every
 //! reference followed and every Rust name chosen) → [`emit`] (token streams, formatted).
-//! [`write`](mod@write) renders a whole tree in memory and writes it only when every spec succeeded.
+//! [`render`](mod@render) runs them, every spec through load and resolve before any file is
+//! emitted, and hands over each file as soon as it is formatted; [`write`](mod@write) writes
+//! the files only when every spec succeeded.
 
 pub mod compare;
 pub mod emit;
@@ -14,10 +16,12 @@ mod layout;
 pub mod load;
 pub mod names;
 mod parallel;
+pub mod render;
 pub mod resolve;
 mod suggest;
 pub mod synth;
 pub mod write;
 
 pub use error::{Error, Problem, SpecError, SpecErrors};
-pub use write::{CheckReport, Generator, RenderedTree, SpecSource, Summary, find_workspace_root, render, render_for};
+pub use render::{RenderedTree, SpecSource, render, render_for};
+pub use write::{CheckReport, Generator, Summary, find_workspace_root};

@@ -1,48 +1,18 @@
-//! The one place that turns specs into files: renders the whole output in memory, then writes
-//! it only when every spec succeeded, each file atomically.
+//! The one place that turns specs into files: every spec read and resolved first, then each
+//! file, as soon as it is rendered, compared with the one on disk and, when it differs, written
+//! beside it; the files replace their targets only when every file was written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use crate::error::{Error, Problem, SpecError, SpecErrors};
-use crate::resolve::model::Api;
-use crate::{emit, load, names, resolve};
+use crate::emit;
+use crate::error::{Error, SpecError, SpecErrors};
+use crate::render::Resolved;
 
-/// The first line of every generated file; files that start with it are the generator's own.
-pub const HEADER_MARK: &str = "// @generated";
-
-/// The file that declares the API modules, which the crate's hand-written `src/lib.rs`
-/// includes.
-pub const APIS_FILE: &str = "src/apis.rs";
-
-/// One spec to generate from: the name used in messages, and its text.
-#[derive(Debug, Clone)]
-pub struct SpecSource {
-    /// The spec's path as shown to people, e.g. `specs/digitalocean.yaml`.
-    pub label: String,
-    /// The YAML text.
-    pub text: String,
-    /// Where the text was read from, so that the files its `$ref`s name can be read beside
-    /// it; `None` for a spec given as text alone, which can refer to no other file.
-    pub path: Option<PathBuf>,
-}
-
-/// The complete output of a run, in memory.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RenderedTree {
-    /// Every generated file, by path relative to the generated crate's root.
-    pub files: BTreeMap<String, String>,
-    /// How many named types were generated.
-    pub types: usize,
-    /// How many operations were generated.
-    pub operations: usize,
-    /// Harmless oddities of the specs, read anyway, each at its place.
-    pub warnings: Vec<SpecError>,
-    /// The API modules, each a Cargo feature of the crate.
-    pub modules: Vec<String>,
-}
+pub use crate::render::{APIS_FILE, HEADER_MARK, RenderedTree, SpecSource, render, render_for};
 
 /// What a write did.
 #[derive(Debug, Clone, PartialEq)]
@@ -79,15 +49,49 @@ impl CheckReport {
     }
 }
 
-/// The generated files that differ from the specs' output.
+/// How the generated files on disk compare with what the specs generate.
 struct Plan {
-    /// Everything the specs generate.
-    tree: RenderedTree,
-    /// Files to create or change: relative path, content on disk (empty when missing), new
-    /// content.
-    changed: Vec<(String, String, String)>,
-    /// Generated files whose spec is gone: relative path and content on disk.
-    stale: Vec<(String, String)>,
+    /// Files that differ, or are missing, by relative path: each staged beside its target
+    /// (a write) or described by a diff (a check).
+    changed: Vec<(String, Change)>,
+    /// How many files are already what the specs generate.
+    unchanged: usize,
+    /// Generated files whose spec is gone, by relative path.
+    stale: Vec<(String, PathBuf)>,
+    /// Named types generated.
+    types: usize,
+    /// Operations generated.
+    operations: usize,
+    /// Harmless oddities of the specs, read anyway, each at its place.
+    warnings: Vec<SpecError>,
+}
+
+/// What is done with a file that differs from the specs' output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Written to a temporary file beside its target, which it replaces once every file is.
+    Stage,
+    /// Described by a unified diff; nothing is written.
+    Diff,
+}
+
+/// A file that differs from the specs' output, as its [`Mode`] handles it.
+enum Change {
+    /// The temporary file that replaces the target.
+    Staged(PathBuf),
+    /// The unified diff from the file on disk to the new one.
+    Diff(String),
+}
+
+impl Plan {
+    /// Removes the temporary files staged, after a failure.
+    fn discard(&self) {
+        for (_, change) in &self.changed {
+            if let Change::Staged(temporary) = change {
+                let _ = fs::remove_file(temporary);
+            }
+        }
+    }
 }
 
 /// Renders `specs` into the generated crate at `out_dir`.
@@ -136,7 +140,7 @@ impl Generator {
             .collect()
     }
 
-    /// Renders the specs on disk.
+    /// Renders the specs on disk, whole, in memory.
     pub fn render(&self) -> Result<RenderedTree, Error> {
         render(&self.read_specs()?)
     }
@@ -146,77 +150,115 @@ impl Generator {
     /// beside its target before any target is replaced, so a failed write changes nothing.
     pub fn run(&self) -> Result<Summary, Error> {
         let started = Instant::now();
-        let plan = self.plan()?;
-        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
-        for (relative, _, content) in &plan.changed {
-            let path = self.out_dir.join(relative);
-            match stage(&path, content) {
-                Ok(temporary) => staged.push((temporary, path)),
-                Err(error) => {
-                    for (temporary, _) in &staged {
-                        let _ = fs::remove_file(temporary);
-                    }
-                    return Err(error);
+        let plan = self.plan(Mode::Stage)?;
+        for (relative, change) in &plan.changed {
+            if let Change::Staged(temporary) = change {
+                let path = self.out_dir.join(relative);
+                if let Err(error) = fs::rename(temporary, &path) {
+                    plan.discard();
+                    return Err(Error::io("replace", &path)(error));
                 }
             }
         }
-        for (temporary, path) in &staged {
-            fs::rename(temporary, path).map_err(Error::io("replace", path))?;
+        for (_, path) in &plan.stale {
+            fs::remove_file(path).map_err(Error::io("remove", path))?;
+            remove_empty_parents(path, &self.out_dir);
         }
-        for (relative, _) in &plan.stale {
-            let path = self.out_dir.join(relative);
-            fs::remove_file(&path).map_err(Error::io("remove", &path))?;
-            remove_empty_parents(&path, &self.out_dir);
-        }
-        // The manifest's features may change too, and it is not one of the rendered files.
-        let unchanged = plan.tree.files.keys().filter(|relative| !plan.changed.iter().any(|(changed, _, _)| changed == *relative)).count();
         Ok(Summary {
             written: plan.changed.len(),
-            unchanged,
+            unchanged: plan.unchanged,
             removed: plan.stale.len(),
-            types: plan.tree.types,
-            operations: plan.tree.operations,
+            types: plan.types,
+            operations: plan.operations,
             elapsed_ms: started.elapsed().as_millis(),
-            warnings: plan.tree.warnings,
+            warnings: plan.warnings,
         })
     }
 
     /// Compares the tree on disk with what the specs generate; writes nothing.
     pub fn check(&self) -> Result<CheckReport, Error> {
-        let plan = self.plan()?;
-        let changed = plan.changed.iter().map(|(relative, old, new)| unified_diff(relative, old, new));
-        let stale = plan.stale.iter().map(|(relative, old)| unified_diff(relative, old, ""));
-        Ok(CheckReport { diffs: changed.chain(stale).collect(), warnings: plan.tree.warnings.clone() })
-    }
-
-    /// What the specs generate, and how it differs from the generated files on disk.
-    fn plan(&self) -> Result<Plan, Error> {
-        let tree = self.render()?;
-        if self.deny_warnings && !tree.warnings.is_empty() {
-            return Err(Error::Spec(SpecErrors(tree.warnings, Vec::new())));
-        }
-        let mut existing = self.generated_files_on_disk()?;
-        let mut changed = Vec::new();
-        for (relative, content) in &tree.files {
-            let old = existing.remove(relative).unwrap_or_default();
-            if old != *content {
-                changed.push((relative.clone(), old, content.clone()));
+        let plan = self.plan(Mode::Diff)?;
+        let mut diffs: Vec<(String, String)> = Vec::new();
+        for (relative, change) in plan.changed {
+            if let Change::Diff(diff) = change {
+                diffs.push((relative, diff));
             }
         }
+        for (relative, path) in &plan.stale {
+            let old = fs::read_to_string(path).map_err(Error::io("read", path))?;
+            diffs.push((relative.clone(), unified_diff(relative, &old, "")));
+        }
+        // In the order of the paths, whatever order the files were rendered in.
+        diffs.sort();
+        Ok(CheckReport { diffs: diffs.into_iter().map(|(_, diff)| diff).collect(), warnings: plan.warnings })
+    }
+
+    /// Every spec rendered, each file compared with the one on disk as soon as it is whole and,
+    /// when it differs, handled as `mode` says; only the files in flight are held in memory.
+    /// On any failure, whatever was staged is removed again.
+    fn plan(&self, mode: Mode) -> Result<Plan, Error> {
+        let resolved = crate::render::resolve_all(&self.read_specs()?)?;
+        if self.deny_warnings && !resolved.warnings.is_empty() {
+            return Err(Error::Spec(SpecErrors(resolved.warnings, Vec::new())));
+        }
+        let mut existing = self.generated_files_on_disk()?;
+        let mut plan = Plan {
+            changed: Vec::new(),
+            unchanged: 0,
+            stale: Vec::new(),
+            types: resolved.types(),
+            operations: resolved.operations(),
+            warnings: Vec::new(),
+        };
+        let compared = self.compare_each(&resolved, mode, &mut existing, &mut plan);
+        if let Err(error) = compared {
+            plan.discard();
+            return Err(error);
+        }
+        plan.stale = existing.into_iter().collect();
+        plan.warnings = resolved.warnings;
+        Ok(plan)
+    }
+
+    /// Renders every file of `resolved` and compares it with the one on disk, taking it out of
+    /// `existing`, then the crate's manifest, whose features follow the API modules.
+    fn compare_each(&self, resolved: &Resolved, mode: Mode, existing: &mut BTreeMap<String, PathBuf>, plan: &mut Plan) -> Result<(), Error> {
+        let mut compare = |relative: String, new: String| -> Result<(), Error> {
+            let path = self.out_dir.join(&relative);
+            let old = match existing.remove(&relative) {
+                Some(path) => fs::read_to_string(&path).map_err(Error::io("read", &path))?,
+                None => String::new(),
+            };
+            if old == new {
+                plan.unchanged += 1;
+                return Ok(());
+            }
+            let change = match mode {
+                Mode::Stage => Change::Staged(stage(&path, &new)?),
+                Mode::Diff => Change::Diff(unified_diff(&relative, &old, &new)),
+            };
+            plan.changed.push((relative, change));
+            Ok(())
+        };
+        resolved.emit_each(emit::CRATE_NAME, &mut compare)?;
         // The crate's manifest is hand-written but for its features, one per API module.
         let manifest = self.out_dir.join("Cargo.toml");
         if manifest.is_file() {
             let old = fs::read_to_string(&manifest).map_err(Error::io("read", &manifest))?;
-            let new = with_features(&old, &tree.modules);
+            let new = with_features(&old, &resolved.modules());
             if new != old {
-                changed.push(("Cargo.toml".to_owned(), old, new));
+                let change = match mode {
+                    Mode::Stage => Change::Staged(stage(&manifest, &new)?),
+                    Mode::Diff => Change::Diff(unified_diff("Cargo.toml", &old, &new)),
+                };
+                plan.changed.push(("Cargo.toml".to_owned(), change));
             }
         }
-        Ok(Plan { tree, changed, stale: existing.into_iter().collect() })
+        Ok(())
     }
 
-    /// Every file under the crate's `src/` that the generator wrote, by relative path.
-    fn generated_files_on_disk(&self) -> Result<BTreeMap<String, String>, Error> {
+    /// Every file under the crate's `src/` that the generator wrote: its path, by relative path.
+    fn generated_files_on_disk(&self) -> Result<BTreeMap<String, PathBuf>, Error> {
         let mut files = BTreeMap::new();
         let src = self.out_dir.join("src");
         if src.is_dir() {
@@ -226,7 +268,7 @@ impl Generator {
     }
 }
 
-fn collect_generated(dir: &Path, root: &Path, files: &mut BTreeMap<String, String>) -> Result<(), Error> {
+fn collect_generated(dir: &Path, root: &Path, files: &mut BTreeMap<String, PathBuf>) -> Result<(), Error> {
     let entries = fs::read_dir(dir).map_err(Error::io("read the folder", dir))?;
     let mut paths: Vec<PathBuf> = Vec::new();
     for entry in entries {
@@ -236,16 +278,21 @@ fn collect_generated(dir: &Path, root: &Path, files: &mut BTreeMap<String, Strin
     for path in paths {
         if path.is_dir() {
             collect_generated(&path, root, files)?;
-        } else if path.extension().is_some_and(|ext| ext == "rs") {
-            let content = fs::read_to_string(&path).map_err(Error::io("read", &path))?;
-            if content.starts_with(HEADER_MARK) {
-                let relative = path.strip_prefix(root).unwrap_or(&path);
-                let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                files.insert(relative, content);
-            }
+        } else if path.extension().is_some_and(|ext| ext == "rs") && starts_with_mark(&path)? {
+            let relative = path.strip_prefix(root).unwrap_or(&path);
+            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            files.insert(relative, path);
         }
     }
     Ok(())
+}
+
+/// Whether the file at `path` starts with [`HEADER_MARK`], reading no more of it.
+fn starts_with_mark(path: &Path) -> Result<bool, Error> {
+    let mut start = Vec::with_capacity(HEADER_MARK.len());
+    let file = fs::File::open(path).map_err(Error::io("read", path))?;
+    file.take(HEADER_MARK.len() as u64).read_to_end(&mut start).map_err(Error::io("read", path))?;
+    Ok(start == HEADER_MARK.as_bytes())
 }
 
 /// Writes `content` to a temporary file beside `path`, to be renamed over it: a rename
@@ -324,86 +371,6 @@ pub fn with_features(manifest: &str, modules: &[String]) -> String {
     let rest = &manifest[end..];
     let separator = if rest.is_empty() { "" } else { "\n" };
     format!("{}{section}{separator}{rest}", &manifest[..start])
-}
-
-/// Renders the complete output of `specs` for the `dbaas-clients` crate, or every problem
-/// found in them.
-pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
-    render_for(specs, emit::CRATE_NAME)
-}
-
-/// Renders the complete output of `specs` for a crate imported as `crate_name` (the name its
-/// usage examples use), or every problem found in them.
-pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree, Error> {
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut apis: Vec<Api> = Vec::new();
-    let mut modules: HashMap<String, String> = HashMap::new();
-    for spec in specs {
-        let Some(module) = module_name(spec, &mut modules, &mut errors) else { continue };
-        let loaded = load::load_from(&spec.label, &spec.text, spec.path.as_deref());
-        let mut found = loaded.problems;
-        warnings.extend(loaded.warnings);
-        if let Some(document) = &loaded.document {
-            let (resolved, resolve_warnings) = resolve::resolve(&spec.label, &module, document, &loaded.positions);
-            warnings.extend(resolve_warnings);
-            match resolved {
-                Ok(api) if found.is_empty() => apis.push(api),
-                Ok(_) => {}
-                Err(problems) => found.extend(problems),
-            }
-        }
-        // Document order reads best; the sort is stable for problems at one place.
-        found.sort_by_key(|error| error.position);
-        errors.extend(found);
-    }
-    // Document order, file by file, reads best.
-    warnings.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
-    if !errors.is_empty() {
-        return Err(Error::Spec(SpecErrors(errors, warnings)));
-    }
-    let modules = apis.iter().map(|api| api.module.clone()).collect();
-    let mut tree = RenderedTree { warnings, modules, ..RenderedTree::default() };
-    let mut files: Vec<(String, String, emit::FileEmit<'_>)> = Vec::new();
-    for api in &apis {
-        tree.types += api.types.len();
-        tree.operations += api.operations.len();
-        let source = format!("from {}", api.spec_file);
-        files.extend(emit::api_files(api, crate_name).into_iter().map(|(relative, emit)| (relative, source.clone(), emit)));
-    }
-    let root: emit::Emit<'_> = Box::new(|_| emit::apis_file(&apis));
-    files.push((APIS_FILE.to_owned(), "from specs/*.yaml".to_owned(), emit::FileEmit::whole(root)));
-    // Every part of every file is emitted and printed on its own, with its own doc blocks, on
-    // every core; only the printed text is kept.
-    let parts: Vec<(usize, &emit::Part<'_>)> =
-        files.iter().enumerate().flat_map(|(index, (_, _, file))| file.parts.iter().map(move |part| (index, part))).collect();
-    let mut printed = crate::parallel::map(&parts, |(_, part)| crate::format::print_part(part)).into_iter();
-    for (relative, source, file) in &files {
-        let internal = |e: syn::Error| Error::Internal { file: relative.clone(), message: e.to_string() };
-        let file_parts: Vec<crate::format::Printed> =
-            printed.by_ref().take(file.parts.len()).collect::<Result<_, _>>().map_err(internal)?;
-        let code = crate::format::join(file, file_parts).map_err(internal)?;
-        tree.files.insert(relative.clone(), format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n{code}"));
-    }
-    Ok(tree)
-}
-
-/// The module of `spec`, unless the crate keeps its name or another spec has it.
-fn module_name(spec: &SpecSource, modules: &mut HashMap<String, String>, errors: &mut Vec<SpecError>) -> Option<String> {
-    let error = |problem| SpecError { file: spec.label.clone(), place: String::new(), position: None, problem };
-    let module = names::module(&spec.label);
-    if names::RESERVED_MODULES.contains(&module.as_str()) {
-        let message = format!("the file name makes the module `{module}`, which the crate uses for itself: rename the file");
-        errors.push(error(Problem::Invalid { message }));
-        return None;
-    }
-    if let Some(first) = modules.get(&module) {
-        let problem = Problem::NameCollision { what: "module", first: first.clone(), second: spec.label.clone(), rust: module };
-        errors.push(error(problem));
-        return None;
-    }
-    modules.insert(module.clone(), spec.label.clone());
-    Some(module)
 }
 
 #[cfg(test)]

@@ -1,0 +1,225 @@
+//! Specs into the text of the generated files: every spec read and resolved first, so that a
+//! problem anywhere stops the run before any file exists, then each file emitted, formatted on
+//! every core and handed over as soon as it is whole, so that only the files in flight are in
+//! memory, never the whole output.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use crate::emit::{self, FileEmit, Part};
+use crate::error::{Error, Problem, SpecError, SpecErrors};
+use crate::format::{self, Printed};
+use crate::resolve::model::Api;
+use crate::{load, names, parallel, resolve};
+
+/// The first line of every generated file; files that start with it are the generator's own.
+pub const HEADER_MARK: &str = "// @generated";
+
+/// The file that declares the API modules, which the crate's hand-written `src/lib.rs`
+/// includes.
+pub const APIS_FILE: &str = "src/apis.rs";
+
+/// How many printed parts may wait, done, for the parts before them: the bound on the output
+/// held in memory besides the file being joined.
+const PARTS_IN_FLIGHT: usize = 16;
+
+/// One spec to generate from: the name used in messages, and its text.
+#[derive(Debug, Clone)]
+pub struct SpecSource {
+    /// The spec's path as shown to people, e.g. `specs/digitalocean.yaml`.
+    pub label: String,
+    /// The YAML text.
+    pub text: String,
+    /// Where the text was read from, so that the files its `$ref`s name can be read beside
+    /// it; `None` for a spec given as text alone, which can refer to no other file.
+    pub path: Option<PathBuf>,
+}
+
+/// The complete output of a run, in memory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RenderedTree {
+    /// Every generated file, by path relative to the generated crate's root.
+    pub files: BTreeMap<String, String>,
+    /// How many named types were generated.
+    pub types: usize,
+    /// How many operations were generated.
+    pub operations: usize,
+    /// Harmless oddities of the specs, read anyway, each at its place.
+    pub warnings: Vec<SpecError>,
+    /// The API modules, each a Cargo feature of the crate.
+    pub modules: Vec<String>,
+}
+
+/// Every spec read and resolved, ready to be emitted.
+#[derive(Debug)]
+pub struct Resolved {
+    /// One model per spec, in the order of the specs.
+    apis: Vec<Api>,
+    /// Harmless oddities of the specs, read anyway, in document order, file by file.
+    pub warnings: Vec<SpecError>,
+}
+
+impl Resolved {
+    /// The API modules, each a Cargo feature of the crate.
+    pub fn modules(&self) -> Vec<String> {
+        self.apis.iter().map(|api| api.module.clone()).collect()
+    }
+
+    /// How many named types the files declare.
+    pub fn types(&self) -> usize {
+        self.apis.iter().map(|api| api.types.len()).sum()
+    }
+
+    /// How many operations the clients have.
+    pub fn operations(&self) -> usize {
+        self.apis.iter().map(|api| api.operations.len()).sum()
+    }
+
+    /// Emits every file for a crate imported as `crate_name` (the name its usage examples
+    /// use), giving each to `deliver` with its path relative to the crate's root as soon as it
+    /// is whole, in the order the files are emitted. The parts of all files are formatted on
+    /// every core, a bounded number ahead of the file being delivered.
+    ///
+    /// # Errors
+    ///
+    /// The first error `deliver` gives, which stops the run; or an internal error when the
+    /// emitted code is not Rust.
+    pub fn emit_each(&self, crate_name: &str, mut deliver: impl FnMut(String, String) -> Result<(), Error>) -> Result<(), Error> {
+        let mut files: Vec<(String, String, FileEmit<'_>)> = Vec::new();
+        for api in &self.apis {
+            let source = format!("from {}", api.spec_file);
+            files.extend(emit::api_files(api, crate_name).into_iter().map(|(relative, emit)| (relative, source.clone(), emit)));
+        }
+        let apis: emit::Emit<'_> = Box::new(|_| emit::apis_file(&self.apis));
+        files.push((APIS_FILE.to_owned(), "from specs/*.yaml".to_owned(), FileEmit::whole(apis)));
+
+        let parts: Vec<&Part<'_>> = files.iter().flat_map(|(_, _, file)| &file.parts).collect();
+        let mut joiner = Joiner { pending: files.iter(), current: None, printed: Vec::new(), deliver: &mut deliver };
+        joiner.current = joiner.pending.next();
+        joiner.deliver_whole()?;
+        parallel::for_each_in_order(&parts, PARTS_IN_FLIGHT, |part| format::print_part(part), |part| joiner.push(part))
+    }
+}
+
+/// A file to emit: its path relative to the crate's root, where it comes from (for its
+/// header), and what emits it.
+type FileToEmit<'e> = (String, String, FileEmit<'e>);
+
+/// Joins the printed parts of the files, in order, into whole files and delivers each.
+struct Joiner<'f, 'e, D> {
+    /// The files after the current one.
+    pending: std::slice::Iter<'f, FileToEmit<'e>>,
+    /// The file whose parts are being printed; `None` once every file is delivered.
+    current: Option<&'f FileToEmit<'e>>,
+    /// The parts of the current file printed so far.
+    printed: Vec<Printed>,
+    /// Where whole files go.
+    deliver: D,
+}
+
+impl<D: FnMut(String, String) -> Result<(), Error>> Joiner<'_, '_, D> {
+    /// Takes the next part printed, in order, and delivers the files it makes whole.
+    fn push(&mut self, part: Result<Printed, syn::Error>) -> Result<(), Error> {
+        let file = self.current.map(|(relative, _, _)| relative.clone()).unwrap_or_default();
+        self.printed.push(part.map_err(|e| Error::Internal { file, message: e.to_string() })?);
+        self.deliver_whole()
+    }
+
+    /// Delivers the current file when all its parts are printed, and the next ones likewise
+    /// (a file of no parts is whole at once).
+    fn deliver_whole(&mut self) -> Result<(), Error> {
+        while let Some((relative, source, file)) = self.current {
+            if self.printed.len() < file.parts.len() {
+                break;
+            }
+            let header = format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n");
+            let code = format::join(&header, file, std::mem::take(&mut self.printed))
+                .map_err(|e| Error::Internal { file: relative.clone(), message: e.to_string() })?;
+            (self.deliver)(relative.clone(), code)?;
+            self.current = self.pending.next();
+        }
+        Ok(())
+    }
+}
+
+/// Reads and resolves every spec, or gives every problem found in them.
+///
+/// # Errors
+///
+/// [`Error::Spec`] with every problem of every spec, and the warnings.
+pub fn resolve_all(specs: &[SpecSource]) -> Result<Resolved, Error> {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut apis: Vec<Api> = Vec::new();
+    let mut modules: HashMap<String, String> = HashMap::new();
+    for spec in specs {
+        let Some(module) = module_name(spec, &mut modules, &mut errors) else { continue };
+        let loaded = load::load_from(&spec.label, &spec.text, spec.path.as_deref());
+        let mut found = loaded.problems;
+        warnings.extend(loaded.warnings);
+        if let Some(document) = &loaded.document {
+            let (resolved, resolve_warnings) = resolve::resolve(&spec.label, &module, document, &loaded.positions);
+            warnings.extend(resolve_warnings);
+            match resolved {
+                Ok(api) if found.is_empty() => apis.push(api),
+                Ok(_) => {}
+                Err(problems) => found.extend(problems),
+            }
+        }
+        // Document order reads best; the sort is stable for problems at one place.
+        found.sort_by_key(|error| error.position);
+        errors.extend(found);
+    }
+    // Document order, file by file, reads best.
+    warnings.sort_by(|a, b| (&a.file, a.position).cmp(&(&b.file, b.position)));
+    if !errors.is_empty() {
+        return Err(Error::Spec(SpecErrors(errors, warnings)));
+    }
+    Ok(Resolved { apis, warnings })
+}
+
+/// Renders the complete output of `specs` for the `dbaas-clients` crate, or every problem
+/// found in them.
+///
+/// # Errors
+///
+/// As [`render_for`].
+pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
+    render_for(specs, emit::CRATE_NAME)
+}
+
+/// Renders the complete output of `specs` for a crate imported as `crate_name` (the name its
+/// usage examples use), in memory, or every problem found in them.
+///
+/// # Errors
+///
+/// [`Error::Spec`] with every problem of every spec; an internal error when the emitted code
+/// is not Rust.
+pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree, Error> {
+    let resolved = resolve_all(specs)?;
+    let mut files = BTreeMap::new();
+    resolved.emit_each(crate_name, |relative, content| {
+        files.insert(relative, content);
+        Ok(())
+    })?;
+    let (types, operations, modules) = (resolved.types(), resolved.operations(), resolved.modules());
+    Ok(RenderedTree { files, types, operations, warnings: resolved.warnings, modules })
+}
+
+/// The module of `spec`, unless the crate keeps its name or another spec has it.
+fn module_name(spec: &SpecSource, modules: &mut HashMap<String, String>, errors: &mut Vec<SpecError>) -> Option<String> {
+    let error = |problem| SpecError { file: spec.label.clone(), place: String::new(), position: None, problem };
+    let module = names::module(&spec.label);
+    if names::RESERVED_MODULES.contains(&module.as_str()) {
+        let message = format!("the file name makes the module `{module}`, which the crate uses for itself: rename the file");
+        errors.push(error(Problem::Invalid { message }));
+        return None;
+    }
+    if let Some(first) = modules.get(&module) {
+        let problem = Problem::NameCollision { what: "module", first: first.clone(), second: spec.label.clone(), rust: module };
+        errors.push(error(problem));
+        return None;
+    }
+    modules.insert(module.clone(), spec.label.clone());
+    Some(module)
+}
