@@ -107,10 +107,15 @@ mod tests {
     fn results_are_consumed_in_order_and_an_error_stops_the_work() {
         let items: Vec<u64> = (0..1000).collect();
         let mut seen = Vec::new();
-        let outcome: Result<(), ()> = super::for_each_in_order(&items, 4, |n| n * 2, |n| {
-            seen.push(n);
-            Ok(())
-        });
+        let outcome: Result<(), ()> = super::for_each_in_order(
+            &items,
+            4,
+            |n| n * 2,
+            |n| {
+                seen.push(n);
+                Ok(())
+            },
+        );
         assert_eq!((outcome, seen), (Ok(()), items.iter().map(|n| n * 2).collect::<Vec<_>>()));
 
         let done = std::sync::atomic::AtomicUsize::new(0);

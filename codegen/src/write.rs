@@ -222,7 +222,13 @@ impl Generator {
 
     /// Renders every file of `resolved` and compares it with the one on disk, taking it out of
     /// `existing`, then the crate's manifest, whose features follow the API modules.
-    fn compare_each(&self, resolved: &Resolved, mode: Mode, existing: &mut BTreeMap<String, PathBuf>, plan: &mut Plan) -> Result<(), Error> {
+    fn compare_each(
+        &self,
+        resolved: &Resolved,
+        mode: Mode,
+        existing: &mut BTreeMap<String, PathBuf>,
+        plan: &mut Plan,
+    ) -> Result<(), Error> {
         let mut compare = |relative: String, new: String| -> Result<(), Error> {
             let path = self.out_dir.join(&relative);
             let old = match existing.remove(&relative) {
