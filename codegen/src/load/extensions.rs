@@ -14,7 +14,7 @@ pub const PROJECT_EXTENSIONS: &[&str] =
 
 /// What a key's value is in the OpenAPI grammar, as far as extensions care.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Context {
+pub(super) enum Context {
     /// An OpenAPI object: its `x-` keys are extensions.
     Object,
     /// The `components` object: its sections are maps of names.
@@ -33,6 +33,32 @@ fn child_context(key: &str) -> Context {
         "components" => Context::Components,
         _ => Context::Object,
     }
+}
+
+impl Context {
+    /// The context of the value under `key` in a mapping of this context.
+    pub(super) fn child(self, key: &str) -> Self {
+        match self {
+            Context::Object if key.starts_with("x-") => Context::Data,
+            Context::Object => child_context(key),
+            Context::Components => Context::Names,
+            Context::Names => Context::Object,
+            Context::Data => Context::Data,
+        }
+    }
+}
+
+/// Whether `key`, a key of an OpenAPI object, is an extension this project does not define,
+/// which is dropped.
+pub(super) fn is_foreign(key: &str) -> bool {
+    key.starts_with("x-") && !PROJECT_EXTENSIONS.contains(&key)
+}
+
+/// The extension of ours that `key`, a foreign extension, is a near miss of: a misspelling
+/// rather than a vendor's own extension.
+pub(super) fn near_miss(key: &str) -> Option<&'static str> {
+    let limit = (key.chars().count() / 6).max(1);
+    crate::suggest::nearest_within(key, PROJECT_EXTENSIONS.iter(), limit)
 }
 
 /// What stripping found.
@@ -75,13 +101,7 @@ fn walk(value: &mut Value, context: Context, place: &mut String, report: &mut im
             }
             for (key, child) in map.iter_mut() {
                 let Some(key) = key.as_str() else { continue };
-                let child_context = match context {
-                    Context::Object if key.starts_with("x-") => Context::Data,
-                    Context::Object => child_context(key),
-                    Context::Components => Context::Names,
-                    Context::Names => Context::Object,
-                    Context::Data => Context::Data,
-                };
+                let child_context = context.child(key);
                 let length = place.len();
                 if !place.is_empty() {
                     place.push('.');
@@ -98,17 +118,11 @@ fn walk(value: &mut Value, context: Context, place: &mut String, report: &mut im
 /// Among the keys of one object: keeps ours, renames near misses of ours (reporting them),
 /// and drops every other extension.
 fn mend_extensions(map: &mut serde_yaml::Mapping, place: &str, report: &mut impl FnMut(&str, Option<Problem>)) {
-    let foreign: Vec<String> = map
-        .keys()
-        .filter_map(Value::as_str)
-        .filter(|key| key.starts_with("x-") && !PROJECT_EXTENSIONS.contains(key))
-        .map(str::to_owned)
-        .collect();
+    let foreign: Vec<String> = map.keys().filter_map(Value::as_str).filter(|key| is_foreign(key)).map(str::to_owned).collect();
     for key in foreign {
         let Some(value) = map.remove(key.as_str()) else { continue };
         report(place, None);
-        let limit = (key.chars().count() / 6).max(1);
-        if let Some(meant) = crate::suggest::nearest_within(&key, PROJECT_EXTENSIONS.iter(), limit) {
+        if let Some(meant) = near_miss(&key) {
             let key_place = if place.is_empty() { key.clone() } else { format!("{place}.{key}") };
             let message = format!("unknown extension `{key}`: did you mean `{meant}`?");
             report(&key_place, Some(Problem::Syntax { message }));

@@ -2,6 +2,7 @@
 
 mod bundle;
 mod document;
+mod events;
 pub mod extensions;
 pub(crate) mod numbers;
 mod positions;
@@ -42,6 +43,23 @@ pub fn load(file: &str, text: &str) -> Loaded {
 pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Loaded {
     let (text, widened) = numbers::widen_oversized_integers(text);
     let text = text.as_ref();
+    // A widened number is a warning that needs the places: they are read on another core
+    // while the document is.
+    let positions_for = |text: &str| {
+        let positions = Positions::of(text);
+        if !widened.is_empty() {
+            positions.read_in_background();
+        }
+        positions
+    };
+    let widened_warnings =
+        |positions: &Positions| -> Vec<SpecError> { widened.iter().map(|number| numbers::warning(file, number, positions)).collect() };
+    // The quick read, straight from the parser's events, for a document it reads as the
+    // thorough read below would; anything else is read the thorough way.
+    if let Some(document) = events::read(text).filter(|document| is_openapi_30(&document.openapi)) {
+        let positions = positions_for(text);
+        return Loaded { document: Some(document), problems: Vec::new(), warnings: widened_warnings(&positions), positions };
+    }
     let raw: serde_yaml::Value = match yaml::parse(text) {
         Ok(raw) => raw,
         Err(e) => {
@@ -55,14 +73,7 @@ pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Load
             return Loaded { document: None, positions: Positions::default(), problems: vec![problem], warnings: Vec::new() };
         }
     };
-    let positions = Positions::of(text);
-    // A widened number is a warning that needs the places: they are read on another core
-    // while the document is.
-    if !widened.is_empty() {
-        positions.read_in_background();
-    }
-    let widened_warnings =
-        |positions: &Positions| -> Vec<SpecError> { widened.iter().map(|number| numbers::warning(file, number, positions)).collect() };
+    let positions = positions_for(text);
     if let Some(problem) = version_problem(file, &raw, &positions) {
         return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions };
     }

@@ -96,7 +96,7 @@ impl MarkedEventReceiver for Builder {
 /// A scalar as serde_yaml resolves it, or `None` for one it resolves by rules not copied
 /// here (hexadecimal, octal and binary integers, `.inf` and `.nan`, `+` before an integer,
 /// integers beyond 64 bits).
-fn scalar(text: String, style: TScalarStyle) -> Option<Value> {
+pub(super) fn scalar(text: String, style: TScalarStyle) -> Option<Value> {
     if style != TScalarStyle::Plain {
         return Some(Value::String(text));
     }
@@ -138,7 +138,7 @@ fn scalar(text: String, style: TScalarStyle) -> Option<Value> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     #[track_caller]
@@ -171,7 +171,7 @@ mod tests {
     }
 
     /// Every YAML and JSON file under `dir`.
-    fn spec_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+    pub(in crate::load) fn spec_files(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
         let Ok(entries) = std::fs::read_dir(dir) else { return };
         for path in entries.flatten().map(|entry| entry.path()) {
             if path.is_dir() {
