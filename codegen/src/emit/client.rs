@@ -463,7 +463,7 @@ fn param_step(param: &Param) -> TokenStream {
 
 /// The check of a parameter's constraints, when the spec states any.
 fn param_check(param: &Param, value: TokenStream) -> Option<TokenStream> {
-    let rules = super::validation::rules(&param.docs.constraints)?;
+    let rules = super::validation::rules(&param.docs.details().constraints)?;
     let (location, wire) = (param.location.keyword(), &param.wire_name);
     Some(quote! { .check(#location, #wire, #value, #rules) })
 }

@@ -118,21 +118,21 @@ fn facts(docs: &Docs) -> Vec<String> {
     if docs.deprecated {
         facts.push("Deprecated by the API.".to_owned());
     }
-    if !docs.allowed.is_empty() {
-        let values: Vec<String> = docs.allowed.iter().map(|value| code(&value.to_string())).collect();
+    if !docs.details().allowed.is_empty() {
+        let values: Vec<String> = docs.details().allowed.iter().map(|value| code(&value.to_string())).collect();
         facts.push(format!("One of {}.", values.join(", ")));
     }
-    if let Some(format) = &docs.format {
+    if let Some(format) = &docs.details().format {
         facts.push(format!("Format: {}.", code(format)));
     }
-    facts.extend(constraint_facts(&docs.constraints));
-    if let Some(not) = &docs.not {
+    facts.extend(constraint_facts(&docs.details().constraints));
+    if let Some(not) = &docs.details().not {
         facts.push(format!("Must not match the schema {} (not checked).", code(&not.to_string())));
     }
-    if let Some(default) = &docs.default {
+    if let Some(default) = &docs.details().default {
         facts.push(format!("Default: {}.", code(&default.to_string())));
     }
-    if let Some(example) = &docs.example {
+    if let Some(example) = &docs.details().example {
         facts.push(format!("Example: {}.", code(&example.to_string())));
     }
     facts.into_iter().map(|fact| format!("- {fact}")).collect()

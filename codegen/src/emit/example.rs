@@ -81,7 +81,7 @@ struct Writer<'a> {
 impl Writer<'_> {
     /// A positional argument: the parameter's example when it has one, a made-up value otherwise.
     fn argument(&mut self, param: &Param) -> String {
-        let example = param.docs.example.clone();
+        let example = param.docs.details().example.clone();
         match &param.ty {
             TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => {
                 let text = example.as_ref().and_then(Value::as_str).unwrap_or(&param.wire_name);
@@ -184,7 +184,7 @@ impl Writer<'_> {
     }
 
     fn field_value(&mut self, field: &Field, given: Option<&Value>, depth: usize) -> String {
-        let example = given.or(field.docs.example.as_ref()).cloned();
+        let example = given.or(field.docs.details().example.as_ref()).cloned();
         let mut value = self.value(&field.ty, example.as_ref(), depth + 1);
         if field.boxed {
             value = format!("Box::new({value})");

@@ -119,7 +119,7 @@ fn field_check(api: &Api, field: &Field) -> Option<TokenStream> {
 
 /// A field's own constraints, or else those of the alias its type names.
 pub fn effective_constraints<'a>(api: &'a Api, field: &'a Field) -> &'a Constraints {
-    let mut constraints = &field.docs.constraints;
+    let mut constraints = &field.docs.details().constraints;
     let mut ty = &field.ty;
     for _ in 0..api.types.len() {
         if *constraints != Constraints::default() {
@@ -127,7 +127,7 @@ pub fn effective_constraints<'a>(api: &'a Api, field: &'a Field) -> &'a Constrai
         }
         let TypeRef::Named(name) = ty else { break };
         let Some(TypeDef::Alias(alias)) = api.types.get(name) else { break };
-        constraints = &alias.docs.constraints;
+        constraints = &alias.docs.details().constraints;
         ty = &alias.ty;
     }
     constraints

@@ -475,10 +475,12 @@ pub struct SecurityScheme {
     pub open_id_connect_url: Option<String>,
 }
 
-/// A schema object, or a `$ref` to one in `components.schemas`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Schema {
+/// A schema object as written: every keyword of the subset, each read as its own field, so
+/// that an unknown or misspelled keyword fails with the list of the known ones. It becomes the
+/// smaller [`Schema`] at once.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename = "Schema")]
+struct Keywords {
     /// The `$ref` keyword.
     #[serde(default, rename = "$ref")]
     pub reference: Option<String>,
@@ -600,13 +602,260 @@ pub struct Schema {
     pub field_mask_nested: bool,
 }
 
+/// A schema object, or a `$ref` to one in `components.schemas`: the keywords most schemas
+/// have, and the rest (limits, composition, rare keywords) in a box of their own, allocated
+/// only for a schema that has one of them. A large spec has hundreds of thousands of schemas.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(from = "Keywords")]
+pub struct Schema {
+    /// The `$ref` keyword.
+    pub reference: Option<String>,
+    /// The `type` keyword.
+    pub kind: Option<SchemaKind>,
+    /// The `format` keyword.
+    pub format: Option<String>,
+    /// The `description` keyword.
+    pub description: Option<String>,
+    /// The `properties` keyword.
+    pub properties: Option<Box<IndexMap<String, Schema>>>,
+    /// The `required` keyword.
+    pub required: Vec<String>,
+    /// The `items` keyword.
+    pub items: Option<Box<Schema>>,
+    /// The `enum` keyword.
+    pub enumeration: Option<Vec<Value>>,
+    /// The `nullable` keyword.
+    pub nullable: bool,
+    /// The `readOnly` keyword.
+    pub read_only: bool,
+    /// The `writeOnly` keyword.
+    pub write_only: bool,
+    /// The `deprecated` keyword.
+    pub deprecated: bool,
+    /// The `x-secret` extension: a string that must never be shown, like `format: password`.
+    pub secret: bool,
+    /// The other keywords, when the schema has any.
+    rare: Option<Box<Rare>>,
+}
+
+/// The keywords of a schema that most schemas do not have.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rare {
+    /// The `title` keyword.
+    pub title: Option<String>,
+    /// The `additionalProperties` keyword.
+    pub additional_properties: Option<AdditionalProperties>,
+    /// The `default` keyword.
+    pub default: Option<Box<Value>>,
+    /// The `example` keyword.
+    pub example: Option<Box<Value>>,
+    /// The `minLength` keyword.
+    pub min_length: Option<u64>,
+    /// The `maxLength` keyword.
+    pub max_length: Option<u64>,
+    /// The `pattern` keyword.
+    pub pattern: Option<String>,
+    /// The `minItems` keyword.
+    pub min_items: Option<u64>,
+    /// The `maxItems` keyword.
+    pub max_items: Option<u64>,
+    /// The `minimum` keyword.
+    pub minimum: Option<f64>,
+    /// The `maximum` keyword.
+    pub maximum: Option<f64>,
+    /// The `exclusiveMinimum` keyword (a boolean in OpenAPI 3.0).
+    pub exclusive_minimum: bool,
+    /// The `exclusiveMaximum` keyword (a boolean in OpenAPI 3.0).
+    pub exclusive_maximum: bool,
+    /// The `multipleOf` keyword.
+    pub multiple_of: Option<f64>,
+    /// The `uniqueItems` keyword.
+    pub unique_items: bool,
+    /// The `minProperties` keyword.
+    pub min_properties: Option<u64>,
+    /// The `maxProperties` keyword.
+    pub max_properties: Option<u64>,
+    /// The `externalDocs` keyword.
+    pub external_docs: Option<Box<ExternalDocs>>,
+    /// The `xml` keyword: read, and left alone (only JSON is sent).
+    pub xml: Option<Box<Value>>,
+    /// The `allOf` keyword: every member applies, so their properties are merged.
+    pub all_of: Option<Vec<Schema>>,
+    /// The `oneOf` keyword: a value is one of the members.
+    pub one_of: Option<Vec<Schema>>,
+    /// The `anyOf` keyword: a value is one (or more) of the members.
+    pub any_of: Option<Vec<Schema>>,
+    /// The `not` keyword: a schema the value must not match, named in the docs.
+    pub not: Option<Box<Value>>,
+    /// The `discriminator` keyword: the property that tells the members of `oneOf` apart.
+    pub discriminator: Option<Box<Discriminator>>,
+    /// The `x-field-mask` extension: on a request body, the property that holds its update
+    /// mask; the client computes the mask from the fields the caller set or reset.
+    pub field_mask: Option<String>,
+    /// The `x-field-mask-nested` extension: an object inside a masked body whose own fields
+    /// are masked one by one, by dotted paths.
+    pub field_mask_nested: bool,
+}
+
+/// The keywords no schema has.
+static NO_RARE_KEYWORDS: std::sync::LazyLock<Rare> = std::sync::LazyLock::new(Rare::default);
+
+impl From<Keywords> for Schema {
+    fn from(keywords: Keywords) -> Self {
+        let Keywords {
+            reference,
+            kind,
+            format,
+            title,
+            description,
+            properties,
+            required,
+            additional_properties,
+            items,
+            enumeration,
+            nullable,
+            read_only,
+            write_only,
+            deprecated,
+            default,
+            example,
+            min_length,
+            max_length,
+            pattern,
+            min_items,
+            max_items,
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+            multiple_of,
+            unique_items,
+            min_properties,
+            max_properties,
+            external_docs,
+            xml,
+            all_of,
+            one_of,
+            any_of,
+            not,
+            discriminator,
+            secret,
+            field_mask,
+            field_mask_nested,
+        } = keywords;
+        // Read without knowing their lengths, the lists and maps of a schema are kept no larger
+        // than they are.
+        let mut required = required;
+        required.shrink_to_fit();
+        let properties = properties.map(|mut properties| {
+            properties.shrink_to_fit();
+            Box::new(properties)
+        });
+        let rare = Rare {
+            title,
+            additional_properties,
+            default,
+            example,
+            min_length,
+            max_length,
+            pattern,
+            min_items,
+            max_items,
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+            multiple_of,
+            unique_items,
+            min_properties,
+            max_properties,
+            external_docs,
+            xml,
+            all_of,
+            one_of,
+            any_of,
+            not,
+            discriminator,
+            field_mask,
+            field_mask_nested,
+        };
+        Self {
+            reference,
+            kind,
+            format,
+            description,
+            properties,
+            required,
+            items,
+            enumeration,
+            nullable,
+            read_only,
+            write_only,
+            deprecated,
+            secret,
+            rare: (rare != Rare::default()).then(|| Box::new(rare)),
+        }
+    }
+}
+
+/// Schemas are equal when their keywords are, whether or not the rare ones are boxed.
+impl PartialEq for Schema {
+    fn eq(&self, other: &Self) -> bool {
+        let Self {
+            reference,
+            kind,
+            format,
+            description,
+            properties,
+            required,
+            items,
+            enumeration,
+            nullable,
+            read_only,
+            write_only,
+            deprecated,
+            secret,
+            rare: _,
+        } = self;
+        reference == &other.reference
+            && kind == &other.kind
+            && format == &other.format
+            && description == &other.description
+            && properties == &other.properties
+            && required == &other.required
+            && items == &other.items
+            && enumeration == &other.enumeration
+            && nullable == &other.nullable
+            && read_only == &other.read_only
+            && write_only == &other.write_only
+            && deprecated == &other.deprecated
+            && secret == &other.secret
+            && self.rare() == other.rare()
+    }
+}
+
 impl Schema {
+    /// The keywords most schemas do not have.
+    pub fn rare(&self) -> &Rare {
+        self.rare.as_deref().unwrap_or(&NO_RARE_KEYWORDS)
+    }
+
+    /// The keywords most schemas do not have, to change.
+    pub fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The keywords most schemas do not have, taken out of the schema.
+    pub fn take_rare(&mut self) -> Rare {
+        self.rare.take().map(|rare| *rare).unwrap_or_default()
+    }
+
     /// The schema's type: the one it states, or the one its keywords imply (`properties` an
     /// object, `items` an array, `enum` a string); `None` for a schema of any type.
     pub fn implied_kind(&self) -> Option<SchemaKind> {
         if let Some(kind) = self.kind {
             Some(kind)
-        } else if self.properties.is_some() || self.additional_properties.is_some() {
+        } else if self.properties.is_some() || self.rare().additional_properties.is_some() {
             Some(SchemaKind::Object)
         } else if self.items.is_some() {
             Some(SchemaKind::Array)

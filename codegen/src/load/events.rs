@@ -34,7 +34,10 @@ pub fn read(text: &str) -> Option<Document> {
     if !matches!(reader.next().ok()?, Event::StreamStart) || !matches!(reader.next().ok()?, Event::DocumentStart) {
         return None;
     }
-    let document = Document::deserialize(Node { reader: &mut reader, context: Context::Object }).ok()?;
+    let mut document = Document::deserialize(Node { reader: &mut reader, context: Context::Object }).ok()?;
+    // Read without knowing their lengths, the largest maps are kept no larger than they are.
+    document.paths.shrink_to_fit();
+    document.components.schemas.shrink_to_fit();
     let ends = matches!(reader.next().ok()?, Event::DocumentEnd) && matches!(reader.next().ok()?, Event::StreamEnd);
     ends.then_some(document)
 }

@@ -17,8 +17,9 @@ impl Resolver<'_> {
     }
 
     fn merge(&mut self, schema: &Schema, place: &str, depth: usize) -> Option<Schema> {
-        let Some(members) = &schema.all_of else { return Some(schema.clone()) };
-        let own = Schema { all_of: None, ..schema.clone() };
+        let Some(members) = &schema.rare().all_of else { return Some(schema.clone()) };
+        let mut own = schema.clone();
+        own.rare_mut().all_of = None;
         if let [only] = members.as_slice()
             && only.reference.is_some()
             && own == Schema::default()
@@ -36,7 +37,8 @@ impl Resolver<'_> {
                 }
                 None => member.clone(),
             };
-            let member = if member.all_of.is_some() && depth < MAX_DEPTH { self.merge(&member, &member_place, depth + 1)? } else { member };
+            let member =
+                if member.rare().all_of.is_some() && depth < MAX_DEPTH { self.merge(&member, &member_place, depth + 1)? } else { member };
             self.merge_into(&mut merged, member, &member_place);
         }
         self.merge_into(&mut merged, own, place);
@@ -46,13 +48,14 @@ impl Resolver<'_> {
     /// Adds `member`'s keywords to `merged`: properties and `required` unioned, a keyword
     /// `merged` lacks taken from `member`, and the descriptive ones (title, description,
     /// example) taken from the last member that has them, which is the schema itself.
-    fn merge_into(&mut self, merged: &mut Schema, member: Schema, place: &str) {
+    fn merge_into(&mut self, merged: &mut Schema, mut member: Schema, place: &str) {
         if let (Some(kind), Some(other)) = (merged.kind, member.kind)
             && kind != other
         {
             self.invalid(place, format!("the members of `allOf` disagree on the type ({kind:?} and {other:?}): no value can be both"));
         }
         merged.kind = merged.kind.or(member.kind);
+        let rare = member.take_rare();
         for name in member.required {
             if !merged.required.contains(&name) {
                 merged.required.push(name);
@@ -60,7 +63,7 @@ impl Resolver<'_> {
         }
         if let Some(properties) = member.properties {
             let target = merged.properties.get_or_insert_with(Default::default);
-            for (name, property) in properties {
+            for (name, property) in *properties {
                 match target.get(&name) {
                     Some(existing) if existing.kind.is_some() && property.kind.is_some() && existing.kind != property.kind => {
                         let message =
@@ -74,22 +77,25 @@ impl Resolver<'_> {
             }
         }
         macro_rules! fill {
-            ($($field:ident),*) => { $( if merged.$field.is_none() { merged.$field = member.$field; } )* };
+            ($target:expr, $source:expr, $($field:ident),*) => { $( if $target.$field.is_none() { $target.$field = $source.$field; } )* };
         }
-        fill!(format, additional_properties, items, enumeration, default, min_length, max_length, pattern, min_items, max_items);
-        fill!(minimum, maximum, multiple_of, min_properties, max_properties, one_of, any_of, not, discriminator, field_mask);
         macro_rules! last {
-            ($($field:ident),*) => { $( if member.$field.is_some() { merged.$field = member.$field; } )* };
+            ($target:expr, $source:expr, $($field:ident),*) => { $( if $source.$field.is_some() { $target.$field = $source.$field; } )* };
         }
-        last!(title, description, example, external_docs);
+        fill!(merged, member, format, items, enumeration);
+        last!(merged, member, description);
+        let target = merged.rare_mut();
+        fill!(target, rare, additional_properties, default, min_length, max_length, pattern, min_items, max_items);
+        fill!(target, rare, minimum, maximum, multiple_of, min_properties, max_properties, one_of, any_of, not, discriminator, field_mask);
+        last!(target, rare, title, example, external_docs);
+        target.field_mask_nested |= rare.field_mask_nested;
+        target.unique_items |= rare.unique_items;
+        target.exclusive_minimum |= rare.exclusive_minimum;
+        target.exclusive_maximum |= rare.exclusive_maximum;
         merged.nullable |= member.nullable;
         merged.read_only |= member.read_only;
         merged.write_only |= member.write_only;
         merged.deprecated |= member.deprecated;
         merged.secret |= member.secret;
-        merged.field_mask_nested |= member.field_mask_nested;
-        merged.unique_items |= member.unique_items;
-        merged.exclusive_minimum |= member.exclusive_minimum;
-        merged.exclusive_maximum |= member.exclusive_maximum;
     }
 }

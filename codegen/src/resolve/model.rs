@@ -279,13 +279,28 @@ pub enum TypeRef {
     Named(String),
 }
 
-/// The documentation of an item, taken from the spec.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The documentation of an item, taken from the spec: what every item may have, and the rest
+/// (examples, defaults, constraints...) in a box of their own, allocated only for an item that
+/// has one of them. A large spec has hundreds of thousands of documented items.
+#[derive(Debug, Clone, Default)]
 pub struct Docs {
     /// The title, if any.
     pub title: Option<String>,
     /// The description, if any.
     pub description: Option<String>,
+    /// Only the server sets it.
+    pub read_only: bool,
+    /// Only the client sends it.
+    pub write_only: bool,
+    /// The spec marks it deprecated.
+    pub deprecated: bool,
+    /// The rest, when the item has any of it.
+    details: Option<Box<Details>>,
+}
+
+/// The documentation of an item beyond its title, description and marks.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Details {
     /// An example value.
     pub example: Option<serde_json::Value>,
     /// The default value.
@@ -296,15 +311,44 @@ pub struct Docs {
     pub format: Option<String>,
     /// The values a number or boolean `enum` allows (string enums are types of their own).
     pub allowed: Vec<serde_json::Value>,
-    /// Only the server sets it.
-    pub read_only: bool,
-    /// Only the client sends it.
-    pub write_only: bool,
-    /// The spec marks it deprecated.
-    pub deprecated: bool,
     /// A schema the value must not match (`not`), as the spec writes it: documented, not
     /// checked.
     pub not: Option<serde_json::Value>,
+}
+
+/// The details of an item that has none.
+static NO_DETAILS: std::sync::LazyLock<Details> = std::sync::LazyLock::new(Details::default);
+
+impl Docs {
+    /// Docs with `details`, boxed only when there are any.
+    #[must_use]
+    pub fn with_details(mut self, details: Details) -> Self {
+        self.details = (details != Details::default()).then(|| Box::new(details));
+        self
+    }
+
+    /// The examples, defaults, constraints... of the item.
+    pub fn details(&self) -> &Details {
+        self.details.as_deref().unwrap_or(&NO_DETAILS)
+    }
+
+    /// The examples, defaults, constraints... of the item, to change.
+    pub fn details_mut(&mut self) -> &mut Details {
+        self.details.get_or_insert_with(Box::default)
+    }
+}
+
+/// Docs are equal when their content is, whether or not their details are boxed.
+impl PartialEq for Docs {
+    fn eq(&self, other: &Self) -> bool {
+        let Self { title, description, read_only, write_only, deprecated, details: _ } = self;
+        title == &other.title
+            && description == &other.description
+            && read_only == &other.read_only
+            && write_only == &other.write_only
+            && deprecated == &other.deprecated
+            && self.details() == other.details()
+    }
 }
 
 /// The validation keywords of a schema, carried as they are.

@@ -443,7 +443,9 @@ impl Resolver<'_> {
         let mut docs = self.docs(schema);
         docs.description = parameter.description.clone().or(docs.description);
         let example = parameter.example.as_ref().or_else(|| parameter.examples.values().find_map(|e| e.value.as_ref()));
-        docs.example = example.filter(|value| values::fits(self.doc, schema, value)).map(to_json).or(docs.example);
+        if let Some(example) = example.filter(|value| values::fits(self.doc, schema, value)) {
+            docs.details_mut().example = Some(to_json(example));
+        }
         docs.deprecated |= parameter.deprecated;
         let idempotency_key = parameter.idempotency_key;
         Some(Param { style, wire_name: wire.to_owned(), name, location, required: parameter.required, ty, docs, idempotency_key })
@@ -591,7 +593,7 @@ impl Resolver<'_> {
         }
         self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
         let example =
-            media.first_example().or(schema.example.as_deref()).filter(|value| values::fits(self.doc, schema, value)).map(to_json);
+            media.first_example().or(schema.rare().example.as_deref()).filter(|value| values::fits(self.doc, schema, value)).map(to_json);
         Some(Body { ty, media_type, required, description, example })
     }
 

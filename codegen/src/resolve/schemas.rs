@@ -8,8 +8,8 @@ use serde_yaml::Value;
 use super::Resolver;
 use super::keywords::{self, SCHEMA_KEYWORDS};
 use super::model::{
-    ADDITIONAL_FIELD, AliasDef, Constraints, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef, UNKNOWN_VARIANT,
-    Variant,
+    ADDITIONAL_FIELD, AliasDef, Constraints, Details, Docs, EnumDef, Field, MaskRole, Presence, StructDef, TypeDef, TypeRef,
+    UNKNOWN_VARIANT, Variant,
 };
 use super::unions;
 use super::values::{describe, to_json};
@@ -53,16 +53,16 @@ impl Resolver<'_> {
     pub(super) fn lower(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
         let renamed = self.free_type_name(schema, name, place);
         let name = renamed.as_deref().unwrap_or(name);
-        if schema.all_of.is_some() {
+        if schema.rare().all_of.is_some() {
             let merged = self.merged_all_of(schema, place)?;
             return self.lower(&merged, name, place);
         }
-        for (keyword, members) in [("oneOf", &schema.one_of), ("anyOf", &schema.any_of)] {
+        for (keyword, members) in [("oneOf", &schema.rare().one_of), ("anyOf", &schema.rare().any_of)] {
             if let Some(members) = members {
                 return self.lower_union(schema, keyword, members, name, place);
             }
         }
-        if schema.not.is_some() {
+        if schema.rare().not.is_some() {
             let message = "`not` is read and named in the docs, but not checked: a value that matches it is sent and accepted";
             self.warn(format!("{place}.not"), message);
         }
@@ -70,7 +70,7 @@ impl Resolver<'_> {
             return self.lower_reference(schema, reference, place);
         }
         self.check_constraints(schema, place);
-        for (keyword, value) in [("default", &schema.default), ("example", &schema.example)] {
+        for (keyword, value) in [("default", &schema.rare().default), ("example", &schema.rare().example)] {
             if let Some(value) = value {
                 self.check_value(schema, value, keyword, place);
             }
@@ -164,7 +164,7 @@ impl Resolver<'_> {
     }
 
     fn lower_object(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
-        let additional = match &schema.additional_properties {
+        let additional = match &schema.rare().additional_properties {
             None | Some(AdditionalProperties::Allowed(true)) => Some(TypeRef::Json),
             Some(AdditionalProperties::Allowed(false)) => None,
             Some(AdditionalProperties::Schema(values)) => {
@@ -202,10 +202,10 @@ impl Resolver<'_> {
         }
         let mut fields = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
-        if schema.additional_properties.is_some() {
+        if schema.rare().additional_properties.is_some() {
             seen.insert(ADDITIONAL_FIELD.to_owned(), "additionalProperties".to_owned());
         }
-        for (wire, property) in properties {
+        for (wire, property) in properties.iter() {
             let property_place = format!("{place}.properties.{wire}");
             let mut rust = names::snake(wire);
             // Names that differ only in punctuation or case are told apart by their spelling.
@@ -235,7 +235,7 @@ impl Resolver<'_> {
         }
         // With properties, extra ones are kept only when the schema asks for them; left unsaid,
         // they are ignored when decoding (as OpenAPI allows), not collected.
-        let additional = schema.additional_properties.as_ref().and(additional);
+        let additional = schema.rare().additional_properties.as_ref().and(additional);
         self.define_struct(schema, name, place, fields, additional)
     }
 
@@ -293,7 +293,7 @@ impl Resolver<'_> {
     /// `DropletPropertiesNextBackupWindow`), with a warning.
     fn free_type_name(&mut self, schema: &Schema, name: &str, place: &str) -> Option<String> {
         let makes_type = schema.reference.is_none()
-            && (schema.one_of.as_ref().or(schema.any_of.as_ref()).is_some_and(|members| members.len() > 1)
+            && (schema.rare().one_of.as_ref().or(schema.rare().any_of.as_ref()).is_some_and(|members| members.len() > 1)
                 || (schema.enumeration.is_some() && matches!(schema.implied_kind(), Some(SchemaKind::String)))
                 || schema.properties.is_some());
         let first = self.type_origins.get(name).filter(|first| *first != place)?.clone();
@@ -309,7 +309,7 @@ impl Resolver<'_> {
     /// The part the struct plays in a partial update, as `x-field-mask` and
     /// `x-field-mask-nested` mark it.
     fn mask_role(&mut self, schema: &Schema, fields: &[Field], place: &str) -> Option<MaskRole> {
-        match (&schema.field_mask, schema.field_mask_nested) {
+        match (&schema.rare().field_mask, schema.rare().field_mask_nested) {
             (Some(_), true) => {
                 self.invalid(
                     place,
@@ -365,7 +365,7 @@ impl Resolver<'_> {
     /// Reports constraints that contradict themselves, and patterns that are not regular
     /// expressions.
     fn check_constraints(&mut self, schema: &Schema, place: &str) {
-        if let Some(pattern) = &schema.pattern
+        if let Some(pattern) = &schema.rare().pattern
             && let Err(error) = regex_lite::Regex::new(pattern)
         {
             // regex-lite (the engine of the generated client) explains a syntax error over several lines; the last says what.
@@ -389,33 +389,38 @@ impl Resolver<'_> {
 
     /// The documentation of a schema.
     pub(super) fn docs(&self, schema: &Schema) -> Docs {
-        Docs {
-            title: schema.title.clone(),
-            description: schema.description.clone(),
-            example: schema.example.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
-            default: schema.default.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
-            constraints: Constraints {
-                min_length: schema.min_length,
-                max_length: schema.max_length,
-                pattern: schema.pattern.clone(),
-                min_items: schema.min_items,
-                max_items: schema.max_items,
-                minimum: schema.minimum,
-                maximum: schema.maximum,
-                items: schema.items.as_deref().filter(|items| items.reference.is_none()).and_then(|items| {
-                    let constraints = self.docs(items).constraints;
-                    (constraints != Constraints::default()).then(|| Box::new(constraints))
-                }),
-            },
+        let mut docs = Docs::default();
+        docs.title.clone_from(&schema.rare().title);
+        docs.description.clone_from(&schema.description);
+        (docs.read_only, docs.write_only, docs.deprecated) = (schema.read_only, schema.write_only, schema.deprecated);
+        docs.with_details(Details {
+            example: schema.rare().example.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            default: schema.rare().default.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            constraints: self.constraints(schema),
             format: schema.format.clone().filter(|format| !TYPED_FORMATS.contains(&format.as_str())),
             allowed: match schema.implied_kind() {
                 Some(SchemaKind::String) | None => Vec::new(),
                 Some(_) => schema.enumeration.iter().flatten().map(to_json).collect(),
             },
-            read_only: schema.read_only,
-            write_only: schema.write_only,
-            deprecated: schema.deprecated,
-            not: schema.not.as_deref().map(to_json),
+            not: schema.rare().not.as_deref().map(to_json),
+        })
+    }
+
+    /// The validation keywords of a schema, and of its items when they are inline.
+    fn constraints(&self, schema: &Schema) -> Constraints {
+        let rare = schema.rare();
+        Constraints {
+            min_length: rare.min_length,
+            max_length: rare.max_length,
+            pattern: rare.pattern.clone(),
+            min_items: rare.min_items,
+            max_items: rare.max_items,
+            minimum: rare.minimum,
+            maximum: rare.maximum,
+            items: schema.items.as_deref().filter(|items| items.reference.is_none()).and_then(|items| {
+                let constraints = self.constraints(items);
+                (constraints != Constraints::default()).then(|| Box::new(constraints))
+            }),
         }
     }
 }

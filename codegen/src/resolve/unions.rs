@@ -3,7 +3,7 @@
 //! for itself.
 
 use super::Resolver;
-use super::model::{Docs, OTHER_VARIANT, TypeDef, TypeRef, UnionDef, UnionVariant};
+use super::model::{OTHER_VARIANT, TypeDef, TypeRef, UnionDef, UnionVariant};
 use crate::load::{Schema, SchemaKind};
 use crate::names;
 
@@ -34,7 +34,7 @@ impl Resolver<'_> {
                 variant = format!("{variant}{}", index + 1);
             }
             let Some(ty) = self.lower(member, &format!("{name}{variant}"), &member_place) else { continue };
-            let tags = match (&schema.discriminator, component) {
+            let tags = match (&schema.rare().discriminator, component) {
                 (Some(discriminator), Some(component)) => {
                     let target = format!("#/components/schemas/{component}");
                     let mapped: Vec<String> = discriminator
@@ -49,7 +49,7 @@ impl Resolver<'_> {
             };
             variants.push(UnionVariant { name: variant, ty, tags });
         }
-        let tag = schema.discriminator.as_ref().map(|d| d.property_name.clone());
+        let tag = schema.rare().discriminator.as_deref().map(|d| d.property_name.clone());
         if tag.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
             self.invalid(
                 format!("{place}.discriminator"),
@@ -57,7 +57,7 @@ impl Resolver<'_> {
             );
             return None;
         }
-        let docs = Docs { ..self.docs(schema) };
+        let docs = self.docs(schema);
         let def = UnionDef { name: name.to_owned(), docs, variants, tag };
         self.types.insert(name.to_owned(), TypeDef::Union(def));
         Some(TypeRef::Named(name.to_owned()))
@@ -66,7 +66,7 @@ impl Resolver<'_> {
 
 /// Whether `schema` is a `oneOf`/`anyOf` with a `type: null` member.
 pub(super) fn has_null_member(schema: &Schema) -> bool {
-    schema.one_of.iter().chain(&schema.any_of).flatten().any(|member| member.kind == Some(SchemaKind::Null))
+    schema.rare().one_of.iter().chain(&schema.rare().any_of).flatten().any(|member| member.kind == Some(SchemaKind::Null))
 }
 
 /// The variant name of an inline member: what it is.
