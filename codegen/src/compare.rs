@@ -424,7 +424,7 @@ pub fn files(ours: &std::path::Path, theirs: &std::path::Path) -> Result<Compari
             let error = crate::SpecError { file: path.display().to_string(), place: String::new(), position, problem };
             crate::Error::Spec(crate::SpecErrors(vec![error], Vec::new()))
         })?;
-        let positions = Positions::of(&text);
+        let positions = Positions::of(text.as_str());
         Ok((path.display().to_string(), document, positions))
     };
     let (ours_label, ours_document, ours_positions) = read(ours)?;

@@ -142,19 +142,20 @@ impl<D: FnMut(String, String) -> Result<(), Error>> Joiner<'_, '_, D> {
     }
 }
 
-/// Reads and resolves every spec, or gives every problem found in them.
+/// Reads and resolves every spec, or gives every problem found in them. Each spec's text is
+/// handed over to its loading, which keeps it for the places of problems, rather than copied.
 ///
 /// # Errors
 ///
 /// [`Error::Spec`] with every problem of every spec, and the warnings.
-pub fn resolve_all(specs: &[SpecSource]) -> Result<Resolved, Error> {
+pub fn resolve_all(specs: Vec<SpecSource>) -> Result<Resolved, Error> {
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     let mut apis: Vec<Api> = Vec::new();
     let mut modules: HashMap<String, String> = HashMap::new();
-    for spec in specs {
-        let Some(module) = module_name(spec, &mut modules, &mut errors) else { continue };
-        let loaded = load::load_from(&spec.label, &spec.text, spec.path.as_deref());
+    for mut spec in specs {
+        let Some(module) = module_name(&spec, &mut modules, &mut errors) else { continue };
+        let loaded = load::load_from(&spec.label, std::mem::take(&mut spec.text), spec.path.as_deref());
         let mut found = loaded.problems;
         warnings.extend(loaded.warnings);
         if let Some(document) = &loaded.document {
@@ -196,7 +197,7 @@ pub fn render(specs: &[SpecSource]) -> Result<RenderedTree, Error> {
 /// [`Error::Spec`] with every problem of every spec; an internal error when the emitted code
 /// is not Rust.
 pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree, Error> {
-    let resolved = resolve_all(specs)?;
+    let resolved = resolve_all(specs.to_vec())?;
     let mut files = BTreeMap::new();
     resolved.emit_each(crate_name, |relative, content| {
         files.insert(relative, content);

@@ -197,7 +197,7 @@ impl Generator {
     /// when it differs, handled as `mode` says; only the files in flight are held in memory.
     /// On any failure, whatever was staged is removed again.
     fn plan(&self, mode: Mode) -> Result<Plan, Error> {
-        let resolved = crate::render::resolve_all(&self.read_specs()?)?;
+        let resolved = crate::render::resolve_all(self.read_specs()?)?;
         if self.deny_warnings && !resolved.warnings.is_empty() {
             return Err(Error::Spec(SpecErrors(resolved.warnings, Vec::new())));
         }

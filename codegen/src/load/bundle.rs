@@ -348,7 +348,7 @@ impl Bundler {
             Err(_) => return empty(None),
         };
         let (text, widened) = numbers::widen_oversized_integers(&text);
-        let positions = Positions::of(&text);
+        let positions = Positions::of(text.as_ref());
         match super::yaml::parse(&text) {
             Ok(value) => {
                 self.warnings.extend(widened.iter().map(|number| numbers::warning(&label, number, &positions)));

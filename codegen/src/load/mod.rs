@@ -11,6 +11,9 @@ mod yaml;
 pub use document::*;
 pub use positions::Positions;
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde_path_to_error::Segment;
 
 use crate::error::{Problem, SpecError};
@@ -40,13 +43,21 @@ pub fn load(file: &str, text: &str) -> Loaded {
 
 /// Like [`load`], for a spec read from `path`: the files its `$ref`s name, relative to it,
 /// are brought into the document first (see the `bundle` module).
-pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Loaded {
-    let (text, widened) = numbers::widen_oversized_integers(text);
-    let text = text.as_ref();
+///
+/// The text is shared with the [`Positions`] rather than copied, unless a number in it had to
+/// be widened.
+pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path::Path>) -> Loaded {
+    let shared: Arc<str> = text.into();
+    let (widened_text, widened) = numbers::widen_oversized_integers(&shared);
+    let shared = match widened_text {
+        Cow::Borrowed(_) => Arc::clone(&shared),
+        Cow::Owned(widened_text) => Arc::from(widened_text),
+    };
+    let text: &str = &shared;
     // A widened number is a warning that needs the places: they are read on another core
     // while the document is.
-    let positions_for = |text: &str| {
-        let positions = Positions::of(text);
+    let positions_for = || {
+        let positions = Positions::of(Arc::clone(&shared));
         if !widened.is_empty() {
             positions.read_in_background();
         }
@@ -57,7 +68,7 @@ pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Load
     // The quick read, straight from the parser's events, for a document it reads as the
     // thorough read below would; anything else is read the thorough way.
     if let Some(document) = events::read(text).filter(|document| is_openapi_30(&document.openapi)) {
-        let positions = positions_for(text);
+        let positions = positions_for();
         return Loaded { document: Some(document), problems: Vec::new(), warnings: widened_warnings(&positions), positions };
     }
     let raw: serde_yaml::Value = match yaml::parse(text) {
@@ -73,7 +84,7 @@ pub fn load_from(file: &str, text: &str, path: Option<&std::path::Path>) -> Load
             return Loaded { document: None, positions: Positions::default(), problems: vec![problem], warnings: Vec::new() };
         }
     };
-    let positions = positions_for(text);
+    let positions = positions_for();
     if let Some(problem) = version_problem(file, &raw, &positions) {
         return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions };
     }

@@ -47,7 +47,7 @@ impl Eq for Positions {}
 
 impl Positions {
     /// The positions of `text`; a text that does not parse has none.
-    pub fn of(text: &str) -> Self {
+    pub fn of(text: impl Into<Arc<str>>) -> Self {
         Self { text: text.into(), places: Arc::default(), mounts: Arc::default() }
     }
 
