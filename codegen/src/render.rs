@@ -158,7 +158,7 @@ pub fn resolve_all(specs: Vec<SpecSource>) -> Result<Resolved, Error> {
         let loaded = load::load_from(&spec.label, std::mem::take(&mut spec.text), spec.path.as_deref());
         let mut found = loaded.problems;
         warnings.extend(loaded.warnings);
-        if let Some(document) = &loaded.document {
+        if let Some(document) = loaded.document {
             let (resolved, resolve_warnings) = resolve::resolve(&spec.label, &module, document, &loaded.positions);
             warnings.extend(resolve_warnings);
             match resolved {

@@ -269,7 +269,7 @@ pub struct Operation {
 
 /// The `x-pagination` extension of an operation: which parameter asks for a page, and which
 /// fields of the answer hold the page's items and the next page's token.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PaginationMark {
     /// The optional query parameter that asks for a page by its token.
@@ -283,7 +283,7 @@ pub struct PaginationMark {
 }
 
 /// The `x-long-running` extension of an operation.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LongRunningMark {
     /// The `operationId` of the operation that polls it (a GET taking the operation's id).

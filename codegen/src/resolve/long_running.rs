@@ -3,36 +3,35 @@
 
 use super::Resolver;
 use super::model::{HttpMethod, LongRunning, Operation, ParamLocation, PathPart, TypeRef};
+use super::operations::Marks;
 
 impl Resolver<'_> {
     /// Links every operation marked `x-long-running` to its polling operation and result.
-    pub(super) fn link_long_running(&mut self, operations: &mut [Operation]) {
-        let doc = self.doc;
-        for (template, item) in &doc.paths {
-            for (method, op) in item.operations() {
-                let (Some(mark), Some(id)) = (&op.long_running, &op.operation_id) else { continue };
-                let place = format!("paths.{template}.{method}.x-long-running");
-                let Some(index) = operations.iter().position(|known| known.operation_id == *id) else { continue };
-                // Every part is checked, so one run reports all that is wrong with the mark.
-                let poll = self.poll_target(operations, &mark.poll, &format!("{place}.poll"));
-                let result = self.component_type(&mark.result, &format!("{place}.result"));
-                let metadata = mark.metadata.as_ref().map(|name| self.component_type(name, &format!("{place}.metadata")));
-                let (Some(poll), Some(result), None | Some(Some(_))) = (poll, result, &metadata) else { continue };
-                let metadata = metadata.flatten();
-                if operations[index].success.ty.is_none() {
-                    self.invalid(place.clone(), "a long-running operation must answer with the operation as a JSON body");
-                    continue;
-                }
-                let resume = format!("resume_{}", operations[index].fn_name.trim_start_matches("r#"));
-                if let Some(taken) = operations.iter().find(|other| other.fn_name == resume) {
-                    let message =
-                        format!("the client's `{resume}` method resumes this operation, but `{}` has that name too", taken.operation_id);
-                    self.invalid(place.clone(), message);
-                    continue;
-                }
-                let result_type = mark.result_type.clone().unwrap_or_else(|| mark.result.clone());
-                operations[index].long_running = Some(LongRunning { result, result_type, metadata, ..poll });
+    pub(super) fn link_long_running(&mut self, operations: &mut [Operation], marks: &[Marks]) {
+        for marked in marks {
+            let Some(mark) = &marked.long_running else { continue };
+            let id = &marked.operation_id;
+            let place = format!("{}.x-long-running", marked.place);
+            let Some(index) = operations.iter().position(|known| known.operation_id == *id) else { continue };
+            // Every part is checked, so one run reports all that is wrong with the mark.
+            let poll = self.poll_target(operations, &mark.poll, &format!("{place}.poll"));
+            let result = self.component_type(&mark.result, &format!("{place}.result"));
+            let metadata = mark.metadata.as_ref().map(|name| self.component_type(name, &format!("{place}.metadata")));
+            let (Some(poll), Some(result), None | Some(Some(_))) = (poll, result, &metadata) else { continue };
+            let metadata = metadata.flatten();
+            if operations[index].success.ty.is_none() {
+                self.invalid(place.clone(), "a long-running operation must answer with the operation as a JSON body");
+                continue;
             }
+            let resume = format!("resume_{}", operations[index].fn_name.trim_start_matches("r#"));
+            if let Some(taken) = operations.iter().find(|other| other.fn_name == resume) {
+                let message =
+                    format!("the client's `{resume}` method resumes this operation, but `{}` has that name too", taken.operation_id);
+                self.invalid(place.clone(), message);
+                continue;
+            }
+            let result_type = mark.result_type.clone().unwrap_or_else(|| mark.result.clone());
+            operations[index].long_running = Some(LongRunning { result, result_type, metadata, ..poll });
         }
     }
 

@@ -27,7 +27,12 @@ use model::{Api, TypeDef, TypeRef};
 /// Resolves one loaded spec into the model of one module named `module`, or every problem
 /// found; `positions` give each problem its line. The warnings (harmless oddities of the
 /// spec, read anyway) come either way.
-pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) -> (Result<Api, Vec<SpecError>>, Vec<SpecError>) {
+///
+/// The document's paths are taken from it and dropped one by one as their operations are
+/// resolved, so the document and the model are never both whole in memory.
+pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Positions) -> (Result<Api, Vec<SpecError>>, Vec<SpecError>) {
+    let paths = std::mem::take(&mut doc.paths);
+    let doc = &doc;
     let mut resolver = Resolver {
         doc,
         file,
@@ -47,9 +52,10 @@ pub fn resolve(file: &str, module: &str, doc: &Document, positions: &Positions) 
         resolver.check_security(requirements, "security");
     }
     let schemes = resolver.security_schemes();
-    let operations::Operations { mut operations, error_body } = resolver.operations();
-    resolver.link_long_running(&mut operations);
-    resolver.link_pagination(&mut operations);
+    let marks = operations::marks(&paths);
+    let operations::Operations { mut operations, error_body } = resolver.operations(paths);
+    resolver.link_long_running(&mut operations, &marks);
+    resolver.link_pagination(&mut operations, &marks);
     let warnings = std::mem::take(&mut resolver.warnings);
     let result = if resolver.errors.is_empty() {
         let mut types = resolver.types;

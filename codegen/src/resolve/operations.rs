@@ -76,6 +76,38 @@ const RESERVED_HEADERS: &[&str] = &["accept", "authorization", "content-type"];
 
 type Requirements = Vec<IndexMap<String, Vec<String>>>;
 
+/// The marks of one operation that are linked to other operations once every operation is
+/// read, when the paths are gone.
+pub(super) struct Marks {
+    /// The place of the operation, `paths.{template}.{method}`.
+    pub place: String,
+    /// Its `operationId`.
+    pub operation_id: String,
+    /// Its `x-long-running` mark.
+    pub long_running: Option<load::LongRunningMark>,
+    /// Its `x-pagination` mark.
+    pub pagination: Option<load::PaginationMark>,
+}
+
+/// The marks of every operation of `paths` that has one.
+pub(super) fn marks(paths: &IndexMap<String, PathItem>) -> Vec<Marks> {
+    let mut marks = Vec::new();
+    for (template, item) in paths {
+        for (method, op) in item.operations() {
+            let Some(operation_id) = &op.operation_id else { continue };
+            if op.long_running.is_some() || op.pagination.is_some() {
+                marks.push(Marks {
+                    place: format!("paths.{template}.{method}"),
+                    operation_id: operation_id.clone(),
+                    long_running: op.long_running.clone(),
+                    pagination: op.pagination.clone(),
+                });
+            }
+        }
+    }
+    marks
+}
+
 impl Resolver<'_> {
     /// The servers of a `servers` list, each checked to be an absolute URL without variables.
     pub(super) fn servers(&mut self, servers: &[Server], place: &str) -> Vec<ServerUrl> {
@@ -152,20 +184,20 @@ impl Resolver<'_> {
     }
 
     /// Every operation of the document, and the one body type of all its error responses.
-    pub(super) fn operations(&mut self) -> Operations {
-        let doc = self.doc;
+    pub(super) fn operations(&mut self, paths: IndexMap<String, PathItem>) -> Operations {
         let mut operations: Vec<ReadOperation> = Vec::new();
         // Each Rust method name, with the operationId and place it comes from.
         let mut fn_names: HashMap<String, (String, String)> = HashMap::new();
         // How many operations use each error body, in the order they appear.
         let mut error_bodies: Vec<(TypeRef, usize)> = Vec::new();
-        if doc.paths.is_empty() {
+        if paths.is_empty() {
             self.invalid("paths", "the spec has no paths: there is nothing to generate");
         }
-        for (template, item) in &doc.paths {
+        // Each path item is dropped once its operations are read.
+        for (template, item) in paths {
             for (method, op) in item.operations() {
                 let place = format!("paths.{template}.{method}");
-                let Some(read) = self.operation(template, item, method, op, &place) else { continue };
+                let Some(read) = self.operation(&template, &item, method, op, &place) else { continue };
                 let operation = &read.operation;
                 if read.documents_errors {
                     match error_bodies.iter_mut().find(|(ty, _)| *ty == operation.error_body) {
