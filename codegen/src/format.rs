@@ -8,6 +8,7 @@ use quote::quote;
 
 use crate::emit::docs::DocBlocks;
 use crate::emit::{FileEmit, Part, Used, with_runtime_if};
+use crate::layout::Spacer;
 
 /// One part printed: its text, with its doc comments written in, and the names it uses.
 pub struct Printed {
@@ -45,35 +46,119 @@ pub fn print_part(part: &Part<'_>) -> Result<Printed, syn::Error> {
     Ok(Printed { text: blocks.write_in(&text), used })
 }
 
+/// The text of a generated file, in the pieces it was joined from: a large file is held once,
+/// in pieces of the size of its parts, and written or compared piece by piece.
+#[derive(Debug, Default)]
+pub struct FileText {
+    pieces: Vec<String>,
+}
+
+impl FileText {
+    /// The length of the text, in bytes.
+    pub fn len(&self) -> usize {
+        self.pieces.iter().map(String::len).sum()
+    }
+
+    /// The pieces of the text, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        self.pieces.iter().map(String::as_str)
+    }
+
+    /// The text in one string.
+    pub fn into_string(self) -> String {
+        self.pieces.concat()
+    }
+}
+
+/// A file being joined from its parts as they are printed, in order: each part is spaced and
+/// kept as it comes, so a large file is held once, not as parts and text both. The head,
+/// which depends on what the parts use, is put in front at the end.
+pub struct Joining<'f, 'e> {
+    file: &'f FileEmit<'e>,
+    /// How many parts were written.
+    written: usize,
+    /// The parts' text, with blank lines.
+    body: Vec<String>,
+    /// The first line of the body, to space it after the head.
+    first_line: Option<String>,
+    spacer: Spacer,
+    /// The names the parts written use.
+    used: Used,
+    /// Whether the last part written is inside the `impl Client` block.
+    in_block: bool,
+}
+
+impl<'f, 'e> Joining<'f, 'e> {
+    /// The joining of `file`, no part written yet.
+    pub fn new(file: &'f FileEmit<'e>) -> Self {
+        Self { file, written: 0, body: Vec::new(), first_line: None, spacer: Spacer::default(), used: Used::default(), in_block: false }
+    }
+
+    /// Whether every part of the file is written.
+    pub fn is_whole(&self) -> bool {
+        self.written == self.file.parts.len()
+    }
+
+    /// Writes the next part of the file.
+    pub fn push(&mut self, printed: Printed) {
+        let client_items = self.file.parts.get(self.written).is_some_and(|part| matches!(part, Part::ClientItems(_)));
+        if client_items && !self.in_block {
+            self.write("impl Client {\n");
+        } else if !client_items && self.in_block {
+            self.write("}\n");
+        }
+        self.in_block = client_items;
+        self.write(&printed.text);
+        self.used = self.used.and(printed.used);
+        self.written += 1;
+    }
+
+    fn write(&mut self, text: &str) {
+        if self.first_line.is_none() {
+            self.first_line = text.lines().next().map(str::to_owned);
+        }
+        let mut piece = String::new();
+        self.spacer.push(&mut piece, text);
+        self.body.push(piece);
+    }
+
+    /// The whole text of the file after `header`: the head, then the parts.
+    ///
+    /// # Errors
+    ///
+    /// When the head's tokens are not Rust.
+    pub fn finish(mut self, header: &str) -> Result<FileText, syn::Error> {
+        if self.in_block {
+            self.write("}\n");
+        }
+        let mut front = header.to_owned();
+        if let Some(head) = &self.file.head {
+            let blocks = DocBlocks::default();
+            let tokens = with_runtime_if(head(&blocks, self.used), self.used.runtime);
+            let mut spacer = Spacer::default();
+            spacer.push(&mut front, &blocks.write_in(&prettyplease::unparse(&syn::parse2(tokens)?)));
+            if spacer.needs_blank_before(self.first_line.as_deref().unwrap_or_default()) {
+                front.push('\n');
+            }
+        }
+        self.body.insert(0, front);
+        Ok(FileText { pieces: self.body })
+    }
+}
+
 /// The whole text of `file`, from its parts printed by [`print_part`], in order, after
 /// `header`.
 ///
 /// # Errors
 ///
 /// When the head's tokens are not Rust.
-pub fn join(header: &str, file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::Error> {
-    let mut text = String::with_capacity(printed.iter().map(|part| part.text.len()).sum::<usize>() + 4096);
-    if let Some(head) = &file.head {
-        let used = printed.iter().fold(Used::default(), |used, part| used.and(part.used));
-        let blocks = DocBlocks::default();
-        let tokens = with_runtime_if(head(&blocks, used), used.runtime);
-        text.push_str(&blocks.write_in(&prettyplease::unparse(&syn::parse2(tokens)?)));
+#[cfg(test)]
+fn join(header: &str, file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::Error> {
+    let mut joining = Joining::new(file);
+    for part in printed {
+        joining.push(part);
     }
-    let mut in_block = false;
-    for (part, printed) in file.parts.iter().zip(printed) {
-        let client_items = matches!(part, Part::ClientItems(_));
-        if client_items && !in_block {
-            text.push_str("impl Client {\n");
-        } else if !client_items && in_block {
-            text.push_str("}\n");
-        }
-        in_block = client_items;
-        text.push_str(&printed.text);
-    }
-    if in_block {
-        text.push_str("}\n");
-    }
-    Ok(crate::layout::with_blank_lines(header.to_owned(), &text))
+    joining.finish(header).map(FileText::into_string)
 }
 
 #[cfg(test)]

@@ -25,21 +25,48 @@ const ITEM_STARTS: &[&str] = &[
 
 /// `out` followed by `text` (prettyplease's output) with a blank line before each item that
 /// follows another item at the same level.
+#[cfg(test)]
 pub fn with_blank_lines(mut out: String, text: &str) -> String {
-    out.reserve(text.len() + text.len() / 16);
-    let mut previous: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(before) = previous
-            && !line.is_empty()
-            && needs_blank_line(before, line)
-        {
-            out.push('\n');
-        }
-        out.push_str(line);
-        out.push('\n');
-        previous = if line.is_empty() { None } else { Some(line) };
-    }
+    Spacer::default().push(&mut out, text);
     out
+}
+
+/// Writes texts one after another with the blank lines of [`with_blank_lines`], as if they
+/// were one text: the last line written is kept for the next text's first line.
+#[derive(Debug, Default)]
+pub struct Spacer {
+    /// The last line written, unless it was empty (or nothing was written).
+    previous: Option<String>,
+}
+
+impl Spacer {
+    /// Writes `text` to `out`, spaced as the rest.
+    pub fn push(&mut self, out: &mut String, text: &str) {
+        out.reserve(text.len() + text.len() / 16);
+        let mut previous = self.previous.as_deref();
+        let mut wrote = false;
+        for line in text.lines() {
+            if let Some(before) = previous
+                && !line.is_empty()
+                && needs_blank_line(before, line)
+            {
+                out.push('\n');
+            }
+            out.push_str(line);
+            out.push('\n');
+            previous = if line.is_empty() { None } else { Some(line) };
+            wrote = true;
+        }
+        if wrote {
+            let last = previous.map(str::to_owned);
+            self.previous = last;
+        }
+    }
+
+    /// Whether a text starting with `line` written next gets a blank line before it.
+    pub fn needs_blank_before(&self, line: &str) -> bool {
+        self.previous.as_deref().is_some_and(|before| !line.is_empty() && needs_blank_line(before, line))
+    }
 }
 
 fn indent(line: &str) -> usize {

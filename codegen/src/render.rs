@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::emit::{self, FileEmit, Part};
 use crate::error::{Error, Problem, SpecError, SpecErrors};
-use crate::format::{self, Printed};
+use crate::format::{self, Joining, Printed};
+pub use crate::format::FileText;
 use crate::resolve::model::Api;
 use crate::{load, names, parallel, resolve};
 
@@ -84,7 +85,7 @@ impl Resolved {
     ///
     /// The first error `deliver` gives, which stops the run; or an internal error when the
     /// emitted code is not Rust.
-    pub fn emit_each(&self, crate_name: &str, mut deliver: impl FnMut(String, String) -> Result<(), Error>) -> Result<(), Error> {
+    pub fn emit_each(&self, crate_name: &str, mut deliver: impl FnMut(String, FileText) -> Result<(), Error>) -> Result<(), Error> {
         let mut files: Vec<(String, String, FileEmit<'_>)> = Vec::new();
         for api in &self.apis {
             let source = format!("from {}", api.spec_file);
@@ -94,9 +95,8 @@ impl Resolved {
         files.push((APIS_FILE.to_owned(), "from specs/*.yaml".to_owned(), FileEmit::whole(apis)));
 
         let parts: Vec<&Part<'_>> = files.iter().flat_map(|(_, _, file)| &file.parts).collect();
-        let mut joiner = Joiner { pending: files.iter(), current: None, printed: Vec::new(), deliver: &mut deliver };
-        joiner.current = joiner.pending.next();
-        joiner.deliver_whole()?;
+        let mut joiner = Joiner { pending: files.iter(), current: None, deliver: &mut deliver };
+        joiner.next_file()?;
         parallel::for_each_in_order(&parts, PARTS_IN_FLIGHT, |part| format::print_part(part), |part| joiner.push(part))
     }
 }
@@ -109,36 +109,41 @@ type FileToEmit<'e> = (String, String, FileEmit<'e>);
 struct Joiner<'f, 'e, D> {
     /// The files after the current one.
     pending: std::slice::Iter<'f, FileToEmit<'e>>,
-    /// The file whose parts are being printed; `None` once every file is delivered.
-    current: Option<&'f FileToEmit<'e>>,
-    /// The parts of the current file printed so far.
-    printed: Vec<Printed>,
+    /// The file whose parts are being printed, and its text so far; `None` once every file is
+    /// delivered.
+    current: Option<(&'f FileToEmit<'e>, Joining<'f, 'e>)>,
     /// Where whole files go.
     deliver: D,
 }
 
-impl<D: FnMut(String, String) -> Result<(), Error>> Joiner<'_, '_, D> {
+impl<'f, 'e, D: FnMut(String, FileText) -> Result<(), Error>> Joiner<'f, 'e, D> {
     /// Takes the next part printed, in order, and delivers the files it makes whole.
     fn push(&mut self, part: Result<Printed, syn::Error>) -> Result<(), Error> {
-        let file = self.current.map(|(relative, _, _)| relative.clone()).unwrap_or_default();
-        self.printed.push(part.map_err(|e| Error::Internal { file, message: e.to_string() })?);
-        self.deliver_whole()
-    }
-
-    /// Delivers the current file when all its parts are printed, and the next ones likewise
-    /// (a file of no parts is whole at once).
-    fn deliver_whole(&mut self) -> Result<(), Error> {
-        while let Some((relative, source, file)) = self.current {
-            if self.printed.len() < file.parts.len() {
-                break;
-            }
-            let header = format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n");
-            let code = format::join(&header, file, std::mem::take(&mut self.printed))
-                .map_err(|e| Error::Internal { file: relative.clone(), message: e.to_string() })?;
-            (self.deliver)(relative.clone(), code)?;
-            self.current = self.pending.next();
+        let Some(((relative, _, _), joining)) = &mut self.current else { return Ok(()) };
+        joining.push(part.map_err(|e| Error::Internal { file: relative.clone(), message: e.to_string() })?);
+        if joining.is_whole() {
+            self.next_file()?;
         }
         Ok(())
+    }
+
+    /// Delivers the current file, whole, and moves on to the next one that is not whole yet
+    /// (a file of no parts is whole at once, and delivered too).
+    fn next_file(&mut self) -> Result<(), Error> {
+        loop {
+            if let Some(((relative, source, _), joining)) = self.current.take() {
+                let header = format!("{HEADER_MARK} by cargo xtask codegen {source}\n// Do not edit by hand.\n\n");
+                let code = joining.finish(&header).map_err(|e| Error::Internal { file: relative.clone(), message: e.to_string() })?;
+                (self.deliver)(relative.clone(), code)?;
+            }
+            let Some(next) = self.pending.next() else { return Ok(()) };
+            let joining = Joining::new(&next.2);
+            let whole = joining.is_whole();
+            self.current = Some((next, joining));
+            if !whole {
+                return Ok(());
+            }
+        }
     }
 }
 
@@ -200,7 +205,7 @@ pub fn render_for(specs: &[SpecSource], crate_name: &str) -> Result<RenderedTree
     let resolved = resolve_all(specs.to_vec())?;
     let mut files = BTreeMap::new();
     resolved.emit_each(crate_name, |relative, content| {
-        files.insert(relative, content);
+        files.insert(relative, content.into_string());
         Ok(())
     })?;
     let (types, operations, modules) = (resolved.types(), resolved.operations(), resolved.modules());

@@ -4,13 +4,13 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::emit;
 use crate::error::{Error, SpecError, SpecErrors};
-use crate::render::Resolved;
+use crate::render::{FileText, Resolved};
 
 pub use crate::render::{APIS_FILE, HEADER_MARK, RenderedTree, SpecSource, render, render_for};
 
@@ -229,19 +229,24 @@ impl Generator {
         existing: &mut BTreeMap<String, PathBuf>,
         plan: &mut Plan,
     ) -> Result<(), Error> {
-        let mut compare = |relative: String, new: String| -> Result<(), Error> {
+        let mut compare = |relative: String, new: FileText| -> Result<(), Error> {
             let path = self.out_dir.join(&relative);
-            let old = match existing.remove(&relative) {
-                Some(path) => fs::read_to_string(&path).map_err(Error::io("read", &path))?,
-                None => String::new(),
-            };
-            if old == new {
+            let old = existing.remove(&relative);
+            if let Some(old) = &old
+                && holds(old, &new)?
+            {
                 plan.unchanged += 1;
                 return Ok(());
             }
             let change = match mode {
-                Mode::Stage => Change::Staged(stage(&path, &new)?),
-                Mode::Diff => Change::Diff(unified_diff(&relative, &old, &new)),
+                Mode::Stage => Change::Staged(stage(&path, new.pieces())?),
+                Mode::Diff => {
+                    let old = match &old {
+                        Some(old) => fs::read_to_string(old).map_err(Error::io("read", old))?,
+                        None => String::new(),
+                    };
+                    Change::Diff(unified_diff(&relative, &old, &new.into_string()))
+                }
             };
             plan.changed.push((relative, change));
             Ok(())
@@ -254,7 +259,7 @@ impl Generator {
             let new = with_features(&old, &resolved.modules());
             if new != old {
                 let change = match mode {
-                    Mode::Stage => Change::Staged(stage(&manifest, &new)?),
+                    Mode::Stage => Change::Staged(stage(&manifest, [new.as_str()])?),
                     Mode::Diff => Change::Diff(unified_diff("Cargo.toml", &old, &new)),
                 };
                 plan.changed.push(("Cargo.toml".to_owned(), change));
@@ -303,16 +308,40 @@ fn starts_with_mark(path: &Path) -> Result<bool, Error> {
 
 /// Writes `content` to a temporary file beside `path`, to be renamed over it: a rename
 /// replaces a file at once, so a reader never sees half of one.
-fn stage(path: &Path, content: &str) -> Result<PathBuf, Error> {
+fn stage<'t>(path: &Path, content: impl IntoIterator<Item = &'t str>) -> Result<PathBuf, Error> {
     let parent = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(parent).map_err(Error::io("create the folder", parent))?;
     let file_name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
     let temporary = parent.join(format!(".{file_name}.codegen-tmp"));
-    fs::write(&temporary, content).map_err(|source| {
+    let written = fs::File::create(&temporary).and_then(|mut file| {
+        for piece in content {
+            file.write_all(piece.as_bytes())?;
+        }
+        file.flush()
+    });
+    written.map_err(|source| {
         let _ = fs::remove_file(&temporary);
         Error::Io { action: "write", path: temporary.clone(), source }
     })?;
     Ok(temporary)
+}
+
+/// Whether the file at `path` holds exactly `text`, read a piece at a time rather than whole.
+fn holds(path: &Path, text: &FileText) -> Result<bool, Error> {
+    let mut file = fs::File::open(path).map_err(Error::io("read", path))?;
+    let length = file.metadata().map_err(Error::io("read", path))?.len();
+    if usize::try_from(length).ok() != Some(text.len()) {
+        return Ok(false);
+    }
+    let mut buffer = Vec::new();
+    for piece in text.pieces() {
+        buffer.resize(piece.len(), 0);
+        file.read_exact(&mut buffer).map_err(Error::io("read", path))?;
+        if buffer != piece.as_bytes() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Removes the folders above `path` that became empty, up to `root`'s `src/`.
