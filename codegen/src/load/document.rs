@@ -634,6 +634,12 @@ pub struct Schema {
     pub deprecated: bool,
     /// The `x-secret` extension: a string that must never be shown, like `format: password`.
     pub secret: bool,
+    /// The `default` keyword.
+    pub default: Option<Box<Value>>,
+    /// The `example` keyword.
+    pub example: Option<Box<Value>>,
+    /// The validation keywords, when the schema has any.
+    limits: Option<Box<Limits>>,
     /// The other keywords, when the schema has any.
     rare: Option<Box<Rare>>,
 }
@@ -645,10 +651,32 @@ pub struct Rare {
     pub title: Option<String>,
     /// The `additionalProperties` keyword.
     pub additional_properties: Option<AdditionalProperties>,
-    /// The `default` keyword.
-    pub default: Option<Box<Value>>,
-    /// The `example` keyword.
-    pub example: Option<Box<Value>>,
+    /// The `externalDocs` keyword.
+    pub external_docs: Option<Box<ExternalDocs>>,
+    /// The `xml` keyword: read, and left alone (only JSON is sent).
+    pub xml: Option<Box<Value>>,
+    /// The `allOf` keyword: every member applies, so their properties are merged.
+    pub all_of: Option<Vec<Schema>>,
+    /// The `oneOf` keyword: a value is one of the members.
+    pub one_of: Option<Vec<Schema>>,
+    /// The `anyOf` keyword: a value is one (or more) of the members.
+    pub any_of: Option<Vec<Schema>>,
+    /// The `not` keyword: a schema the value must not match, named in the docs.
+    pub not: Option<Box<Value>>,
+    /// The `discriminator` keyword: the property that tells the members of `oneOf` apart.
+    pub discriminator: Option<Box<Discriminator>>,
+    /// The `x-field-mask` extension: on a request body, the property that holds its update
+    /// mask; the client computes the mask from the fields the caller set or reset.
+    pub field_mask: Option<String>,
+    /// The `x-field-mask-nested` extension: an object inside a masked body whose own fields
+    /// are masked one by one, by dotted paths.
+    pub field_mask_nested: bool,
+}
+
+/// The validation keywords of a schema (lengths, sizes, bounds, pattern): only some schemas
+/// have them, so they are boxed apart from the other rare keywords.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
     /// The `minLength` keyword.
     pub min_length: Option<u64>,
     /// The `maxLength` keyword.
@@ -675,30 +703,13 @@ pub struct Rare {
     pub min_properties: Option<u64>,
     /// The `maxProperties` keyword.
     pub max_properties: Option<u64>,
-    /// The `externalDocs` keyword.
-    pub external_docs: Option<Box<ExternalDocs>>,
-    /// The `xml` keyword: read, and left alone (only JSON is sent).
-    pub xml: Option<Box<Value>>,
-    /// The `allOf` keyword: every member applies, so their properties are merged.
-    pub all_of: Option<Vec<Schema>>,
-    /// The `oneOf` keyword: a value is one of the members.
-    pub one_of: Option<Vec<Schema>>,
-    /// The `anyOf` keyword: a value is one (or more) of the members.
-    pub any_of: Option<Vec<Schema>>,
-    /// The `not` keyword: a schema the value must not match, named in the docs.
-    pub not: Option<Box<Value>>,
-    /// The `discriminator` keyword: the property that tells the members of `oneOf` apart.
-    pub discriminator: Option<Box<Discriminator>>,
-    /// The `x-field-mask` extension: on a request body, the property that holds its update
-    /// mask; the client computes the mask from the fields the caller set or reset.
-    pub field_mask: Option<String>,
-    /// The `x-field-mask-nested` extension: an object inside a masked body whose own fields
-    /// are masked one by one, by dotted paths.
-    pub field_mask_nested: bool,
 }
 
 /// The keywords no schema has.
 static NO_RARE_KEYWORDS: std::sync::LazyLock<Rare> = std::sync::LazyLock::new(Rare::default);
+
+/// The validation keywords no schema has.
+static NO_LIMITS: std::sync::LazyLock<Limits> = std::sync::LazyLock::new(Limits::default);
 
 impl From<Keywords> for Schema {
     fn from(keywords: Keywords) -> Self {
@@ -751,11 +762,7 @@ impl From<Keywords> for Schema {
             properties.shrink_to_fit();
             Box::new(properties)
         });
-        let rare = Rare {
-            title,
-            additional_properties,
-            default,
-            example,
+        let limits = Limits {
             min_length,
             max_length,
             pattern,
@@ -769,6 +776,10 @@ impl From<Keywords> for Schema {
             unique_items,
             min_properties,
             max_properties,
+        };
+        let rare = Rare {
+            title,
+            additional_properties,
             external_docs,
             xml,
             all_of,
@@ -793,6 +804,9 @@ impl From<Keywords> for Schema {
             write_only,
             deprecated,
             secret,
+            default,
+            example,
+            limits: (limits != Limits::default()).then(|| Box::new(limits)),
             rare: (rare != Rare::default()).then(|| Box::new(rare)),
         }
     }
@@ -815,6 +829,9 @@ impl PartialEq for Schema {
             write_only,
             deprecated,
             secret,
+            default,
+            example,
+            limits: _,
             rare: _,
         } = self;
         reference == &other.reference
@@ -830,6 +847,9 @@ impl PartialEq for Schema {
             && write_only == &other.write_only
             && deprecated == &other.deprecated
             && secret == &other.secret
+            && default == &other.default
+            && example == &other.example
+            && self.limits() == other.limits()
             && self.rare() == other.rare()
     }
 }
@@ -843,6 +863,21 @@ impl Schema {
     /// The keywords most schemas do not have, to change.
     pub fn rare_mut(&mut self) -> &mut Rare {
         self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The validation keywords of the schema.
+    pub fn limits(&self) -> &Limits {
+        self.limits.as_deref().unwrap_or(&NO_LIMITS)
+    }
+
+    /// The validation keywords of the schema, to change.
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        self.limits.get_or_insert_with(Box::default)
+    }
+
+    /// The validation keywords of the schema, taken out of it.
+    pub fn take_limits(&mut self) -> Limits {
+        self.limits.take().map(|limits| *limits).unwrap_or_default()
     }
 
     /// The keywords most schemas do not have, taken out of the schema.

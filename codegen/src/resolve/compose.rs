@@ -55,7 +55,7 @@ impl Resolver<'_> {
             self.invalid(place, format!("the members of `allOf` disagree on the type ({kind:?} and {other:?}): no value can be both"));
         }
         merged.kind = merged.kind.or(member.kind);
-        let rare = member.take_rare();
+        let (rare, limits) = (member.take_rare(), member.take_limits());
         for name in member.required {
             if !merged.required.contains(&name) {
                 merged.required.push(name);
@@ -82,16 +82,18 @@ impl Resolver<'_> {
         macro_rules! last {
             ($target:expr, $source:expr, $($field:ident),*) => { $( if $source.$field.is_some() { $target.$field = $source.$field; } )* };
         }
-        fill!(merged, member, format, items, enumeration);
-        last!(merged, member, description);
+        fill!(merged, member, format, items, enumeration, default);
+        last!(merged, member, description, example);
         let target = merged.rare_mut();
-        fill!(target, rare, additional_properties, default, min_length, max_length, pattern, min_items, max_items);
-        fill!(target, rare, minimum, maximum, multiple_of, min_properties, max_properties, one_of, any_of, not, discriminator, field_mask);
-        last!(target, rare, title, example, external_docs);
+        fill!(target, rare, additional_properties, one_of, any_of, not, discriminator, field_mask);
+        last!(target, rare, title, external_docs);
         target.field_mask_nested |= rare.field_mask_nested;
-        target.unique_items |= rare.unique_items;
-        target.exclusive_minimum |= rare.exclusive_minimum;
-        target.exclusive_maximum |= rare.exclusive_maximum;
+        let target = merged.limits_mut();
+        fill!(target, limits, min_length, max_length, pattern, min_items, max_items);
+        fill!(target, limits, minimum, maximum, multiple_of, min_properties, max_properties);
+        target.unique_items |= limits.unique_items;
+        target.exclusive_minimum |= limits.exclusive_minimum;
+        target.exclusive_maximum |= limits.exclusive_maximum;
         merged.nullable |= member.nullable;
         merged.read_only |= member.read_only;
         merged.write_only |= member.write_only;

@@ -625,7 +625,7 @@ impl Resolver<'_> {
         }
         self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
         let example =
-            media.first_example().or(schema.rare().example.as_deref()).filter(|value| values::fits(self.doc, schema, value)).map(to_json);
+            media.first_example().or(schema.example.as_deref()).filter(|value| values::fits(self.doc, schema, value)).map(to_json);
         Some(Body { ty, media_type, required, description, example })
     }
 

@@ -70,7 +70,7 @@ impl Resolver<'_> {
             return self.lower_reference(schema, reference, place);
         }
         self.check_constraints(schema, place);
-        for (keyword, value) in [("default", &schema.rare().default), ("example", &schema.rare().example)] {
+        for (keyword, value) in [("default", &schema.default), ("example", &schema.example)] {
             if let Some(value) = value {
                 self.check_value(schema, value, keyword, place);
             }
@@ -365,7 +365,7 @@ impl Resolver<'_> {
     /// Reports constraints that contradict themselves, and patterns that are not regular
     /// expressions.
     fn check_constraints(&mut self, schema: &Schema, place: &str) {
-        if let Some(pattern) = &schema.rare().pattern
+        if let Some(pattern) = &schema.limits().pattern
             && let Err(error) = regex_lite::Regex::new(pattern)
         {
             // regex-lite (the engine of the generated client) explains a syntax error over several lines; the last says what.
@@ -394,8 +394,8 @@ impl Resolver<'_> {
         docs.description.clone_from(&schema.description);
         (docs.read_only, docs.write_only, docs.deprecated) = (schema.read_only, schema.write_only, schema.deprecated);
         docs.with_details(Details {
-            example: schema.rare().example.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
-            default: schema.rare().default.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            example: schema.example.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
+            default: schema.default.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
             constraints: self.constraints(schema),
             format: schema.format.clone().filter(|format| !TYPED_FORMATS.contains(&format.as_str())),
             allowed: match schema.implied_kind() {
@@ -408,15 +408,15 @@ impl Resolver<'_> {
 
     /// The validation keywords of a schema, and of its items when they are inline.
     fn constraints(&self, schema: &Schema) -> Constraints {
-        let rare = schema.rare();
+        let limits = schema.limits();
         Constraints {
-            min_length: rare.min_length,
-            max_length: rare.max_length,
-            pattern: rare.pattern.clone(),
-            min_items: rare.min_items,
-            max_items: rare.max_items,
-            minimum: rare.minimum,
-            maximum: rare.maximum,
+            min_length: limits.min_length,
+            max_length: limits.max_length,
+            pattern: limits.pattern.clone(),
+            min_items: limits.min_items,
+            max_items: limits.max_items,
+            minimum: limits.minimum,
+            maximum: limits.maximum,
             items: schema.items.as_deref().filter(|items| items.reference.is_none()).and_then(|items| {
                 let constraints = self.constraints(items);
                 (constraints != Constraints::default()).then(|| Box::new(constraints))

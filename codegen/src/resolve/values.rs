@@ -95,13 +95,13 @@ fn expected(what: &str, value: &Value) -> String {
 fn string_mismatch(schema: &Schema, value: &Value) -> Option<String> {
     let Value::String(text) = value else { return Some(expected("a string", value)) };
     let length = text.chars().count() as u64;
-    if let Some(min) = schema.rare().min_length.filter(|min| length < *min) {
+    if let Some(min) = schema.limits().min_length.filter(|min| length < *min) {
         return Some(format!("{} has {length} characters, fewer than `minLength` {min}", describe(value)));
     }
-    if let Some(max) = schema.rare().max_length.filter(|max| length > *max) {
+    if let Some(max) = schema.limits().max_length.filter(|max| length > *max) {
         return Some(format!("{} has {length} characters, more than `maxLength` {max}", describe(value)));
     }
-    if let Some(pattern) = &schema.rare().pattern
+    if let Some(pattern) = &schema.limits().pattern
         && let Ok(regex) = Regex::new(pattern)
         && !regex.is_match(text)
     {
@@ -124,19 +124,19 @@ fn is_uuid(text: &str) -> bool {
 }
 
 fn range_mismatch(schema: &Schema, number: f64) -> Option<String> {
-    if let Some(min) = schema.rare().minimum.filter(|min| number < *min) {
+    if let Some(min) = schema.limits().minimum.filter(|min| number < *min) {
         return Some(format!("{number} is less than `minimum` {min}"));
     }
-    schema.rare().maximum.filter(|max| number > *max).map(|max| format!("{number} is more than `maximum` {max}"))
+    schema.limits().maximum.filter(|max| number > *max).map(|max| format!("{number} is more than `maximum` {max}"))
 }
 
 fn array_mismatch(doc: &Document, schema: &Schema, value: &Value, depth: usize) -> Option<String> {
     let Value::Sequence(items) = value else { return Some(expected("a list", value)) };
     let count = items.len() as u64;
-    if let Some(min) = schema.rare().min_items.filter(|min| count < *min) {
+    if let Some(min) = schema.limits().min_items.filter(|min| count < *min) {
         return Some(format!("the list has {count} items, fewer than `minItems` {min}"));
     }
-    if let Some(max) = schema.rare().max_items.filter(|max| count > *max) {
+    if let Some(max) = schema.limits().max_items.filter(|max| count > *max) {
         return Some(format!("the list has {count} items, more than `maxItems` {max}"));
     }
     let item_schema = schema.items.as_deref()?;
