@@ -75,15 +75,10 @@ pub fn for_each_in_order<T: Sync, R: Send, E>(
                 state = ready.wait(state).unwrap_or_else(PoisonError::into_inner);
             };
             state.consumed = index + 1;
-            let failed = result.is_err();
-            state.stopped = failed;
             drop(state);
             room.notify_all();
-            match result {
-                Ok(result) => outcome = consume(result),
-                Err(payload) => panic::resume_unwind(payload),
-            }
-            if outcome.is_err() || failed {
+            outcome = consume(result.unwrap_or_else(|payload| panic::resume_unwind(payload)));
+            if outcome.is_err() {
                 break;
             }
         }

@@ -8,8 +8,8 @@ use std::path::PathBuf;
 
 use crate::emit::{self, FileEmit, Part};
 use crate::error::{Error, Problem, SpecError, SpecErrors};
-use crate::format::{self, Joining, Printed};
 pub use crate::format::FileText;
+use crate::format::{self, Joining, Printed};
 use crate::resolve::model::Api;
 use crate::{load, names, parallel, resolve};
 
