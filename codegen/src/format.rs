@@ -59,6 +59,11 @@ impl FileText {
         self.pieces.iter().map(String::len).sum()
     }
 
+    /// Whether the text is empty.
+    pub fn is_empty(&self) -> bool {
+        self.pieces.iter().all(String::is_empty)
+    }
+
     /// The pieces of the text, in order.
     pub fn pieces(&self) -> impl Iterator<Item = &str> {
         self.pieces.iter().map(String::as_str)
