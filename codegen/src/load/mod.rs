@@ -48,6 +48,7 @@ pub fn load(file: &str, text: &str) -> Loaded {
 /// be widened.
 pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path::Path>) -> Loaded {
     let shared: Arc<str> = text.into();
+    let original_length = u64::try_from(shared.len()).ok();
     let (widened_text, widened) = numbers::widen_oversized_integers(&shared);
     let shared = match widened_text {
         Cow::Borrowed(_) => Arc::clone(&shared),
@@ -68,7 +69,18 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
     // The quick read, straight from the parser's events, for a document it reads as the
     // thorough read below would; anything else is read the thorough way.
     if let Some(document) = events::read(text).filter(|document| is_openapi_30(&document.openapi)) {
-        let positions = positions_for();
+        // A document read without a problem rarely needs a place: its places are read from
+        // its file, if it has one that still holds the text, and the text is not kept.
+        let from_file = path.and_then(Positions::of_file).filter(|positions| positions.text_length() == original_length);
+        let positions = match from_file {
+            Some(positions) => {
+                if !widened.is_empty() {
+                    positions.read_in_background();
+                }
+                positions
+            }
+            None => positions_for(),
+        };
         return Loaded { document: Some(document), problems: Vec::new(), warnings: widened_warnings(&positions), positions };
     }
     let raw: serde_yaml::Value = match yaml::parse(text) {

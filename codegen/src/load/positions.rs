@@ -4,7 +4,9 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::path::Path;
 use std::sync::{Arc, OnceLock};
+use std::time::SystemTime;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 
@@ -18,10 +20,44 @@ use yaml_rust2::scanner::Marker;
 /// never pays for them.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    text: Arc<str>,
+    source: Source,
     places: Arc<OnceLock<HashMap<String, (usize, usize)>>>,
     /// The parts of the document read from other files.
     mounts: Arc<Vec<Mount>>,
+}
+
+/// Where the text the places are read from is.
+#[derive(Debug, Clone)]
+enum Source {
+    /// In memory.
+    Text(Arc<str>),
+    /// In a file, read again when a place is first looked up, so that a large spec's text is
+    /// not held while it is resolved; its numbers are widened again as the loader widened them.
+    /// A file changed since it was loaded (another length or modification time) has no places.
+    File { path: Arc<Path>, length: u64, modified: Option<SystemTime> },
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Self::Text(Arc::from(""))
+    }
+}
+
+impl Source {
+    /// The text, as it was loaded; `None` for a file that is gone or changed.
+    fn text(&self) -> Option<Cow<'_, str>> {
+        match self {
+            Self::Text(text) => Some(Cow::Borrowed(text)),
+            Self::File { path, length, modified } => {
+                let metadata = std::fs::metadata(path).ok()?;
+                if metadata.len() != *length || metadata.modified().ok() != *modified {
+                    return None;
+                }
+                let text = std::fs::read_to_string(path).ok()?;
+                Some(Cow::Owned(super::numbers::widen_oversized_integers(&text).0.into_owned()))
+            }
+        }
+    }
 }
 
 /// A part of a bundled document read from another file.
@@ -39,7 +75,11 @@ pub struct Mount {
 
 impl PartialEq for Positions {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text
+        match (&self.source, &other.source) {
+            (Source::Text(text), Source::Text(other)) => text == other,
+            (Source::File { path, .. }, Source::File { path: other, .. }) => path == other,
+            _ => false,
+        }
     }
 }
 
@@ -48,7 +88,25 @@ impl Eq for Positions {}
 impl Positions {
     /// The positions of `text`; a text that does not parse has none.
     pub fn of(text: impl Into<Arc<str>>) -> Self {
-        Self { text: text.into(), places: Arc::default(), mounts: Arc::default() }
+        Self { source: Source::Text(text.into()), places: Arc::default(), mounts: Arc::default() }
+    }
+
+    /// The positions of the text of the file at `path`, which the file holds now: read from
+    /// the file again when a place is first looked up, rather than kept in memory. `None`
+    /// when the file cannot be looked at.
+    pub fn of_file(path: &Path) -> Option<Self> {
+        let metadata = std::fs::metadata(path).ok()?;
+        let source = Source::File { path: Arc::from(path), length: metadata.len(), modified: metadata.modified().ok() };
+        Some(Self { source, places: Arc::default(), mounts: Arc::default() })
+    }
+
+    /// The length in bytes of the text as it was given, or of the file as it was when these
+    /// positions were made.
+    pub fn text_length(&self) -> Option<u64> {
+        match &self.source {
+            Source::Text(text) => u64::try_from(text.len()).ok(),
+            Source::File { length, .. } => Some(*length),
+        }
     }
 
     /// Starts reading the places on a thread of its own, for a caller that will need them; a
@@ -64,7 +122,9 @@ impl Positions {
         self.places.get_or_init(|| {
             let mut recorder = Recorder::default();
             // A text that does not parse was already reported by the loader, with its position.
-            let _ = Parser::new_from_str(&self.text).load(&mut recorder, false);
+            if let Some(text) = self.source.text() {
+                let _ = Parser::new_from_str(&text).load(&mut recorder, false);
+            }
             recorder.positions
         })
     }
@@ -223,5 +283,19 @@ mod tests {
         assert_eq!(positions.find("paths./users/{id}.get.tags[1]"), Some((9, 17)));
         assert_eq!(positions.find("paths./users/{id}.get.responses.200"), Some((4, 5)), "the nearest enclosing place");
         assert_eq!(positions.find("nowhere"), None);
+    }
+
+    #[test]
+    fn places_read_from_a_file_are_those_of_its_text_unless_it_changed() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("spec.yaml");
+        std::fs::write(&path, "a:\n  b: 1\n  c: 18446744073709552000\n").expect("written");
+        let positions = Positions::of_file(&path).expect("the file is there");
+        assert_eq!(positions.find("a.c"), Some((3, 3)));
+        assert_eq!(positions.place_on_line(3).as_deref(), Some("a.c"), "read again, its numbers widened as loaded");
+
+        let changed = Positions::of_file(&path).expect("the file is there");
+        std::fs::write(&path, "a:\n  b: 1\n").expect("written");
+        assert_eq!(changed.find("a.b"), None, "a file changed since it was loaded has no places");
     }
 }
