@@ -7,6 +7,14 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde_yaml::Value;
 
+/// A list read without knowing its length (the quick reader gives none), kept no larger than
+/// it is: a large spec has thousands of them.
+fn shrunk<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Vec<T>, D::Error> {
+    let mut list = Vec::<T>::deserialize(deserializer)?;
+    list.shrink_to_fit();
+    Ok(list)
+}
+
 /// A whole OpenAPI document.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -174,7 +182,7 @@ pub struct PathItem {
     #[serde(default)]
     pub servers: Option<Vec<Server>>,
     /// The `parameters` keyword.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "shrunk")]
     pub parameters: Vec<Parameter>,
     /// The `get` keyword.
     #[serde(default)]
@@ -237,7 +245,7 @@ pub struct Operation {
     #[serde(default)]
     pub description: Option<String>,
     /// The `parameters` keyword.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "shrunk")]
     pub parameters: Vec<Parameter>,
     /// The `requestBody` keyword.
     #[serde(default, rename = "requestBody")]
@@ -329,7 +337,7 @@ pub struct Parameter {
     pub content: IndexMap<String, MediaType>,
     /// The `example` keyword.
     #[serde(default)]
-    pub example: Option<Value>,
+    pub example: Option<Box<Value>>,
     /// The `examples` keyword.
     #[serde(default)]
     pub examples: IndexMap<String, Example>,
@@ -387,7 +395,7 @@ pub struct Response {
     pub content: IndexMap<String, MediaType>,
     /// The `links` keyword: read, and left to the docs of the API.
     #[serde(default)]
-    pub links: Option<Value>,
+    pub links: Option<Box<Value>>,
 }
 
 /// A response header, or a `$ref` to one in `components.headers`.
@@ -408,7 +416,7 @@ pub struct Header {
     pub schema: Option<Schema>,
     /// The `example` keyword.
     #[serde(default)]
-    pub example: Option<Value>,
+    pub example: Option<Box<Value>>,
     /// The `examples` keyword.
     #[serde(default)]
     pub examples: IndexMap<String, Example>,
@@ -429,19 +437,19 @@ pub struct MediaType {
     pub schema: Option<Schema>,
     /// The `example` keyword.
     #[serde(default)]
-    pub example: Option<Value>,
+    pub example: Option<Box<Value>>,
     /// The `examples` keyword.
     #[serde(default)]
     pub examples: IndexMap<String, Example>,
     /// The `encoding` keyword.
     #[serde(default)]
-    pub encoding: Option<Value>,
+    pub encoding: Option<Box<Value>>,
 }
 
 impl MediaType {
     /// The example of the media type: `example`, or else the value of the first of `examples`.
     pub fn first_example(&self) -> Option<&Value> {
-        self.example.as_ref().or_else(|| self.examples.values().find_map(|example| example.value.as_ref()))
+        self.example.as_deref().or_else(|| self.examples.values().find_map(|example| example.value.as_ref()))
     }
 }
 

@@ -40,9 +40,11 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
         errors: Vec::new(),
         warnings: Vec::new(),
         multipart_bodies: Default::default(),
-        types: IndexMap::new(),
-        type_origins: HashMap::new(),
-        component_types: IndexMap::new(),
+        // A spec's types are mostly its components: room for them up front, rather than the
+        // largest maps of a large spec grown by doubling.
+        types: IndexMap::with_capacity(doc.components.schemas.len()),
+        type_origins: HashMap::with_capacity(doc.components.schemas.len()),
+        component_types: IndexMap::with_capacity(doc.components.schemas.len()),
     };
     resolver.name_components();
     resolver.lower_components();

@@ -185,7 +185,7 @@ impl Resolver<'_> {
 
     /// Every operation of the document, and the one body type of all its error responses.
     pub(super) fn operations(&mut self, paths: IndexMap<String, PathItem>) -> Operations {
-        let mut operations: Vec<ReadOperation> = Vec::new();
+        let mut operations: Vec<ReadOperation> = Vec::with_capacity(paths.values().map(|item| item.operations().count()).sum());
         // Each Rust method name, with the operationId and place it comes from.
         let mut fn_names: HashMap<String, (String, String)> = HashMap::new();
         // How many operations use each error body, in the order they appear.
@@ -460,7 +460,7 @@ impl Resolver<'_> {
                 self.type_origins.remove(&name);
             }
         }
-        self.check_examples(schema, parameter.example.as_ref(), &parameter.examples, place);
+        self.check_examples(schema, parameter.example.as_deref(), &parameter.examples, place);
         let style = match json_content {
             true => ParamStyle::Json,
             false => self.param_style(wire, location, parameter, &ty, place)?,
@@ -474,7 +474,7 @@ impl Resolver<'_> {
         }
         let mut docs = self.docs(schema);
         docs.description = parameter.description.clone().or(docs.description);
-        let example = parameter.example.as_ref().or_else(|| parameter.examples.values().find_map(|e| e.value.as_ref()));
+        let example = parameter.example.as_deref().or_else(|| parameter.examples.values().find_map(|e| e.value.as_ref()));
         if let Some(example) = example.filter(|value| values::fits(self.doc, schema, value)) {
             docs.details_mut().example = Some(to_json(example));
         }
@@ -623,7 +623,7 @@ impl Resolver<'_> {
                 }
             }
         }
-        self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
+        self.check_examples(schema, media.example.as_deref(), &media.examples, &media_place);
         let example =
             media.first_example().or(schema.example.as_deref()).filter(|value| values::fits(self.doc, schema, value)).map(to_json);
         Some(Body { ty, media_type, required, description, example })
@@ -731,7 +731,7 @@ impl Resolver<'_> {
             };
             let Some(ty) = self.lower(schema, &hint, &format!("{media_place}.schema")) else { continue };
             if let Some(media) = media {
-                self.check_examples(schema, media.example.as_ref(), &media.examples, &media_place);
+                self.check_examples(schema, media.example.as_deref(), &media.examples, &media_place);
             }
             if is_success {
                 self.same_body(&mut success_body, ty, &media_place, ("a 2xx response body", "every 2xx response of an operation"));
