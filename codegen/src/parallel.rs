@@ -16,11 +16,12 @@ struct Shared<R> {
     stopped: bool,
 }
 
-/// `work` applied to each of `items` on as many threads as there are cores, each result given
-/// to `consume` on the calling thread in the order of `items` as soon as it and every result
-/// before it are done. A worker waits rather than run more than `ahead` items past the
-/// consumer, so at most `ahead` results are held at once. The first error of `consume` stops
-/// the work and is returned; a panic in `work` is a panic here.
+/// `work` applied to each of `items` on as many threads as there are cores, the calling
+/// thread among them, each result given to `consume` on the calling thread in the order of
+/// `items` as soon as it and every result before it are done. No item is started more than
+/// `ahead` items past the consumer, so at most `ahead` results are held at once. The calling
+/// thread works too, rather than only wait, so the memory it freed before serves the work. The
+/// first error of `consume` stops the work and is returned; a panic in `work` is a panic here.
 ///
 /// # Errors
 ///
@@ -40,13 +41,18 @@ pub fn for_each_in_order<T: Sync, R: Send, E>(
     let shared = Mutex::new(Shared { done: BTreeMap::new(), consumed: 0, stopped: false });
     let (ready, room) = (Condvar::new(), Condvar::new());
     let lock = || shared.lock().unwrap_or_else(PoisonError::into_inner);
+    let run = |index: usize, item: &T| {
+        let result = panic::catch_unwind(AssertUnwindSafe(|| work(item)));
+        lock().done.insert(index, result);
+        ready.notify_one();
+    };
     // However the consumer ends, even by a panic, the workers stop rather than wait for room.
     let stop = Stop(|| {
         lock().stopped = true;
         room.notify_all();
     });
     thread::scope(|scope| {
-        for _ in 0..threads {
+        for _ in 1..threads {
             scope.spawn(|| {
                 loop {
                     let index = next.fetch_add(1, Ordering::Relaxed);
@@ -59,23 +65,31 @@ pub fn for_each_in_order<T: Sync, R: Send, E>(
                         return;
                     }
                     drop(state);
-                    let result = panic::catch_unwind(AssertUnwindSafe(|| work(item)));
-                    lock().done.insert(index, result);
-                    ready.notify_one();
+                    run(index, item);
                 }
             });
         }
         let mut outcome = Ok(());
         for index in 0..items.len() {
-            let mut state = lock();
             let result = loop {
+                let mut state = lock();
                 if let Some(result) = state.done.remove(&index) {
+                    state.consumed = index + 1;
                     break result;
                 }
-                state = ready.wait(state).unwrap_or_else(PoisonError::into_inner);
+                // The next item not yet started, unless it is too far ahead, is started here;
+                // otherwise the result awaited is being worked on, and is waited for.
+                let start = next.load(Ordering::Relaxed);
+                let own = start < items.len()
+                    && start < index + ahead
+                    && next.compare_exchange(start, start + 1, Ordering::Relaxed, Ordering::Relaxed).is_ok();
+                if own {
+                    drop(state);
+                    run(start, &items[start]);
+                } else if next.load(Ordering::Relaxed) > index {
+                    drop(ready.wait(state).unwrap_or_else(PoisonError::into_inner));
+                }
             };
-            state.consumed = index + 1;
-            drop(state);
             room.notify_all();
             outcome = consume(result.unwrap_or_else(|payload| panic::resume_unwind(payload)));
             if outcome.is_err() {
