@@ -57,31 +57,22 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
     let text: &str = &shared;
     // A widened number is a warning that needs the places: they are read on another core
     // while the document is.
-    let positions_for = || {
-        let positions = Positions::of(Arc::clone(&shared));
-        if !widened.is_empty() {
-            positions.read_in_background();
-        }
-        positions
-    };
+    let positions = Positions::of(Arc::clone(&shared));
+    if !widened.is_empty() {
+        positions.read_in_background();
+    }
     let widened_warnings =
         |positions: &Positions| -> Vec<SpecError> { widened.iter().map(|number| numbers::warning(file, number, positions)).collect() };
     // The quick read, straight from the parser's events, for a document it reads as the
     // thorough read below would; anything else is read the thorough way.
     if let Some(document) = events::read(text).filter(|document| is_openapi_30(&document.openapi)) {
-        // A document read without a problem rarely needs a place: its places are read from
-        // its file, if it has one that still holds the text, and the text is not kept.
-        let from_file = path.and_then(Positions::of_file).filter(|positions| positions.text_length() == original_length);
-        let positions = match from_file {
-            Some(positions) => {
-                if !widened.is_empty() {
-                    positions.read_in_background();
-                }
-                positions
-            }
-            None => positions_for(),
-        };
-        return Loaded { document: Some(document), problems: Vec::new(), warnings: widened_warnings(&positions), positions };
+        let warnings = widened_warnings(&positions);
+        // A document read without a problem rarely needs a place: unless they were read
+        // already, its places are read from its file, if it has one that still holds the text,
+        // and the text is not kept.
+        let from_file =
+            path.filter(|_| widened.is_empty()).and_then(Positions::of_file).filter(|positions| positions.text_length() == original_length);
+        return Loaded { document: Some(document), problems: Vec::new(), warnings, positions: from_file.unwrap_or(positions) };
     }
     let raw: serde_yaml::Value = match yaml::parse(text) {
         Ok(raw) => raw,
@@ -96,7 +87,6 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
             return Loaded { document: None, positions: Positions::default(), problems: vec![problem], warnings: Vec::new() };
         }
     };
-    let positions = positions_for();
     if let Some(problem) = version_problem(file, &raw, &positions) {
         return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions };
     }
