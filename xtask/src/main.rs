@@ -144,8 +144,13 @@ fn codegen(check: bool, deny_warnings: bool, root: &Path) -> ExitCode {
         generator.run().map(|s| {
             print_warnings(&s.warnings);
             println!(
-                "codegen: {} files written, {} unchanged, {} removed; {} types, {} operations in {} ms",
-                s.written, s.unchanged, s.removed, s.types, s.operations, s.elapsed_ms
+                "codegen: {} written, {} unchanged, {} removed; {}, {} in {} ms",
+                counted(s.written, "file"),
+                s.unchanged,
+                s.removed,
+                counted(s.types, "type"),
+                counted(s.operations, "operation"),
+                s.elapsed_ms
             );
             ExitCode::SUCCESS
         })
@@ -162,6 +167,11 @@ fn codegen(check: bool, deny_warnings: bool, root: &Path) -> ExitCode {
 
 /// Prints what differs between two OpenAPI files; fails on any difference `allow` does not
 /// name.
+/// `count` followed by `noun`, in the plural unless it is one.
+fn counted(count: usize, noun: &str) -> String {
+    if count == 1 { format!("1 {noun}") } else { format!("{count} {noun}s") }
+}
+
 fn compare(ours: &Path, theirs: &Path, allow: Option<&Path>) -> ExitCode {
     let allowed = match allow.map(std::fs::read_to_string).transpose() {
         Ok(text) => text.map(|text| codegen::compare::allow_list(&text)).unwrap_or_default(),

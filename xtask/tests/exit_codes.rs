@@ -26,7 +26,7 @@ fn each_outcome_has_its_exit_code() {
 
     let done = xtask(&["codegen"], root.path());
     assert_eq!(done.status.code(), Some(0), "{}", text(&done));
-    assert!(text(&done).starts_with("codegen: 4 files written, 0 unchanged, 0 removed; 0 types, 1 operations in "));
+    assert!(text(&done).starts_with("codegen: 4 files written, 0 unchanged, 0 removed; 0 types, 1 operation in "));
 
     let fresh = xtask(&["codegen", "--check"], root.path());
     assert_eq!(fresh.status.code(), Some(0), "{}", text(&fresh));
