@@ -1,7 +1,7 @@
 //! Specs into the text of the generated files: every spec read and resolved first, so that a
 //! problem anywhere stops the run before any file exists, then each file emitted, formatted on
-//! every core and handed over as soon as it is whole, so that only the files in flight are in
-//! memory, never the whole output.
+//! every core and handed over as soon as it is whole, so that only the file being joined and a
+//! bounded number of printed parts are in memory, never the whole output.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
