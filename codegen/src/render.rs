@@ -160,10 +160,10 @@ pub fn resolve_all(specs: Vec<SpecSource>) -> Result<Resolved, Error> {
     let mut modules: HashMap<String, String> = HashMap::new();
     for mut spec in specs {
         let Some(module) = module_name(&spec, &mut modules, &mut errors) else { continue };
-        let loaded = load::load_from(&spec.label, std::mem::take(&mut spec.text), spec.path.as_deref());
-        let mut found = loaded.problems;
-        warnings.extend(loaded.warnings);
-        if let Some(document) = loaded.document {
+        let mut loaded = load::load_from(&spec.label, std::mem::take(&mut spec.text), spec.path.as_deref());
+        let mut found = std::mem::take(&mut loaded.problems);
+        warnings.append(&mut loaded.warnings);
+        if let Some(document) = loaded.document.take() {
             let (resolved, resolve_warnings) = resolve::resolve(&spec.label, &module, document, &loaded.positions);
             warnings.extend(resolve_warnings);
             match resolved {
@@ -172,6 +172,7 @@ pub fn resolve_all(specs: Vec<SpecSource>) -> Result<Resolved, Error> {
                 Err(problems) => found.extend(problems),
             }
         }
+        warnings.extend(loaded.late_warnings(&spec.label));
         // Document order reads best; the sort is stable for problems at one place.
         found.sort_by_key(|error| error.position);
         errors.extend(found);

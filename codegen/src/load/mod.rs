@@ -30,6 +30,18 @@ pub struct Loaded {
     pub problems: Vec<SpecError>,
     /// Harmless oddities of the text, read anyway.
     pub warnings: Vec<SpecError>,
+    /// Integers beyond 64 bits read as floats, whose warnings are not among `warnings` yet:
+    /// they need the places of the text, which are read on another core meanwhile, so
+    /// [`Loaded::late_warnings`] gives them once everything else is done.
+    widened: Vec<numbers::Widened>,
+}
+
+impl Loaded {
+    /// The warnings that need the places of the text, `file` being the name in messages: ask
+    /// for them last, as they wait for the places to be read.
+    pub fn late_warnings(&self, file: &str) -> Vec<SpecError> {
+        self.widened.iter().map(|number| numbers::warning(file, number, &self.positions)).collect()
+    }
 }
 
 /// Parses one spec file's text into a [`Document`], with the [`Positions`] of its places.
@@ -66,13 +78,13 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
     // The quick read, straight from the parser's events, for a document it reads as the
     // thorough read below would; anything else is read the thorough way.
     if let Some(document) = events::read(text).filter(|document| is_openapi_30(&document.openapi)) {
-        let warnings = widened_warnings(&positions);
         // A document read without a problem rarely needs a place: unless they were read
         // already, its places are read from its file, if it has one that still holds the text,
         // and the text is not kept.
         let from_file =
             path.filter(|_| widened.is_empty()).and_then(Positions::of_file).filter(|positions| positions.text_length() == original_length);
-        return Loaded { document: Some(document), problems: Vec::new(), warnings, positions: from_file.unwrap_or(positions) };
+        let positions = from_file.unwrap_or(positions);
+        return Loaded { document: Some(document), problems: Vec::new(), warnings: Vec::new(), positions, widened };
     }
     let raw: serde_yaml::Value = match yaml::parse(text) {
         Ok(raw) => raw,
@@ -84,24 +96,30 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
                 position,
                 problem: Problem::Syntax { message: strip_location(&e) },
             };
-            return Loaded { document: None, positions: Positions::default(), problems: vec![problem], warnings: Vec::new() };
+            return Loaded {
+                document: None,
+                positions: Positions::default(),
+                problems: vec![problem],
+                warnings: Vec::new(),
+                widened: Vec::new(),
+            };
         }
     };
     if let Some(problem) = version_problem(file, &raw, &positions) {
-        return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions };
+        return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions, widened: Vec::new() };
     }
     let Some(path) = path.filter(|_| bundle::refers_to_files(&raw)) else {
         let (document, problems) = read_typed(file, Some(text), raw, &positions);
-        return Loaded { document, problems, warnings: widened_warnings(&positions), positions };
+        return Loaded { document, problems, warnings: widened_warnings(&positions), positions, widened: Vec::new() };
     };
     let mut warnings = widened_warnings(&positions);
     let bundled = bundle::bundle(file, path, raw, positions);
     warnings.extend(bundled.warnings);
     if !bundled.problems.is_empty() {
-        return Loaded { document: None, positions: bundled.positions, problems: bundled.problems, warnings };
+        return Loaded { document: None, positions: bundled.positions, problems: bundled.problems, warnings, widened: Vec::new() };
     }
     let (document, problems) = read_typed(file, None, bundled.tree, &bundled.positions);
-    Loaded { document, positions: bundled.positions, problems, warnings }
+    Loaded { document, positions: bundled.positions, problems, warnings, widened: Vec::new() }
 }
 
 /// The version gate: why the document is not OpenAPI 3.0, if it is not, before reading it as

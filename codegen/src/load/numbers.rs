@@ -8,6 +8,7 @@ use crate::error::{Problem, SpecError};
 use crate::load::Positions;
 
 /// An integer of the text read as a float.
+#[derive(Debug)]
 pub struct Widened {
     /// Its 1-based line.
     line: usize,

@@ -86,7 +86,8 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
     } else {
         Err(resolver.errors)
     };
-    (result, warnings)
+    // Last, as the lines may still be being read.
+    (result, warnings.into_iter().map(|(place, problem)| positions.error(file, place, problem)).collect())
 }
 
 /// An item of an operation after following its `$ref`, if it had one.
@@ -105,8 +106,9 @@ struct Resolver<'a> {
     file: &'a str,
     positions: &'a Positions,
     errors: Vec<SpecError>,
-    /// Harmless oddities found: reported, and read anyway.
-    warnings: Vec<SpecError>,
+    /// Harmless oddities found, by place: reported, and read anyway. Their lines are looked up
+    /// once resolving is done, so that the places of the text can be read meanwhile.
+    warnings: Vec<(String, Problem)>,
     /// The structs sent as `multipart/form-data` bodies.
     multipart_bodies: std::collections::BTreeSet<String>,
     /// The named types made so far, by Rust name.
@@ -129,7 +131,7 @@ impl Resolver<'_> {
 
     /// Reports a harmless oddity (once): the spec is read anyway.
     fn warn(&mut self, place: impl Into<String>, message: impl Into<String>) {
-        let warning = self.positions.error(self.file, place, Problem::Invalid { message: message.into() });
+        let warning = (place.into(), Problem::Invalid { message: message.into() });
         if !self.warnings.contains(&warning) {
             self.warnings.push(warning);
         }
