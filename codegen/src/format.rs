@@ -75,6 +75,12 @@ impl FileText {
     }
 }
 
+impl From<String> for FileText {
+    fn from(text: String) -> Self {
+        Self { pieces: vec![text] }
+    }
+}
+
 /// A file being joined from its parts as they are printed, in order: each part is spaced and
 /// kept as it comes, so a large file is held once, not as parts and text both. The head,
 /// which depends on what the parts use, is put in front at the end.
@@ -151,29 +157,24 @@ impl<'f, 'e> Joining<'f, 'e> {
     }
 }
 
-/// The whole text of `file`, from its parts printed by [`print_part`], in order, after
-/// `header`.
-///
-/// # Errors
-///
-/// When the head's tokens are not Rust.
-#[cfg(test)]
-fn join(header: &str, file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::Error> {
-    let mut joining = Joining::new(file);
-    for part in printed {
-        joining.push(part);
-    }
-    joining.finish(header).map(FileText::into_string)
-}
-
 #[cfg(test)]
 mod tests {
     use proc_macro2::TokenStream;
     use quote::quote;
 
-    use super::{join, print_part};
+    use super::{FileText, Joining, Printed, print_part};
     use crate::emit::docs::DocBlocks;
     use crate::emit::{Emit, FileEmit, Head, Part};
+
+    /// The whole text of `file`, from its parts printed by [`print_part`], in order, after
+    /// `header`.
+    fn join(header: &str, file: &FileEmit<'_>, printed: Vec<Printed>) -> Result<String, syn::Error> {
+        let mut joining = Joining::new(file);
+        for part in printed {
+            joining.push(part);
+        }
+        joining.finish(header).map(FileText::into_string)
+    }
 
     fn method(name: &str) -> TokenStream {
         let name = quote::format_ident!("{name}");
@@ -227,6 +228,6 @@ mod tests {
             static OPERATION: rt::Operation = rt::Operation { id: "get" };
         };
         let printed_whole = prettyplease::unparse(&syn::parse2(whole).expect("Rust"));
-        assert_eq!(joined, format!("// Header.\n\n{}", crate::layout::with_blank_lines(String::new(), &printed_whole)));
+        assert_eq!(joined, format!("// Header.\n\n{}", crate::layout::with_blank_lines(&printed_whole)));
     }
 }

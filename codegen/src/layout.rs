@@ -23,10 +23,11 @@ const ITEM_STARTS: &[&str] = &[
     "unsafe ",
 ];
 
-/// `out` followed by `text` (prettyplease's output) with a blank line before each item that
-/// follows another item at the same level.
+/// `text` (prettyplease's output) with a blank line before each item that follows another
+/// item at the same level.
 #[cfg(test)]
-pub fn with_blank_lines(mut out: String, text: &str) -> String {
+pub fn with_blank_lines(text: &str) -> String {
+    let mut out = String::new();
     Spacer::default().push(&mut out, text);
     out
 }
@@ -44,7 +45,6 @@ impl Spacer {
     pub fn push(&mut self, out: &mut String, text: &str) {
         out.reserve(text.len() + text.len() / 16);
         let mut previous = self.previous.as_deref();
-        let mut wrote = false;
         for line in text.lines() {
             if let Some(before) = previous
                 && !line.is_empty()
@@ -55,12 +55,9 @@ impl Spacer {
             out.push_str(line);
             out.push('\n');
             previous = if line.is_empty() { None } else { Some(line) };
-            wrote = true;
         }
-        if wrote {
-            let last = previous.map(str::to_owned);
-            self.previous = last;
-        }
+        let last = previous.map(str::to_owned);
+        self.previous = last;
     }
 
     /// Whether a text starting with `line` written next gets a blank line before it.
@@ -98,6 +95,6 @@ mod tests {
     fn items_are_spaced_and_bodies_are_not() {
         let text = "//! Docs.\n/// Ends with a call();\n/// and goes on.\npub mod types;\nmod x;\nmod y;\npub use x::*;\npub use y::*;\nuse a::b;\nuse c::d;\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\nimpl A {\n    const N: u8 = 1;\n    fn f() {\n        let a = 1;\n        g();\n    }\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\ncrate::x!(B);\npub type T = u8;\n";
         let expected = "//! Docs.\n\n/// Ends with a call();\n/// and goes on.\npub mod types;\n\nmod x;\nmod y;\n\npub use x::*;\npub use y::*;\n\nuse a::b;\nuse c::d;\n\n/// A.\npub struct A {\n    x: u8,\n    y: u8,\n}\n\nimpl A {\n    const N: u8 = 1;\n\n    fn f() {\n        let a = 1;\n        g();\n    }\n\n    /// G.\n    fn g() {}\n}\nstring_enum!(A {});\n\ncrate::x!(B);\n\npub type T = u8;\n";
-        assert_eq!(with_blank_lines(String::new(), text), expected);
+        assert_eq!(with_blank_lines(text), expected);
     }
 }

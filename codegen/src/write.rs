@@ -75,6 +75,17 @@ enum Mode {
     Diff,
 }
 
+impl Mode {
+    /// What becomes of the file `relative`, at `path`, whose new text `new` differs from the
+    /// one on disk, which `old` reads (for a diff only).
+    fn change(self, relative: &str, path: &Path, old: impl FnOnce() -> Result<String, Error>, new: FileText) -> Result<Change, Error> {
+        Ok(match self {
+            Mode::Stage => Change::Staged(stage(path, &new)?),
+            Mode::Diff => Change::Diff(unified_diff(relative, &old()?, &new.into_string())),
+        })
+    }
+}
+
 /// A file that differs from the specs' output, as its [`Mode`] handles it.
 enum Change {
     /// The temporary file that replaces the target.
@@ -238,16 +249,11 @@ impl Generator {
                 plan.unchanged += 1;
                 return Ok(());
             }
-            let change = match mode {
-                Mode::Stage => Change::Staged(stage(&path, new.pieces())?),
-                Mode::Diff => {
-                    let old = match &old {
-                        Some(old) => fs::read_to_string(old).map_err(Error::io("read", old))?,
-                        None => String::new(),
-                    };
-                    Change::Diff(unified_diff(&relative, &old, &new.into_string()))
-                }
+            let read_old = || match &old {
+                Some(old) => fs::read_to_string(old).map_err(Error::io("read", old)),
+                None => Ok(String::new()),
             };
+            let change = mode.change(&relative, &path, read_old, new)?;
             plan.changed.push((relative, change));
             Ok(())
         };
@@ -258,10 +264,7 @@ impl Generator {
             let old = fs::read_to_string(&manifest).map_err(Error::io("read", &manifest))?;
             let new = with_features(&old, &resolved.modules());
             if new != old {
-                let change = match mode {
-                    Mode::Stage => Change::Staged(stage(&manifest, [new.as_str()])?),
-                    Mode::Diff => Change::Diff(unified_diff("Cargo.toml", &old, &new)),
-                };
+                let change = mode.change("Cargo.toml", &manifest, || Ok(old), FileText::from(new))?;
                 plan.changed.push(("Cargo.toml".to_owned(), change));
             }
         }
@@ -308,13 +311,13 @@ fn starts_with_mark(path: &Path) -> Result<bool, Error> {
 
 /// Writes `content` to a temporary file beside `path`, to be renamed over it: a rename
 /// replaces a file at once, so a reader never sees half of one.
-fn stage<'t>(path: &Path, content: impl IntoIterator<Item = &'t str>) -> Result<PathBuf, Error> {
+fn stage(path: &Path, content: &FileText) -> Result<PathBuf, Error> {
     let parent = path.parent().unwrap_or_else(|| Path::new("."));
     fs::create_dir_all(parent).map_err(Error::io("create the folder", parent))?;
     let file_name = path.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
     let temporary = parent.join(format!(".{file_name}.codegen-tmp"));
     let written = fs::File::create(&temporary).and_then(|mut file| {
-        for piece in content {
+        for piece in content.pieces() {
             file.write_all(piece.as_bytes())?;
         }
         file.flush()

@@ -351,7 +351,7 @@ impl Bundler {
         let positions = Positions::of(text.as_ref());
         match super::yaml::parse(&text) {
             Ok(value) => {
-                self.warnings.extend(widened.iter().map(|number| numbers::warning(&label, number, &positions)));
+                self.warnings.extend(numbers::warnings(&label, &widened, &positions));
                 File { label, value: Some(value), positions }
             }
             Err(error) => {

@@ -77,7 +77,7 @@ impl Reader<'_> {
 
     /// Whether the next event is a plain `null`, which it then takes.
     fn take_null(&mut self) -> Result<bool, GiveUp> {
-        let null = matches!(self.peek()?, Event::Scalar(text, TScalarStyle::Plain, 0, None) if is_null(text));
+        let null = matches!(self.peek()?, Event::Scalar(text, TScalarStyle::Plain, 0, None) if yaml::is_null(text));
         if null {
             self.next()?;
         }
@@ -96,31 +96,32 @@ impl Reader<'_> {
             },
             Event::MappingStart(0, None) => {
                 let mut keys = Keys::default();
-                loop {
-                    let key = match self.next()? {
-                        Event::MappingEnd => return Ok(()),
-                        Event::Scalar(text, style, 0, None) => key(text, style)?,
-                        _ => return Err(GiveUp),
-                    };
-                    self.check_key(&mut keys, &key)?;
+                while self.next_key(&mut keys)?.is_some() {
                     let value = self.next()?;
                     self.skip(value)?;
                 }
+                Ok(())
             }
             _ => Err(GiveUp),
         }
     }
 
-    /// Gives up on a key given twice in one mapping, and on a `$ref` to another file, which
-    /// the thorough read brings into the document.
-    fn check_key(&mut self, keys: &mut Keys, key: &str) -> Result<(), GiveUp> {
-        if !keys.insert(self.hasher.hash_one(key)) {
+    /// The next key of a mapping whose earlier keys are `keys`, or `None` at its end. Gives up
+    /// on a key the typed read cannot take, on a key given twice, and on a `$ref` to another
+    /// file, which the thorough read brings into the document.
+    fn next_key(&mut self, keys: &mut Keys) -> Result<Option<String>, GiveUp> {
+        let key = match self.next()? {
+            Event::MappingEnd => return Ok(None),
+            Event::Scalar(text, style, 0, None) => key(text, style)?,
+            _ => return Err(GiveUp),
+        };
+        if !keys.insert(self.hasher.hash_one(&key)) {
             return Err(GiveUp);
         }
         if key == "$ref" && !matches!(self.peek()?, Event::Scalar(target, _, _, _) if target.starts_with('#')) {
             return Err(GiveUp);
         }
-        Ok(())
+        Ok(Some(key))
     }
 }
 
@@ -145,11 +146,6 @@ impl Keys {
         }
         !self.few.contains(&hash) && self.many.insert(hash)
     }
-}
-
-/// Whether a plain scalar is YAML's null.
-fn is_null(text: &str) -> bool {
-    matches!(text, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// A scalar as serde_yaml's tree holds it, or give up where the tree reader would.
@@ -328,15 +324,10 @@ impl<'de> MapAccess<'de> for Entries<'_, '_> {
             return Ok(None);
         }
         loop {
-            let key = match self.reader.next()? {
-                Event::MappingEnd => {
-                    self.ended = true;
-                    return Ok(None);
-                }
-                Event::Scalar(text, style, 0, None) => key(text, style)?,
-                _ => return Err(GiveUp),
+            let Some(key) = self.reader.next_key(&mut self.keys)? else {
+                self.ended = true;
+                return Ok(None);
             };
-            self.reader.check_key(&mut self.keys, &key)?;
             if self.context == Context::Object && extensions::is_foreign(&key) {
                 // A near miss of ours is reported by the thorough read.
                 if extensions::near_miss(&key).is_some() {

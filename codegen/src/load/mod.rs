@@ -30,8 +30,8 @@ pub struct Loaded {
     pub problems: Vec<SpecError>,
     /// Harmless oddities of the text, read anyway.
     pub warnings: Vec<SpecError>,
-    /// Integers beyond 64 bits read as floats, whose warnings are not among `warnings` yet:
-    /// they need the places of the text, which are read on another core meanwhile, so
+    /// Integers beyond 64 bits read as floats, whose warnings are not among `warnings`: they
+    /// need the places of the text, which are read on another core meanwhile, so
     /// [`Loaded::late_warnings`] gives them once everything else is done.
     widened: Vec<numbers::Widened>,
 }
@@ -40,7 +40,7 @@ impl Loaded {
     /// The warnings that need the places of the text, `file` being the name in messages: ask
     /// for them last, as they wait for the places to be read.
     pub fn late_warnings(&self, file: &str) -> Vec<SpecError> {
-        self.widened.iter().map(|number| numbers::warning(file, number, &self.positions)).collect()
+        numbers::warnings(file, &self.widened, &self.positions)
     }
 }
 
@@ -73,8 +73,6 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
     if !widened.is_empty() {
         positions.read_in_background();
     }
-    let widened_warnings =
-        |positions: &Positions| -> Vec<SpecError> { widened.iter().map(|number| numbers::warning(file, number, positions)).collect() };
     // The quick read, straight from the parser's events, for a document it reads as the
     // thorough read below would; anything else is read the thorough way.
     if let Some(document) = events::read(text).filter(|document| is_openapi_30(&document.openapi)) {
@@ -106,20 +104,18 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
         }
     };
     if let Some(problem) = version_problem(file, &raw, &positions) {
-        return Loaded { document: None, problems: vec![problem], warnings: widened_warnings(&positions), positions, widened: Vec::new() };
+        return Loaded { document: None, problems: vec![problem], warnings: Vec::new(), positions, widened };
     }
     let Some(path) = path.filter(|_| bundle::refers_to_files(&raw)) else {
         let (document, problems) = read_typed(file, Some(text), raw, &positions);
-        return Loaded { document, problems, warnings: widened_warnings(&positions), positions, widened: Vec::new() };
+        return Loaded { document, problems, warnings: Vec::new(), positions, widened };
     };
-    let mut warnings = widened_warnings(&positions);
     let bundled = bundle::bundle(file, path, raw, positions);
-    warnings.extend(bundled.warnings);
     if !bundled.problems.is_empty() {
-        return Loaded { document: None, positions: bundled.positions, problems: bundled.problems, warnings, widened: Vec::new() };
+        return Loaded { document: None, positions: bundled.positions, problems: bundled.problems, warnings: bundled.warnings, widened };
     }
     let (document, problems) = read_typed(file, None, bundled.tree, &bundled.positions);
-    Loaded { document, positions: bundled.positions, problems, warnings, widened: Vec::new() }
+    Loaded { document, positions: bundled.positions, problems, warnings: bundled.warnings, widened }
 }
 
 /// The version gate: why the document is not OpenAPI 3.0, if it is not, before reading it as

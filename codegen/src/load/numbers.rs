@@ -52,11 +52,16 @@ fn oversized_value(line: &str) -> Option<usize> {
     oversized.then(|| key.len() + 2 + (value.len() - value.trim_start().len()))
 }
 
-/// The warning for one widened integer, at the place of its key.
-pub fn warning(file: &str, number: &Widened, positions: &Positions) -> SpecError {
-    let place = positions.place_on_line(number.line).unwrap_or_default();
-    let message = format!("`{}` does not fit in 64 bits: it is read as a floating-point number", number.digits);
-    SpecError { file: file.to_owned(), place, position: Some((number.line, 1)), problem: Problem::Invalid { message } }
+/// The warnings for the widened integers, each at the place of its key.
+pub fn warnings(file: &str, widened: &[Widened], positions: &Positions) -> Vec<SpecError> {
+    widened
+        .iter()
+        .map(|number| {
+            let place = positions.place_on_line(number.line).unwrap_or_default();
+            let message = format!("`{}` does not fit in 64 bits: it is read as a floating-point number", number.digits);
+            SpecError { file: file.to_owned(), place, position: Some((number.line, 1)), problem: Problem::Invalid { message } }
+        })
+        .collect()
 }
 
 #[cfg(test)]

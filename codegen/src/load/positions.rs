@@ -32,8 +32,8 @@ enum Source {
     /// In memory.
     Text(Arc<str>),
     /// In a file, read again when a place is first looked up, so that a large spec's text is
-    /// not held while it is resolved; its numbers are widened again as the loader widened them.
-    /// A file changed since it was loaded (another length or modification time) has no places.
+    /// not held while it is resolved. A file changed since it was loaded (another length or
+    /// modification time) has no places.
     File { path: Arc<Path>, length: u64, modified: Option<SystemTime> },
 }
 
@@ -53,8 +53,7 @@ impl Source {
                 if metadata.len() != *length || metadata.modified().ok() != *modified {
                     return None;
                 }
-                let text = std::fs::read_to_string(path).ok()?;
-                Some(Cow::Owned(super::numbers::widen_oversized_integers(&text).0.into_owned()))
+                std::fs::read_to_string(path).ok().map(Cow::Owned)
             }
         }
     }
@@ -292,7 +291,7 @@ mod tests {
         std::fs::write(&path, "a:\n  b: 1\n  c: 18446744073709552000\n").expect("written");
         let positions = Positions::of_file(&path).expect("the file is there");
         assert_eq!(positions.find("a.c"), Some((3, 3)));
-        assert_eq!(positions.place_on_line(3).as_deref(), Some("a.c"), "read again, its numbers widened as loaded");
+        assert_eq!(positions.place_on_line(3).as_deref(), Some("a.c"), "read again from the file, whose numbers the places need not read");
 
         let changed = Positions::of_file(&path).expect("the file is there");
         std::fs::write(&path, "a:\n  b: 1\n").expect("written");

@@ -93,6 +93,11 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// Whether a plain scalar is YAML's null.
+pub(super) fn is_null(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL")
+}
+
 /// A scalar as serde_yaml resolves it, or `None` for one it resolves by rules not copied
 /// here (hexadecimal, octal and binary integers, `.inf` and `.nan`, `+` before an integer,
 /// integers beyond 64 bits).
@@ -100,8 +105,10 @@ pub(super) fn scalar(text: String, style: TScalarStyle) -> Option<Value> {
     if style != TScalarStyle::Plain {
         return Some(Value::String(text));
     }
+    if is_null(&text) {
+        return Some(Value::Null);
+    }
     match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
         "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
         "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         _ => {}
