@@ -31,6 +31,10 @@ fn vendor_specs(root: &Path) -> Option<fs::ReadDir> {
     }
 }
 
+/// Where `generated/src/lib.rs` declares the hand-written modules that build on the crate's
+/// own API modules.
+const OWN_API_MODULES: &str = "// Hand-written modules that build on this crate's own API modules";
+
 /// A workspace holding only the runtime crate, the generated crate's hand-written parts and
 /// `spec`: one file, or a folder of roots and the files they reach, copied as `specs/`.
 fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
@@ -57,7 +61,13 @@ fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
     copy_if_changed(&root.join("generated/Cargo.toml"), &workspace.join("generated/Cargo.toml"));
     copy_if_changed(&root.join("runtime/Cargo.toml"), &workspace.join("runtime/Cargo.toml"));
     copy_dir(&root.join("runtime/src"), &workspace.join("runtime/src"));
-    copy_if_changed(&root.join("generated/src/lib.rs"), &workspace.join("generated/src/lib.rs"));
+    // The crate's face without the hand-written modules that build on its own API modules,
+    // which a vendor's spec does not have.
+    let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("the crate's lib.rs");
+    let lib = lib.split(OWN_API_MODULES).next().unwrap_or_default();
+    if fs::read_to_string(workspace.join("generated/src/lib.rs")).ok().as_deref() != Some(lib) {
+        fs::write(workspace.join("generated/src/lib.rs"), lib).expect("a lib.rs");
+    }
     // The manifest names the benchmarks; they are not built here, but must be there.
     copy_dir(&root.join("generated/benches"), &workspace.join("generated/benches"));
     workspace

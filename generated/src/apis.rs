@@ -5,6 +5,10 @@
 #[cfg(feature = "digitalocean")]
 pub mod digitalocean;
 
+/// Yandex Cloud IAM — Tokens
+#[cfg(feature = "yandex_iam")]
+pub mod yandex_iam;
+
 /// Yandex Cloud Managed Service for MongoDB API — Users
 #[cfg(feature = "yandex_mongodb")]
 pub mod yandex_mongodb;

@@ -10,6 +10,10 @@ pub use dbaas_runtime as runtime;
 // The API modules, written by the generator.
 include!("apis.rs");
 
+// Hand-written modules that build on this crate's own API modules (their features).
+#[cfg(feature = "yandex_iam")]
+pub mod yandex_credentials;
+
 /// The README's Rust examples, compiled as doctests so they stay true.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

@@ -157,3 +157,17 @@ async fn polling_goes_through_the_retries() {
     client.resume_update_user(OPERATION).first_poll_interval(Duration::from_millis(5)).wait().await.unwrap();
     assert_eq!(polls(&server).await, 2, "the 503 was retried");
 }
+
+#[tokio::test]
+async fn a_poll_that_echoes_what_the_starting_call_sent_is_redacted() {
+    let echo = json!({"code": 3, "message": "Illegal argument password: n3w-passw0rd is too weak (n3w%2Dpassw0rd)"});
+    let (_server, client) = server(vec![ResponseTemplate::new(400).set_body_json(echo)]).await;
+    let error = quick(client.update_user(CLUSTER, "app-01", &password_only()).await.unwrap()).wait().await.unwrap_err();
+    let Error::Api(api) = &error else { panic!("expected the poll's API error, got {error:?}") };
+    assert_eq!(api.status, 400);
+    for text in [error.to_string(), format!("{error:?}"), api.raw_body.clone()] {
+        assert!(!text.contains("n3w-passw0rd") && !text.contains("n3w%2Dpassw0rd"), "{text}");
+        assert!(text.contains("Illegal argument password: [REDACTED] is too weak ([REDACTED])"), "{text}");
+    }
+    assert_eq!(api.body.as_ref().and_then(|status| status.code), Some(3), "the redacted body still decodes");
+}

@@ -3,13 +3,15 @@
 //! gets the other's token.
 
 use std::fmt;
+use std::sync::Arc;
 
 use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
 
 use base64::Engine;
 
 use super::redact::SecretForms;
-use super::{ApiInfo, ConfigError, Secret};
+use super::token_cache::{TokenCache, bearer_header};
+use super::{ApiInfo, ConfigError, Secret, TokenProvider};
 
 /// How a security scheme of an API carries its credential.
 #[doc(hidden)]
@@ -50,6 +52,9 @@ pub enum Credential {
     },
     /// An API key, sent where the scheme says (a header or a query parameter).
     ApiKey(Secret),
+    /// Bearer tokens that expire, each got from a provider when the one before is due (see
+    /// [`TokenProvider`]).
+    BearerProvider(Arc<dyn TokenProvider>),
 }
 
 impl Credential {
@@ -67,6 +72,11 @@ impl Credential {
     pub fn api_key(key: impl Into<String>) -> Self {
         Self::ApiKey(Secret::new(key))
     }
+
+    /// Bearer tokens from `provider`, renewed before they expire.
+    pub fn bearer_provider(provider: impl TokenProvider) -> Self {
+        Self::BearerProvider(Arc::new(provider))
+    }
 }
 
 impl fmt::Debug for Credential {
@@ -75,6 +85,7 @@ impl fmt::Debug for Credential {
             Self::Bearer(_) => "Credential::Bearer(***)",
             Self::Basic { .. } => "Credential::Basic(***)",
             Self::ApiKey(_) => "Credential::ApiKey(***)",
+            Self::BearerProvider(_) => "Credential::BearerProvider(..)",
         })
     }
 }
@@ -86,6 +97,8 @@ pub(crate) enum Applied {
     Header(HeaderName, HeaderValue),
     /// A query pair.
     Query(&'static str, Secret),
+    /// An `Authorization` header with a token from a provider, got when the request is sent.
+    Refreshing(Arc<TokenCache>),
 }
 
 /// The credentials of a client, by scheme, ready to apply.
@@ -97,13 +110,13 @@ pub(crate) struct Credentials {
 }
 
 impl Credentials {
-    /// Checks `given` (the builder's `token` goes to the first bearer scheme) against the
-    /// API's schemes.
-    pub fn new(api: &ApiInfo, token: Option<Secret>, given: Vec<(String, Credential)>) -> Result<Self, ConfigError> {
+    /// Checks `given` (the builder's `token`, a bearer credential, goes to the first bearer
+    /// scheme) against the API's schemes.
+    pub fn new(api: &ApiInfo, token: Option<Credential>, given: Vec<(String, Credential)>) -> Result<Self, ConfigError> {
         let mut all = given;
         if let Some(token) = token {
             match api.schemes.iter().find(|scheme| scheme.kind == SchemeKind::Bearer) {
-                Some(scheme) => all.insert(0, (scheme.name.to_owned(), Credential::Bearer(token))),
+                Some(scheme) => all.insert(0, (scheme.name.to_owned(), token)),
                 None if api.schemes.is_empty() => {}
                 None => {
                     return Err(ConfigError::WrongCredential { scheme: "token".to_owned(), expected: "a credential(...) of its own kind" });
@@ -173,12 +186,11 @@ fn apply(scheme: &Scheme, credential: Credential, secrets: &mut Vec<Secret>) -> 
     };
     match (scheme.kind, credential) {
         (SchemeKind::Bearer, Credential::Bearer(token)) => {
-            if !visible_ascii(token.expose()) {
-                return Err(ConfigError::InvalidToken);
-            }
-            secrets.push(token.clone());
-            header(AUTHORIZATION, format!("Bearer {}", token.expose()))
+            let value = bearer_header(&token).map_err(|_| ConfigError::InvalidToken)?;
+            secrets.push(token);
+            Ok(Applied::Header(AUTHORIZATION, value))
         }
+        (SchemeKind::Bearer, Credential::BearerProvider(provider)) => Ok(Applied::Refreshing(Arc::new(TokenCache::new(provider)))),
         (SchemeKind::Basic, Credential::Basic { user, password }) => {
             if user.contains(':') || !visible_ascii(&user) || !visible_ascii(password.expose()) {
                 return Err(ConfigError::InvalidToken);
@@ -200,7 +212,7 @@ fn apply(scheme: &Scheme, credential: Credential, secrets: &mut Vec<Secret>) -> 
             secrets.push(key.clone());
             Ok(Applied::Query(name, key))
         }
-        (SchemeKind::Bearer, _) => Err(wrong("Credential::bearer(...)")),
+        (SchemeKind::Bearer, _) => Err(wrong("Credential::bearer(...) or Credential::bearer_provider(...)")),
         (SchemeKind::Basic, _) => Err(wrong("Credential::basic(...)")),
         (SchemeKind::ApiKeyHeader(_) | SchemeKind::ApiKeyQuery(_), _) => Err(wrong("Credential::api_key(...)")),
     }

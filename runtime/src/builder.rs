@@ -10,7 +10,7 @@ use super::auth::Credentials;
 use super::client::{ClientConfig, ClientCore};
 use super::settings::{CallSettings, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy};
 use super::transport::Transport;
-use super::{ApiClient, ConfigError, Credential, Secret};
+use super::{ApiClient, ConfigError, Credential, TokenProvider};
 
 /// Builds a client of one API. Every setting has a documented default; `build` checks them
 /// all before anything is sent.
@@ -25,7 +25,7 @@ use super::{ApiClient, ConfigError, Credential, Secret};
 /// | [`max_connections_per_host`](Self::max_connections_per_host) | 64 |
 /// | [`root_certificate`](Self::root_certificate) | none: the system's trusted roots only |
 pub struct ClientBuilder<C> {
-    token: Option<Secret>,
+    token: Option<Credential>,
     credentials: Vec<(String, Credential)>,
     base_url: Option<String>,
     server_variables: Vec<(String, String)>,
@@ -97,7 +97,21 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// is never sent over plain `http://` except to a loopback address. Other schemes take
     /// their own [`credential`](Self::credential).
     pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(Secret::new(token));
+        self.token = Some(Credential::bearer(token));
+        self
+    }
+
+    /// Gets the bearer token of the API's first bearer scheme from `provider`, in place of a
+    /// fixed [`token`](Self::token): for tokens that expire, such as Yandex Cloud's IAM tokens
+    /// (see `dbaas_clients::yandex_credentials`). The client asks the provider before its
+    /// first call, keeps the token while it is fresh (until [`REFRESH_MARGIN`](crate::REFRESH_MARGIN)
+    /// before its expiry), asks again once however many calls are waiting, and, when the
+    /// server answers `401`, asks again and repeats the call once. Every clone of the client
+    /// shares the token. A provider that fails ends the call with
+    /// [`Error::Credentials`](crate::Error::Credentials); a transient failure is tried again
+    /// within the call's deadline. A client whose calls go to a test double never asks it.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token = Some(Credential::bearer_provider(provider));
         self
     }
 
@@ -200,7 +214,17 @@ impl<C: ApiClient> ClientBuilder<C> {
             settings: self.settings,
             transport: self.transport,
         };
-        let credentials = Credentials::new(C::API, self.token, self.credentials)?;
+        let (mut token, mut given) = (self.token, self.credentials);
+        if config.transport.as_ref().is_some_and(|transport| transport.answers_in_process()) {
+            // Calls that never leave the process need no real credentials: no provider is asked.
+            let in_process = |credential: Credential| match credential {
+                Credential::BearerProvider(_) => Credential::bearer("test-token"),
+                other => other,
+            };
+            token = token.map(in_process);
+            given = given.into_iter().map(|(scheme, credential)| (scheme, in_process(credential))).collect();
+        }
+        let credentials = Credentials::new(C::API, token, given)?;
         ClientCore::new(C::API, credentials, self.base_url.as_deref(), config).map(C::from_core)
     }
 }

@@ -6,13 +6,15 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
 use tracing::Instrument;
 
 use crate::auth::Applied;
 use crate::error::{KEPT_BODY_BYTES, TimeoutError, TimeoutLimit, TransportError, is_retryable_status};
 use crate::response::asked_wait;
+use crate::token::CredentialsError;
+use crate::token_cache::{CurrentToken, TokenCache};
 use crate::transport::{Answer, AttemptRequest, ReadLimits, TransportFailure};
 use crate::{ClientCore, Error, Request};
 
@@ -162,13 +164,16 @@ impl ClientCore {
         let secret_in_url = add_query_credentials(&mut url, &credentials);
         let policy = self.settings.retry;
         let deadline = deadline_after(self.settings.call_timeout);
+        // Whether the call was repeated with a new token after a `401`: once at most.
+        let mut reauthenticated = false;
         loop {
+            let tokens = current_tokens(&credentials, deadline, &mut request).await.map_err(Error::Credentials)?;
             let attempt = AttemptRequest {
                 operation: request.operation,
                 method: request.operation.method.clone(),
                 url: url.clone(),
                 // Built for each attempt rather than cloned: most calls make one.
-                headers: headers_of(&request, &credentials),
+                headers: headers_of(&request, &credentials, &tokens),
                 body: request.body.clone(),
                 secret_in_url,
             };
@@ -183,6 +188,17 @@ impl ClientCore {
                     self.redactor(&request).redact_headers(&mut answer.headers);
                     return Ok((answer, request));
                 }
+                // A token refused: the request was not processed, so it is sent again, once,
+                // with a new one.
+                Outcome::Answered(answer) if answer.status == 401 && !tokens.is_empty() && !reauthenticated => {
+                    tally.status = Some(answer.status);
+                    reauthenticated = true;
+                    for (cache, token) in &tokens {
+                        cache.refused(token.generation);
+                    }
+                    tracing::info!(attempt = tally.sent, reason = "HTTP 401", wait_ms = 0_u64, "retrying");
+                    continue;
+                }
                 Outcome::Answered(answer) => {
                     tally.status = Some(answer.status);
                     Outcome::Answered(answer)
@@ -191,7 +207,8 @@ impl ClientCore {
             };
             let facts = Facts {
                 may_repeat: request.operation.retryable,
-                attempts_left: tally.sent < policy.attempts(),
+                // The repeat after a `401` is not one of the policy's attempts.
+                attempts_left: tally.sent - u32::from(reauthenticated) < policy.attempts(),
                 backoff: policy.backoff(tally.sent + 1),
                 time_left: deadline.saturating_duration_since(Instant::now()),
                 now: SystemTime::now(),
@@ -265,6 +282,26 @@ impl ClientCore {
     }
 }
 
+/// The tokens of the credentials that get theirs from a provider, each with its cache; every
+/// token is added to the secrets `request` redacts.
+async fn current_tokens<'a>(
+    credentials: &[&'a Applied],
+    deadline: Instant,
+    request: &mut Request,
+) -> Result<Vec<(&'a TokenCache, CurrentToken)>, CredentialsError> {
+    let mut tokens = Vec::new();
+    for applied in credentials {
+        if let Applied::Refreshing(cache) = applied {
+            let token = cache.token(deadline).await?;
+            if !request.secrets.contains(&token.secret) {
+                request.secrets.push(token.secret.clone());
+            }
+            tokens.push((&**cache, token));
+        }
+    }
+    Ok(tokens)
+}
+
 /// Adds the credentials a scheme sends in the query to `url`; whether there were any.
 fn add_query_credentials(url: &mut Url, credentials: &[&Applied]) -> bool {
     let mut added = false;
@@ -277,15 +314,18 @@ fn add_query_credentials(url: &mut Url, credentials: &[&Applied]) -> bool {
     added
 }
 
-/// Every header of `request`: `Accept`, its credentials, its own headers, and the body's
-/// `Content-Type`.
-fn headers_of(request: &Request, credentials: &[&Applied]) -> HeaderMap {
+/// Every header of `request`: `Accept`, its credentials (with the `tokens` got for those
+/// that refresh theirs), its own headers, and the body's `Content-Type`.
+fn headers_of(request: &Request, credentials: &[&Applied], tokens: &[(&TokenCache, CurrentToken)]) -> HeaderMap {
     let mut headers = HeaderMap::with_capacity(4 + request.headers.len());
     headers.insert(ACCEPT, HeaderValue::from_static(request.operation.accept));
     for applied in credentials {
         if let Applied::Header(name, value) = applied {
             headers.append(name, value.clone());
         }
+    }
+    for (_, token) in tokens {
+        headers.append(AUTHORIZATION, token.header.clone());
     }
     for (name, value) in &request.headers {
         headers.append(name, value.clone());

@@ -158,9 +158,11 @@ impl ClientCore {
     }
 
     /// What redacts the secrets of this client and of `request`: the client's credentials,
-    /// the secrets it sent in headers, and the values its body holds under secret keys.
+    /// the secrets it sent in headers (its tokens included), the values its body holds under
+    /// secret keys, and the secrets of the earlier call it belongs to.
     pub(crate) fn redactor<'a>(&'a self, request: &Request) -> Redactor<'a> {
-        let mut redactor = Redactor::new(&self.shared.secret_keys, self.shared.credentials.secret_forms());
+        let mut redactor =
+            Redactor::new(&self.shared.secret_keys, self.shared.credentials.secret_forms()).with_sent(&request.earlier_secrets);
         for secret in &request.secrets {
             redactor.value(secret.expose());
         }

@@ -11,7 +11,8 @@ use super::response::{asked_wait, request_id_of};
 /// Why a call failed. `E` is the API's documented error body.
 ///
 /// Each variant says what went wrong and whether anything reached the server:
-/// [`Config`](Self::Config) and [`Argument`](Self::Argument) are refused before sending;
+/// [`Config`](Self::Config), [`Argument`](Self::Argument) and [`Credentials`](Self::Credentials)
+/// are refused before sending;
 /// [`Transport`](Self::Transport) and [`Timeout`](Self::Timeout) are failures of the exchange;
 /// [`Api`](Self::Api), [`Decode`](Self::Decode), [`BodyTooLarge`](Self::BodyTooLarge) and
 /// [`HeadersTooLarge`](Self::HeadersTooLarge) are answers the call cannot return; the
@@ -26,6 +27,10 @@ pub enum Error<E> {
     /// An argument of the call was refused; nothing was sent.
     #[error(transparent)]
     Argument(#[from] ArgumentError),
+    /// The client's token provider gave no token (it failed for good, or its transient
+    /// failures outlasted the call's time); this attempt was not sent.
+    #[error(transparent)]
+    Credentials(crate::CredentialsError),
     /// The request could not be sent, or the response could not be read (connection refused,
     /// TLS failure, connection reset...), after every attempt allowed.
     #[error(transparent)]
@@ -114,6 +119,7 @@ impl<E> Error<E> {
         match self {
             Self::Config(_) => "config",
             Self::Argument(_) => "argument",
+            Self::Credentials(_) => "credentials",
             Self::Transport(_) => "transport",
             Self::Timeout(_) => "timeout",
             Self::Api(_) => "api",

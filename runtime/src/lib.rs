@@ -28,12 +28,16 @@ mod secret;
 mod serde_helpers;
 mod servers;
 mod settings;
+#[doc(hidden)]
+pub mod signing;
 /// The serde glue of unions told apart by a property.
 #[doc(hidden)]
 pub mod tagged;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 mod tls;
+mod token;
+mod token_cache;
 #[cfg(feature = "tls-graviola")]
 #[doc(hidden)]
 pub use tls::graviola_provider_debug;
@@ -83,6 +87,7 @@ pub use settings::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy,
 };
+pub use token::{AccessToken, CredentialsError, REFRESH_MARGIN, StaticToken, TokenFuture, TokenProvider};
 pub use transport::{Answer, AttemptRequest, BoxError, ReadLimits, Sending, Transport, TransportFailure};
 #[doc(hidden)]
 pub use validate::{FieldPath, Pattern, Rules, Validate};

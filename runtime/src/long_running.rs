@@ -229,8 +229,11 @@ where
     /// is about this operation, and keeps it.
     async fn poll_once(&mut self, left: Duration) -> Result<(), Error<E>> {
         let poll = self.poll;
-        let request =
-            Request::new(&poll.operation).path(poll.path_before).path_param(poll.id_param, self.id.as_str()).path(poll.path_after);
+        let request = Request::new(&poll.operation)
+            .path(poll.path_before)
+            .path_param(poll.id_param, self.id.as_str())
+            .path(poll.path_after)
+            .redacting(&self.secrets);
         let bounded;
         let core = if left < self.core.settings.call_timeout {
             bounded = self.core.with_options(CallOptions::new().timeout(left));

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use super::multipart::{MultipartBody, Parts};
 use super::pairs::{self, ObjectStyle};
+use super::redact::SecretForms;
 use super::validate::{FieldPath, Rules, Validate};
 use super::{ArgumentError, ArgumentProblem, Operation, ParamValue, Secret};
 
@@ -50,6 +51,9 @@ pub struct Request {
     pub(super) content_type: std::borrow::Cow<'static, str>,
     /// Secret values sent outside the body (in headers), redacted from any echo.
     pub(super) secrets: Vec<Secret>,
+    /// Secrets an earlier call sent, redacted from this one's answers too: a poll redacts
+    /// what the call that started its operation sent.
+    pub(super) earlier_secrets: Vec<SecretForms>,
     pub(super) problem: Option<ArgumentError>,
 }
 
@@ -76,8 +80,15 @@ impl Request {
             body: None,
             content_type: std::borrow::Cow::Borrowed("application/json"),
             secrets: Vec::new(),
+            earlier_secrets: Vec::new(),
             problem: None,
         }
+    }
+
+    /// Also redacts `secrets`, which an earlier call sent, from this request's answers.
+    pub(crate) fn redacting(mut self, secrets: &[SecretForms]) -> Self {
+        self.earlier_secrets.extend_from_slice(secrets);
+        self
     }
 
     /// Appends literal path text, as the spec writes it.

@@ -31,6 +31,12 @@ pub trait Transport: Send + Sync + 'static {
     fn pause(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(tokio::time::sleep(duration))
     }
+
+    /// Whether the transport answers in process without ever reaching a server (a test
+    /// double): then the client asks no token provider, and sends a placeholder token.
+    fn answers_in_process(&self) -> bool {
+        false
+    }
 }
 
 /// One attempt's request, complete.

@@ -70,3 +70,22 @@ async fn a_call_no_rule_answers_names_the_operation_and_the_call_but_no_secret()
 fn an_answer_the_spec_does_not_allow_fails_the_test_saying_why() {
     let _rule = Double::new().update_user().error(200, types::Status::default());
 }
+
+/// A provider that fails the test if it is ever asked.
+struct NeverAsked;
+
+impl dbaas_clients::runtime::TokenProvider for NeverAsked {
+    fn token(&self) -> dbaas_clients::runtime::TokenFuture<'_> {
+        panic!("a client whose calls go to a double asked its token provider")
+    }
+}
+
+#[tokio::test]
+async fn a_client_built_with_the_app_s_token_provider_works_against_the_double() {
+    let double = Double::new();
+    let _rule = double.update_user().times(1).done_after(1, user("app-01"));
+    // The app builds its clients one way in production and in tests, provider included.
+    let client = double.builder().token_provider(NeverAsked).build().unwrap();
+    let updated = rotate_password(&client, "c1", "app-01", "n3w-passw0rd").await.unwrap();
+    assert_eq!(updated.name.as_deref(), Some("app-01"));
+}

@@ -51,6 +51,11 @@ impl Transport for DoubleTransport {
     fn pause(&self, _duration: Duration) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>> {
         Box::pin(tokio::task::yield_now())
     }
+
+    /// Nothing leaves the process: no token provider is asked.
+    fn answers_in_process(&self) -> bool {
+        true
+    }
 }
 
 impl DoubleTransport {
