@@ -3,6 +3,7 @@
 //! the call's time does. Each attempt's outcome is judged by one small function
 //! ([`next_step`]); the error is built once, when the call gives up.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::Url;
@@ -90,9 +91,14 @@ fn status_reason(status: u16) -> &'static str {
 }
 
 /// `now + duration`, or a time decades away when that cannot be represented.
-fn deadline_after(duration: Duration) -> Instant {
-    let now = Instant::now();
+fn deadline_after(now: Instant, duration: Duration) -> Instant {
     now.checked_add(duration).unwrap_or_else(|| now + Duration::from_secs(30 * 365 * 24 * 60 * 60))
+}
+
+/// The number of the next call of the process: the attempts of a call share it.
+fn next_call_id() -> u64 {
+    static CALLS: AtomicU64 = AtomicU64::new(1);
+    CALLS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// What a call has done so far, for its span and its last event.
@@ -163,13 +169,17 @@ impl ClientCore {
         let credentials = self.shared.credentials.for_operation(request.operation.security)?;
         let secret_in_url = add_query_credentials(&mut url, &credentials);
         let policy = self.settings.retry;
-        let deadline = deadline_after(self.settings.call_timeout);
+        let transport = &self.shared.transport;
+        let deadline = deadline_after(transport.now(), self.settings.call_timeout);
+        let call_id = next_call_id();
         // Whether the call was repeated with a new token after a `401`: once at most.
         let mut reauthenticated = false;
         loop {
             let tokens = current_tokens(&credentials, deadline, &mut request).await.map_err(Error::Credentials)?;
             let attempt = AttemptRequest {
                 operation: request.operation,
+                call_id,
+                attempt: tally.sent + 1,
                 method: request.operation.method.clone(),
                 url: url.clone(),
                 // Built for each attempt rather than cloned: most calls make one.
@@ -210,13 +220,13 @@ impl ClientCore {
                 // The repeat after a `401` is not one of the policy's attempts.
                 attempts_left: tally.sent - u32::from(reauthenticated) < policy.attempts(),
                 backoff: policy.backoff(tally.sent + 1),
-                time_left: deadline.saturating_duration_since(Instant::now()),
+                time_left: deadline.saturating_duration_since(transport.now()),
                 now: SystemTime::now(),
             };
             match next_step(&outcome, &facts) {
                 Next::Retry { reason, wait } => {
                     tracing::info!(attempt = tally.sent, reason = %reason, wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX), "retrying");
-                    self.shared.transport.pause(wait).await;
+                    transport.pause(wait).await;
                 }
                 Next::GiveUp => return Err(self.error_of(outcome, tally.sent, &request)),
             }
@@ -258,23 +268,23 @@ impl ClientCore {
     /// One attempt: wait for a connection slot (within the call's deadline), then send and
     /// read within the attempt's limit.
     async fn attempt(&self, attempt: AttemptRequest, slots: &Semaphore, deadline: Instant) -> Outcome {
-        let deadline = tokio::time::Instant::from_std(deadline);
+        let transport = &self.shared.transport;
         // A free slot is taken at once; only a wait for one needs a timer.
         let _slot = match slots.try_acquire() {
             Ok(slot) => slot,
-            Err(_) => match tokio::time::timeout_at(deadline, slots.acquire()).await {
+            Err(_) => match tokio::time::timeout(deadline.saturating_duration_since(transport.now()), slots.acquire()).await {
                 Ok(Ok(slot)) => slot,
                 _ => return Outcome::NoSlot,
             },
         };
-        let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let remaining = deadline.saturating_duration_since(transport.now());
         let (limit, which) = if self.settings.attempt_timeout < remaining {
             (self.settings.attempt_timeout, TimeoutLimit::Attempt)
         } else {
             (remaining, TimeoutLimit::Call)
         };
         let limits = ReadLimits { success: self.settings.max_body_bytes, error: KEPT_BODY_BYTES as u64 };
-        match tokio::time::timeout(limit, self.shared.transport.send(attempt, limits)).await {
+        match tokio::time::timeout(limit, transport.send(attempt, limits)).await {
             Ok(Ok(answer)) => Outcome::Answered(answer),
             Ok(Err(failure)) => Outcome::Failed(failure),
             Err(_) => Outcome::TimedOut(which),
@@ -423,7 +433,7 @@ mod tests {
 
     #[test]
     fn deadlines_never_overflow() {
-        assert!(deadline_after(Duration::MAX) > Instant::now());
-        assert!(deadline_after(Duration::from_secs(1)) > Instant::now());
+        assert!(deadline_after(Instant::now(), Duration::MAX) > Instant::now());
+        assert!(deadline_after(Instant::now(), Duration::from_secs(1)) > Instant::now());
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -198,20 +198,22 @@ where
     ///
     /// As [`wait`](Self::wait).
     pub async fn wait_for(&mut self, timeout: Duration) -> Result<R, Error<E>> {
-        let started = Instant::now();
+        // The transport's clock: a test double's waits take no real time.
+        let transport = std::sync::Arc::clone(&self.core.shared.transport);
+        let started = transport.now();
         let deadline = started.checked_add(timeout);
-        let time_left = || deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(Instant::now()));
+        let time_left = || deadline.map_or(Duration::MAX, |deadline| deadline.saturating_duration_since(transport.now()));
         let mut interval = self.first_interval.min(self.max_interval);
         while !self.is_done() {
             let left = time_left();
             if left.is_zero() {
-                return Err(self.timed_out(started));
+                return Err(self.timed_out(transport.now() - started));
             }
-            self.core.shared.transport.pause(interval.min(left)).await;
+            transport.pause(interval.min(left)).await;
             let left = time_left();
             match self.poll_once(left).await {
                 Err(Error::Timeout(timeout)) if timeout.limit == TimeoutLimit::Call && timeout.limit_value >= left => {
-                    return Err(self.timed_out(started));
+                    return Err(self.timed_out(transport.now() - started));
                 }
                 other => other?,
             }
@@ -221,8 +223,8 @@ where
         self.result()
     }
 
-    fn timed_out(&self, started: Instant) -> Error<E> {
-        Error::OperationTimeout { id: self.id.clone(), waited: started.elapsed() }
+    fn timed_out(&self, waited: Duration) -> Error<E> {
+        Error::OperationTimeout { id: self.id.clone(), waited }
     }
 
     /// Polls once, within `left` (and the client's own call timeout), checks that the answer

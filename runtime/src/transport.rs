@@ -5,7 +5,7 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use reqwest::header::HeaderMap;
@@ -27,9 +27,17 @@ pub trait Transport: Send + Sync + 'static {
     fn send(&self, request: AttemptRequest, limits: ReadLimits) -> Sending<'_>;
 
     /// Waits `duration` before another attempt or poll. Real time by default; a transport
-    /// that answers in process may return at once, so tests need not wait.
+    /// that answers in process may return at once, so tests need not wait, moving its own
+    /// clock ([`now`](Self::now)) instead.
     fn pause(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(tokio::time::sleep(duration))
+    }
+
+    /// The time on the clock the calls' deadlines and the waits of long-running operations
+    /// are measured by: the real one by default, a transport's own when its
+    /// [`pause`](Self::pause) does not wait in real time.
+    fn now(&self) -> Instant {
+        Instant::now()
     }
 
     /// Whether the transport answers in process without ever reaching a server (a test
@@ -40,9 +48,15 @@ pub trait Transport: Send + Sync + 'static {
 }
 
 /// One attempt's request, complete.
+#[non_exhaustive]
 pub struct AttemptRequest {
     /// The operation it belongs to.
     pub operation: &'static Operation,
+    /// Which call of the client it belongs to: a number the attempts of one call share, and
+    /// no other call of the process has.
+    pub call_id: u64,
+    /// Which attempt of its call it is, from 1.
+    pub attempt: u32,
     /// The HTTP method.
     pub method: Method,
     /// The URL, path and query included (and an API key, when a scheme sends one there).
@@ -60,6 +74,8 @@ impl fmt::Debug for AttemptRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AttemptRequest")
             .field("operation", &self.operation.id)
+            .field("call_id", &self.call_id)
+            .field("attempt", &self.attempt)
             .field("method", &self.method)
             .field("path", &self.operation.path)
             .finish_non_exhaustive()

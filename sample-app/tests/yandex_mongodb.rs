@@ -53,18 +53,6 @@ async fn a_mask_that_leaves_out_the_password_is_refused_before_sending() {
     assert_eq!(rule.count(), 0, "nothing was sent");
 }
 
-#[tokio::test]
-async fn a_call_no_rule_answers_names_the_operation_and_the_call_but_no_secret() {
-    let double = Double::new();
-    let _other = double.update_user().when(|call| call.user_name == "someone-else").done_after(0, user("someone-else"));
-    let error = rotate_password(&double.client(), "c1", "app-01", "n3w-passw0rd").await.unwrap_err();
-    let message = error.to_string();
-    assert!(message.contains("no rule of the double answers this call of `update_user`"), "{message}");
-    assert!(message.contains("user_name: \"app-01\""), "the call is shown: {message}");
-    assert!(message.contains("rule 1 for `update_user`: the calls its predicate accepts"), "the rules tried: {message}");
-    assert!(!message.contains("n3w-passw0rd") && !format!("{error:?}").contains("n3w-passw0rd"), "{message}");
-}
-
 #[test]
 #[should_panic(expected = "`update_user` answers 200 with its success body: give it with `ok_with_status`, not `error`")]
 fn an_answer_the_spec_does_not_allow_fails_the_test_saying_why() {

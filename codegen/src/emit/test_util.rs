@@ -131,9 +131,24 @@ fn double(api: &Api, blocks: &DocBlocks) -> TokenStream {
         }
 
         impl Double {
-            /// A double with no rule yet: every call fails until a rule answers it.
+            /// A double with no rule yet: a call no rule answers panics, failing the test where
+            /// it was made, with the call and the rules tried.
             pub fn new() -> Self {
                 Self { core: rt::test_util::Double::new(DESCRIBERS) }
+            }
+
+            /// Makes a call no rule answers fail with `Error::Transport` instead of panicking.
+            #[must_use]
+            pub fn allow_unmatched(self) -> Self {
+                self.core.allow_unmatched();
+                self
+            }
+
+            /// Every call the app made to this double, polls included, in order: one entry per
+            /// call, with how each of its attempts was answered (a rule's `calls()` has one
+            /// entry per attempt).
+            pub fn history(&self) -> Vec<rt::test_util::AppCall> {
+                self.core.history()
             }
 
             /// A client builder that sends every call to this double, with test credentials:
@@ -312,10 +327,20 @@ fn call_items(api: &Api, op: &Operation, tags: &[TagFile<'_>], blocks: &DocBlock
             }
             None => quote! { super::#poll },
         };
+        let metadata = long_running.metadata.as_ref().map(|metadata| {
+            let ty = rust_type(metadata, Scope::Module);
+            let message_type = long_running.metadata_type.as_deref().unwrap_or_default();
+            quote! {
+                fn metadata(request: &rt::AttemptRequest) -> Option<serde_json::Value> {
+                    rt::test_util::metadata::<#ty>(request, #message_type)
+                }
+            }
+        });
         quote! {
             impl rt::test_util::LongRunningCall for #name {
                 type Result = #result;
                 const POLL: &'static rt::Poll = &#poll;
+                #metadata
             }
         }
     });

@@ -305,6 +305,10 @@ pub struct LongRunningMark {
     /// (`yandex.cloud.mdb.mongodb.v1.User`); without it the last part must match `result`.
     #[serde(default, rename = "resultType")]
     pub result_type: Option<String>,
+    /// The full name of the metadata's message type, as its `@type` URL ends
+    /// (`yandex.cloud.mdb.mongodb.v1.UpdateUserMetadata`); `metadata` when left out.
+    #[serde(default, rename = "metadataType")]
+    pub metadata_type: Option<String>,
 }
 
 /// A parameter, or a `$ref` to one in `components.parameters`.

@@ -31,7 +31,8 @@ impl Resolver<'_> {
                 continue;
             }
             let result_type = mark.result_type.clone().unwrap_or_else(|| mark.result.clone());
-            operations[index].long_running = Some(LongRunning { result, result_type, metadata, ..poll });
+            let metadata_type = mark.metadata.as_ref().map(|name| mark.metadata_type.clone().unwrap_or_else(|| name.clone()));
+            operations[index].long_running = Some(LongRunning { result, result_type, metadata, metadata_type, ..poll });
         }
     }
 
@@ -66,6 +67,7 @@ impl Resolver<'_> {
             result: TypeRef::Json,
             result_type: String::new(),
             metadata: None,
+            metadata_type: None,
         })
     }
 

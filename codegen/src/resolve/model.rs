@@ -443,8 +443,10 @@ pub struct LongRunning {
     pub result: TypeRef,
     /// The message type the result's `@type` must name.
     pub result_type: String,
-    /// The type of the operation's metadata, for the docs.
+    /// The type of the operation's metadata, for the docs and the test doubles.
     pub metadata: Option<TypeRef>,
+    /// The full name of the metadata's message type, when there is metadata.
+    pub metadata_type: Option<String>,
 }
 
 impl TypeRef {

@@ -25,11 +25,26 @@ impl Default for Double {
 }
 
 impl Double {
-    /// A double with no rule yet: every call fails until a rule answers it.
+    /// A double with no rule yet: a call no rule answers panics, failing the test where
+    /// it was made, with the call and the rules tried.
     pub fn new() -> Self {
         Self {
             core: rt::test_util::Double::new(DESCRIBERS),
         }
+    }
+
+    /// Makes a call no rule answers fail with `Error::Transport` instead of panicking.
+    #[must_use]
+    pub fn allow_unmatched(self) -> Self {
+        self.core.allow_unmatched();
+        self
+    }
+
+    /// Every call the app made to this double, polls included, in order: one entry per
+    /// call, with how each of its attempts was answered (a rule's `calls()` has one
+    /// entry per attempt).
+    pub fn history(&self) -> Vec<rt::test_util::AppCall> {
+        self.core.history()
     }
 
     /// A client builder that sends every call to this double, with test credentials:

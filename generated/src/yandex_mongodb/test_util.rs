@@ -25,11 +25,26 @@ impl Default for Double {
 }
 
 impl Double {
-    /// A double with no rule yet: every call fails until a rule answers it.
+    /// A double with no rule yet: a call no rule answers panics, failing the test where
+    /// it was made, with the call and the rules tried.
     pub fn new() -> Self {
         Self {
             core: rt::test_util::Double::new(DESCRIBERS),
         }
+    }
+
+    /// Makes a call no rule answers fail with `Error::Transport` instead of panicking.
+    #[must_use]
+    pub fn allow_unmatched(self) -> Self {
+        self.core.allow_unmatched();
+        self
+    }
+
+    /// Every call the app made to this double, polls included, in order: one entry per
+    /// call, with how each of its attempts was answered (a rule's `calls()` has one
+    /// entry per attempt).
+    pub fn history(&self) -> Vec<rt::test_util::AppCall> {
+        self.core.history()
     }
 
     /// A client builder that sends every call to this double, with test credentials:
@@ -263,6 +278,12 @@ impl rt::test_util::LongRunningCall for CreateUserCall {
     type Result = types::User;
 
     const POLL: &'static rt::Poll = &super::user::CREATE_USER_POLL;
+
+    fn metadata(request: &rt::AttemptRequest) -> Option<serde_json::Value> {
+        rt::test_util::metadata::<
+            types::CreateUserMetadata,
+        >(request, "yandex.cloud.mdb.mongodb.v1.CreateUserMetadata")
+    }
 }
 
 /// A call of [`Client::get_user`] as the app made it, read back from the request the
@@ -381,6 +402,12 @@ impl rt::test_util::LongRunningCall for DeleteUserCall {
     type Result = types::Empty;
 
     const POLL: &'static rt::Poll = &super::user::DELETE_USER_POLL;
+
+    fn metadata(request: &rt::AttemptRequest) -> Option<serde_json::Value> {
+        rt::test_util::metadata::<
+            types::DeleteUserMetadata,
+        >(request, "yandex.cloud.mdb.mongodb.v1.DeleteUserMetadata")
+    }
 }
 
 /// A call of [`Client::update_user`] as the app made it, read back from the request the
@@ -457,6 +484,12 @@ impl rt::test_util::LongRunningCall for UpdateUserCall {
     type Result = types::User;
 
     const POLL: &'static rt::Poll = &super::user::UPDATE_USER_POLL;
+
+    fn metadata(request: &rt::AttemptRequest) -> Option<serde_json::Value> {
+        rt::test_util::metadata::<
+            types::UpdateUserMetadata,
+        >(request, "yandex.cloud.mdb.mongodb.v1.UpdateUserMetadata")
+    }
 }
 
 /// A call of [`Client::grant_permission`] as the app made it, read back from the request the
@@ -528,6 +561,12 @@ impl rt::test_util::LongRunningCall for GrantPermissionCall {
     type Result = types::User;
 
     const POLL: &'static rt::Poll = &super::user::GRANT_PERMISSION_POLL;
+
+    fn metadata(request: &rt::AttemptRequest) -> Option<serde_json::Value> {
+        rt::test_util::metadata::<
+            types::GrantUserPermissionMetadata,
+        >(request, "yandex.cloud.mdb.mongodb.v1.GrantUserPermissionMetadata")
+    }
 }
 
 /// A call of [`Client::revoke_permission`] as the app made it, read back from the request the
@@ -601,6 +640,12 @@ impl rt::test_util::LongRunningCall for RevokePermissionCall {
     type Result = types::User;
 
     const POLL: &'static rt::Poll = &super::user::REVOKE_PERMISSION_POLL;
+
+    fn metadata(request: &rt::AttemptRequest) -> Option<serde_json::Value> {
+        rt::test_util::metadata::<
+            types::RevokeUserPermissionMetadata,
+        >(request, "yandex.cloud.mdb.mongodb.v1.RevokeUserPermissionMetadata")
+    }
 }
 
 /// A call of [`Client::get_operation`] as the app made it, read back from the request the

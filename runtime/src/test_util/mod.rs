@@ -8,7 +8,7 @@
 //! types; this module is what those rules share.
 
 use std::fmt;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
@@ -18,15 +18,20 @@ use serde::de::DeserializeOwned;
 use crate::transport::AttemptRequest;
 use crate::{ApiClient, ClientBuilder, Credential, LongRunning, Poll, SchemeKind};
 
+mod clock;
+mod history;
 mod lenient;
 mod read_back;
 mod rule;
 mod transport;
 
+pub use history::AppCall;
 pub use read_back::*;
 pub use rule::{Rule, failed_operation, finished_operation};
 pub use transport::UnmatchedCall;
 
+use clock::Clock;
+use history::History;
 use rule::AnyRule;
 use transport::{DoubleTransport, ScriptedOperation};
 
@@ -65,6 +70,30 @@ pub trait LongRunningCall: Call {
     type Result: Serialize;
     /// How the API polls its operations.
     const POLL: &'static Poll;
+
+    /// The metadata of the operation `request` starts, as the server sends it (its `@type`
+    /// included); `None` when the spec names no metadata type.
+    fn metadata(request: &AttemptRequest) -> Option<serde_json::Value> {
+        let _ = request;
+        None
+    }
+}
+
+/// The metadata of type `M`, its message type named `message_type`, of the operation `request`
+/// starts: its fields named like a path parameter of `request` hold that parameter's value,
+/// the others their defaults.
+pub fn metadata<M: Serialize + DeserializeOwned + Default>(request: &AttemptRequest, message_type: &str) -> Option<serde_json::Value> {
+    let template = request.operation.path;
+    let names = template.split('{').skip(1).filter_map(|piece| piece.split_once('}').map(|(name, _)| name));
+    let values = path_params(request, template).unwrap_or_default();
+    let fields: serde_json::Map<String, serde_json::Value> =
+        names.zip(values).map(|(name, value)| (name.to_owned(), serde_json::Value::String(value))).collect();
+    let typed: M = serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
+    let mut metadata = serde_json::to_value(typed).ok()?;
+    if let serde_json::Value::Object(fields) = &mut metadata {
+        fields.insert("@type".to_owned(), serde_json::Value::String(format!("type.googleapis.com/{message_type}")));
+    }
+    Some(metadata)
 }
 
 /// How each operation of an API shows a call in messages: its `operationId`, and what reads
@@ -89,6 +118,10 @@ struct Shared {
     rules: Mutex<Vec<Arc<dyn AnyRule>>>,
     operations: Mutex<Vec<ScriptedOperation>>,
     started: AtomicU64,
+    /// Whether a call no rule answers is an error rather than a panic.
+    unmatched_allowed: AtomicBool,
+    clock: Clock,
+    history: History,
 }
 
 impl fmt::Debug for Double {
@@ -104,8 +137,29 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Double {
     /// A double with no rule, that shows calls with `describers`.
     pub fn new(describers: Describers) -> Self {
-        let shared = Shared { describers, rules: Mutex::default(), operations: Mutex::default(), started: AtomicU64::new(0) };
+        let shared = Shared {
+            describers,
+            rules: Mutex::default(),
+            operations: Mutex::default(),
+            started: AtomicU64::new(0),
+            unmatched_allowed: AtomicBool::new(false),
+            clock: Clock::default(),
+            history: History::default(),
+        };
         Self { shared: Arc::new(shared) }
+    }
+
+    /// Makes a call no rule answers fail with `Error::Transport` (its message naming the
+    /// operation, showing the call and the rules tried) instead of panicking: for a test of how
+    /// the app copes with a failed exchange.
+    pub fn allow_unmatched(&self) {
+        self.shared.unmatched_allowed.store(true, Ordering::SeqCst);
+    }
+
+    /// Every call the app made to this double, polls included, in order: one entry per call,
+    /// with how each of its attempts was answered.
+    pub fn history(&self) -> Vec<AppCall> {
+        self.shared.history.calls()
     }
 
     /// A client builder of `A` whose calls go to this double, with a test credential for each

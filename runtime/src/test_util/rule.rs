@@ -12,9 +12,13 @@ use crate::Poll;
 use crate::transport::AttemptRequest;
 
 /// A rule for the calls of one operation: which calls it takes ([`when`](Self::when)), what
-/// it answers them in turn (the last answer again for every call after), and how many it
-/// expects ([`times`](Self::times)). It records every call it takes
+/// it answers them in turn (the last answer again for every call after, unless it has a
+/// count), and how many it takes ([`times`](Self::times): after that many it takes no more,
+/// so a later rule answers the calls after them). It records every attempt it takes
 /// ([`calls`](Self::calls)). Cloning gives another handle on the same rule.
+///
+/// Rules are tried in the order they were made: the first whose `when` accepts a call and
+/// whose count is not reached answers it.
 pub struct Rule<C: Call> {
     state: Arc<RuleState<C>>,
 }
@@ -47,9 +51,13 @@ pub(super) struct RuleState<C: Call> {
 pub(super) enum Reply {
     /// An HTTP answer.
     Http { status: u16, headers: Vec<(HeaderName, HeaderValue)>, body: Bytes },
-    /// A long-running operation: its start, then polls.
-    LongRunning { poll: &'static Poll, running: usize, end: End },
+    /// A long-running operation: its start, then polls; its metadata made from the call
+    /// that starts it.
+    LongRunning { poll: &'static Poll, running: usize, end: End, metadata: MetadataOf },
 }
+
+/// What makes the metadata of an operation from the request that starts it.
+pub(super) type MetadataOf = fn(&AttemptRequest) -> Option<serde_json::Value>;
 
 /// How a scripted long-running operation ends.
 #[derive(Clone)]
@@ -81,8 +89,10 @@ impl<C: Call> Rule<C> {
         self
     }
 
-    /// Expects exactly `count` calls: checked by the double's `verify`, and when it is
-    /// dropped.
+    /// Takes `count` calls at most, and expects exactly that many: checked by the double's
+    /// `verify`, and when it is dropped. A call after them goes to the rules made after this
+    /// one, so rules with counts answer a sequence: `rule_a.times(1)`, then `rule_b.times(2)`.
+    /// Each attempt counts (a call retried after a 503 is two).
     #[must_use]
     pub fn times(self, count: usize) -> Self {
         *lock(&self.state.expected) = Some(count);
@@ -150,7 +160,7 @@ impl<C: Call> Rule<C> {
     }
 
     /// Adds `Retry-After` (in whole seconds) to the last answer given: a 429 or 503 that asks
-    /// for a wait. The client's wait is not a real one with a double.
+    /// for a wait. The client's wait is on the double's clock: it takes no real time.
     ///
     /// # Panics
     ///
@@ -177,12 +187,14 @@ impl<C: Call> Rule<C> {
         self
     }
 
-    /// The calls this rule took, in order.
+    /// The attempts this rule took, in order, each read back as a call: a call the client
+    /// retried is here once per attempt (the double's `history` has one entry per call the
+    /// app made, with its attempts).
     pub fn calls(&self) -> Vec<C> {
         lock(&self.state.calls).clone()
     }
 
-    /// How many calls this rule took.
+    /// How many attempts this rule took.
     pub fn count(&self) -> usize {
         lock(&self.state.calls).len()
     }
@@ -190,17 +202,23 @@ impl<C: Call> Rule<C> {
 
 impl<C: LongRunningCall> Rule<C> {
     /// Starts a long-running operation that answers "running" to its first `polls` polls,
-    /// then is done with `result`.
+    /// then is done with `result`. Its answers carry the operation's typed metadata when the
+    /// spec names a metadata type: its fields named like a path parameter of the call that
+    /// started it hold that parameter's value. The polls go through the rules first, as any
+    /// call: a rule of the polling operation that takes one answers it instead.
     #[must_use]
     pub fn done_after(self, polls: usize, result: C::Result) -> Self {
-        self.push(Reply::LongRunning { poll: C::POLL, running: polls, end: End::Done(typed_response::<C>(&result)) })
+        let end = End::Done(typed_response::<C>(&result));
+        self.push(Reply::LongRunning { poll: C::POLL, running: polls, end, metadata: C::metadata })
     }
 
     /// Starts a long-running operation that answers "running" to its first `polls` polls,
-    /// then fails with `code` (`google.rpc.Code`) and `message`.
+    /// then fails with `code` (`google.rpc.Code`) and `message`; otherwise as
+    /// [`done_after`](Self::done_after).
     #[must_use]
     pub fn failed_after(self, polls: usize, code: i64, message: impl Into<String>) -> Self {
-        self.push(Reply::LongRunning { poll: C::POLL, running: polls, end: End::Failed { code, message: message.into() } })
+        let end = End::Failed { code, message: message.into() };
+        self.push(Reply::LongRunning { poll: C::POLL, running: polls, end, metadata: C::metadata })
     }
 }
 
@@ -282,6 +300,9 @@ impl<C: Call> AnyRule for RuleState<C> {
         }
         let mut calls = lock(&self.calls);
         let taken = calls.len();
+        if let Some(expected) = lock(&self.expected).filter(|expected| taken >= *expected) {
+            return Offer::Declined(format!("it has taken the {expected} call(s) it expects"));
+        }
         calls.push(call);
         let answers = lock(&self.answers);
         Offer::Taken(answers.get(taken.min(answers.len().saturating_sub(1))).cloned())
