@@ -59,6 +59,7 @@ fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
     fs::create_dir_all(workspace.join("runtime")).expect("a crate folder");
     fs::create_dir_all(workspace.join("generated/src")).expect("a source folder");
     copy_if_changed(&root.join("generated/Cargo.toml"), &workspace.join("generated/Cargo.toml"));
+    copy_if_changed(&root.join("generated/README.md"), &workspace.join("generated/README.md"));
     copy_if_changed(&root.join("runtime/Cargo.toml"), &workspace.join("runtime/Cargo.toml"));
     copy_dir(&root.join("runtime/src"), &workspace.join("runtime/src"));
     // The crate's face without the hand-written modules that build on its own API modules,

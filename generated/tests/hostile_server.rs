@@ -20,6 +20,8 @@ use serde_json::json;
 const TOKEN: &str = "tok-123456789";
 const PASSWORD: &str = "n3w-passw0rd!";
 const CLUSTER: &str = "c9qgcm4nv7ajkbj8d3bq";
+/// A DigitalOcean cluster's id, a UUID.
+const DO_CLUSTER: &str = "9cc10173-e9ea-4176-9dbc-a4cee4c4ff30";
 const OPERATION: &str = "op1";
 
 fn assert_clean(what: &str, text: &str) {
@@ -84,7 +86,7 @@ async fn retry_after_at_its_extremes_never_panics_and_a_wait_too_long_returns_at
         let server = HostileServer::start(move |_, _| Reply::Bytes(response(429, &[&header], b""))).await;
         // A generous bound: a sleep for the wait asked would never end.
         let (client, body) = (do_client(&server, quick_retries()), settings());
-        let call = client.databases_update_user(CLUSTER, "app-01", &body);
+        let call = client.databases_update_user(DO_CLUSTER, "app-01", &body);
         let error = tokio::time::timeout(Duration::from_secs(30), call).await.expect("the call ends").unwrap_err();
         let digitalocean::Error::Api(api) = &error else { panic!("{value}: expected the 429, got {error:?}") };
         assert_eq!(api.status, 429, "{value}");
@@ -105,7 +107,7 @@ async fn a_rate_limit_reset_at_its_extremes_never_panics_on_any_status() {
         for (status, retry) in [(429, quick_retries()), (404, RetryPolicy::disabled()), (500, quick_retries())] {
             let reset = reset.clone();
             let server = HostileServer::start(move |_, _| Reply::Bytes(response(status, &[b"ratelimit-remaining: 0", &reset], b""))).await;
-            let error = do_client(&server, retry).databases_update_user(CLUSTER, "app-01", &settings()).await.unwrap_err();
+            let error = do_client(&server, retry).databases_update_user(DO_CLUSTER, "app-01", &settings()).await.unwrap_err();
             assert_eq!(error.status(), Some(status), "{value}");
             let digitalocean::Error::Api(api) = &error else { panic!("expected an API error, got {error:?}") };
             let _ = api.retry_after();
@@ -145,7 +147,7 @@ async fn every_encoding_of_an_echoed_token_is_redacted_from_a_digitalocean_error
         let server =
             HostileServer::start(move |_, _| Reply::Bytes(response(401, &[b"content-type: application/json", &header], body.as_bytes())))
                 .await;
-        let error = do_client(&server, quick_retries()).databases_update_user(CLUSTER, "app-01", &settings()).await.unwrap_err();
+        let error = do_client(&server, quick_retries()).databases_update_user(DO_CLUSTER, "app-01", &settings()).await.unwrap_err();
         let digitalocean::Error::Api(api) = &error else { panic!("{name}: expected an API error, got {error:?}") };
         let typed = api.body.as_ref().unwrap_or_else(|| panic!("{name}: the body stays typed: {}", api.raw_body));
         assert!(typed.message.contains(REDACTED), "{name}: {}", typed.message);
@@ -290,7 +292,7 @@ async fn an_answer_with_more_headers_than_the_client_reads_says_so() {
         Reply::Bytes(response(200, &refs, b"{}"))
     })
     .await;
-    let error = do_client(&server, RetryPolicy::disabled()).databases_update_user(CLUSTER, "app-01", &settings()).await.unwrap_err();
+    let error = do_client(&server, RetryPolicy::disabled()).databases_update_user(DO_CLUSTER, "app-01", &settings()).await.unwrap_err();
     assert!(matches!(error, digitalocean::Error::HeadersTooLarge), "{error:?}");
     assert!(error.to_string().contains("more than 100 headers"), "{error}");
 }
@@ -310,7 +312,7 @@ async fn calls_that_time_out_waiting_for_a_connection_slot_say_so() {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..200 {
         let client = client.clone();
-        calls.spawn(async move { client.databases_update_user(CLUSTER, "app-01", &settings()).await.map(|_| ()) });
+        calls.spawn(async move { client.databases_update_user(DO_CLUSTER, "app-01", &settings()).await.map(|_| ()) });
     }
     let (mut succeeded, mut queued, mut in_flight) = (0, 0, 0);
     while let Some(result) = calls.join_next().await {
@@ -345,7 +347,7 @@ async fn a_client_never_has_more_requests_in_flight_than_its_slots() {
     let mut calls = tokio::task::JoinSet::new();
     for _ in 0..40 {
         let client = client.clone();
-        calls.spawn(async move { client.databases_update_user(CLUSTER, "app-01", &settings()).await.map(|_| ()) });
+        calls.spawn(async move { client.databases_update_user(DO_CLUSTER, "app-01", &settings()).await.map(|_| ()) });
     }
     while let Some(result) = calls.join_next().await {
         result.unwrap().unwrap();

@@ -47,3 +47,33 @@ async fn constraints_of_path_parameters_and_body_fields_never_reach_the_network(
 
     client.update_user("c9qgcm4nv7ajkbj8d3bq", &"u".repeat(63), &with_password(&"p".repeat(128))).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_database_name_is_checked_as_a_whole_against_its_pattern() {
+    let (server, client) = server_and_client().await;
+    let body = types::RevokeUserPermissionRequest { database_name: "db 2/../x".into() };
+    let error = client.revoke_permission("c9qgcm4nv7ajkbj8d3bq", "app-01", &body).await.unwrap_err();
+    let Error::Argument(argument) = &error else { panic!("expected an argument error, got {error:?}") };
+    assert_eq!(argument.argument, "body.databaseName");
+    assert!(nothing_sent(&server).await);
+}
+
+#[tokio::test]
+async fn a_uuid_taken_as_text_is_refused_before_sending_when_it_is_not_one() {
+    use dbaas_clients::digitalocean;
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"user": {"name": "app-01"}})))
+        .mount(&server)
+        .await;
+    let client = digitalocean::Client::builder().token("dop_v1_token").base_url(server.uri()).build().unwrap();
+    let error = client.databases_get_user("my-cluster", "app-01").await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "argument `path.database_cluster_uuid` was refused: is not a valid `uuid` (format)",
+        "as the double refuses it"
+    );
+    assert!(nothing_sent(&server).await);
+    let user = client.databases_get_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01").await.unwrap();
+    assert_eq!(user.user.name, "app-01");
+}

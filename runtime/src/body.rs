@@ -16,7 +16,7 @@ pub(crate) enum ReadFailure {
 /// cut at the limit instead. Each byte is copied at most once (none, for a single chunk).
 pub(crate) async fn read_body(mut response: HttpResponse, limit: u64, truncate: bool) -> Result<Bytes, ReadFailure> {
     let declared = response.content_length();
-    if !truncate && let Some(size) = declared.filter(|size| *size > limit) {
+    if let Some(size) = declared.filter(|size| !truncate && *size > limit) {
         return Err(ReadFailure::TooLarge(Some(size)));
     }
     let limit = usize::try_from(limit).unwrap_or(usize::MAX);

@@ -341,15 +341,13 @@ fn headers_of(request: &Request, credentials: &[&Applied], tokens: &[(&TokenCach
         headers.append(name, value.clone());
     }
     // Cookies often carry sessions: the header is marked sensitive, kept out of any debug text.
-    if !request.cookies.is_empty()
-        && let Ok(mut value) = HeaderValue::from_str(&request.cookies)
+    if let Some(mut value) =
+        Some(&request.cookies).filter(|cookies| !cookies.is_empty()).and_then(|cookies| HeaderValue::from_str(cookies).ok())
     {
         value.set_sensitive(true);
         headers.insert(COOKIE, value);
     }
-    if request.body.is_some()
-        && let Ok(value) = HeaderValue::from_str(&request.content_type)
-    {
+    if let Some(value) = request.body.as_ref().and_then(|_| HeaderValue::from_str(&request.content_type).ok()) {
         headers.insert(CONTENT_TYPE, value);
     }
     headers

@@ -70,9 +70,7 @@ impl ClientCore {
         if credentials.is_empty() && api.requires_token {
             return Err(ConfigError::MissingToken);
         }
-        if !credentials.is_empty()
-            && let Some(url) = servers.insecure_for_tokens()
-        {
+        if let Some(url) = servers.insecure_for_tokens().filter(|_| !credentials.is_empty()) {
             return Err(ConfigError::InsecureTransport { url: url.to_owned() });
         }
         let transport = match config.transport {

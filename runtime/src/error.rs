@@ -189,6 +189,7 @@ impl fmt::Display for OperationFailure {
     "the request could not be completed after {attempts} attempt(s){}: {source}",
     if *.nothing_sent { " (nothing was sent)" } else { "" }
 )]
+#[non_exhaustive]
 pub struct TransportError {
     /// How many attempts were sent.
     pub attempts: u32,
@@ -215,6 +216,7 @@ pub enum TimeoutLimit {
 /// A time limit ran out.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{} after {attempts} attempt(s) sent: the limit is {limit_value:?}", self.what())]
+#[non_exhaustive]
 pub struct TimeoutError {
     /// The limit that ran out.
     pub limit: TimeoutLimit,
@@ -417,6 +419,7 @@ pub enum ConfigError {
 /// An argument refused before anything was sent.
 #[derive(Debug, thiserror::Error)]
 #[error("argument `{argument}` was refused: {problem}")]
+#[non_exhaustive]
 pub struct ArgumentError {
     /// Where the value is, by its wire names: `path.userName`, `header.Idempotency-Key`,
     /// `body.permissions[1].databaseName`.
@@ -452,6 +455,12 @@ pub enum ArgumentProblem {
     TooLong {
         /// The most characters.
         max: u64,
+    },
+    /// Not a value of its `format` (`uuid`, `date-time`, `date`), for a value taken as text.
+    #[error("is not a valid `{format}` (format)")]
+    Format {
+        /// The format, as the spec names it.
+        format: &'static str,
     },
     /// Does not match `pattern`.
     #[error("does not match the pattern `{pattern}`")]

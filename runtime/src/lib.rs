@@ -6,6 +6,7 @@
 //! operation) and calls into this crate, which it re-exports as `runtime`; apps reach these
 //! types through that re-export (`dbaas_clients::runtime::Patch`).
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod api;
 mod auth;
@@ -64,8 +65,11 @@ pub use error::{
 pub use long_running::{DEFAULT_MAX_POLL_INTERVAL, DEFAULT_OPERATION_TIMEOUT, LongRunning, Poll};
 #[doc(hidden)]
 pub use multipart::{FilePart, MultipartBody, Parts, TextPart};
-pub use pages::{Page, Stream, pages};
+pub use pages::Stream;
+#[doc(hidden)]
+pub use pages::{Page, pages};
 pub use pairs::ObjectStyle;
+#[doc(hidden)]
 pub use param::{JsonText, ParamValue};
 pub use patch::Patch;
 #[doc(hidden)]
@@ -82,7 +86,7 @@ pub use request::Request;
 pub use response::{RateLimit, Response};
 pub use secret::Secret;
 #[doc(hidden)]
-pub use serde_helpers::deserialize_some;
+pub use serde_helpers::{deserialize_some, skip_read_only, write_only};
 pub use settings::{
     CallOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CALL_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_CONNECTIONS_PER_HOST, RetryPolicy,
@@ -90,11 +94,20 @@ pub use settings::{
 pub use token::{AccessToken, CredentialsError, REFRESH_MARGIN, StaticToken, TokenFuture, TokenProvider};
 pub use transport::{Answer, AttemptRequest, BoxError, ReadLimits, Sending, Transport, TransportFailure};
 #[doc(hidden)]
-pub use validate::{FieldPath, Pattern, Rules, Validate};
+pub use validate::{FieldPath, Pattern, Rules, TextFormat, Validate};
 
 /// The HTTP method type the generated operations name.
 #[doc(hidden)]
 pub use reqwest::Method;
+
+/// The types of `reqwest` (and of the `http` and `url` crates beneath it) that appear in this
+/// crate's API: the headers of answers and errors, and the method, URL and headers a
+/// [`Transport`] sends. They are part of this crate's semver: a major release of reqwest is
+/// a major release of this crate.
+pub mod http {
+    pub use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+    pub use reqwest::{Method, Url};
+}
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("dbaas-clients/", env!("CARGO_PKG_VERSION"));

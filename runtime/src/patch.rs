@@ -191,9 +191,7 @@ pub fn deserialize<'de, T: Masked, D: Deserializer<'de>>(deserializer: D) -> Res
     let named: Option<Vec<String>> = explicit.as_deref().map(|mask| split_mask(mask).map(str::to_owned).collect());
     let mut value = T::default();
     value.visit_mut(&mut Reader { map, named: named.as_deref(), prefix: String::new() }).map_err(D::Error::custom)?;
-    if let Some(mask) = explicit
-        && mask != computed_mask(&value)
-    {
+    if let Some(mask) = explicit.filter(|mask| *mask != computed_mask(&value)) {
         value.set_explicit_mask(mask);
     }
     Ok(value)
@@ -271,10 +269,7 @@ impl FieldVisitorMut for Reader<'_> {
 pub fn validate<T: Masked>(value: &T, at: &FieldPath<'_>) -> Result<(), ArgumentError> {
     let named: Option<Vec<&str>> = value.explicit_mask().map(|mask| split_mask(mask).collect());
     value.visit(&mut Checker { at, named: named.as_deref(), prefix: String::new() })?;
-    if let Some(field) = T::MASK_FIELD
-        && value.explicit_mask().is_none()
-        && computed_mask(value).is_empty()
-    {
+    if let Some(field) = T::MASK_FIELD.filter(|_| value.explicit_mask().is_none() && computed_mask(value).is_empty()) {
         return Err(ArgumentError { argument: at.to_string(), problem: ArgumentProblem::EmptyUpdate { mask_field: field } });
     }
     Ok(())

@@ -13,9 +13,12 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 /// What stands in place of a secret.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// Secrets shorter than this are not looked for in base64: the part of their encoding that
-/// depends on them alone would be a few characters, found in any base64 text.
-const MIN_BASE64_SECRET_BYTES: usize = 6;
+/// Secrets shorter than this are found only where they stand as a whole word (not next to a
+/// letter, a digit, `_` or a non-ASCII character), and not in base64: a short secret is found
+/// by chance in ordinary words (a token `t` in `not_found`), and the part of its base64 that
+/// depends on it alone would be a few characters, found in any base64 text. Longer secrets are
+/// found anywhere.
+const MIN_ANYWHERE_SECRET_BYTES: usize = 8;
 
 /// How deep JSON text held in a JSON string (held in a JSON string...) is decoded.
 const MAX_NESTED_JSON: u8 = 3;
@@ -33,6 +36,8 @@ pub(crate) struct SecretForms {
     starts: Box<[bool; 256]>,
     /// The length of the shortest form: no shorter text can hold the secret.
     shortest: usize,
+    /// Whether it is found only as a whole word (see [`MIN_ANYWHERE_SECRET_BYTES`]).
+    whole_words_only: bool,
 }
 
 impl SecretForms {
@@ -43,7 +48,7 @@ impl SecretForms {
         }
         let plain: Box<[u8]> = secret.as_bytes().into();
         let mut base64 = Vec::new();
-        if plain.len() >= MIN_BASE64_SECRET_BYTES {
+        if plain.len() >= MIN_ANYWHERE_SECRET_BYTES {
             for alphabet in [STANDARD_ALPHABET, URL_SAFE_ALPHABET] {
                 for offset in 0..3 {
                     let form = stable_base64(&plain, offset, alphabet);
@@ -61,7 +66,8 @@ impl SecretForms {
         // Every encoding is at least as long as the secret, but for base64 (shorter by what
         // the alignment leaves out).
         let shortest = base64.iter().map(|form| form.len()).chain([plain.len()]).min().unwrap_or(plain.len());
-        Some(Self { plain, base64, starts, shortest })
+        let whole_words_only = plain.len() < MIN_ANYWHERE_SECRET_BYTES;
+        Some(Self { plain, base64, starts, shortest, whole_words_only })
     }
 
     /// Adds to `spans` each stretch of `text` that holds the secret in one of its forms, in one
@@ -74,7 +80,8 @@ impl SecretForms {
         while let Some(offset) = text[at..].iter().position(|byte| self.starts[usize::from(*byte)]) {
             let start = at + offset;
             let end = encoded_match(text, start, &self.plain)
-                .or_else(|| self.base64.iter().find(|form| text[start..].starts_with(form)).map(|form| start + form.len()));
+                .or_else(|| self.base64.iter().find(|form| text[start..].starts_with(form)).map(|form| start + form.len()))
+                .filter(|end| !self.whole_words_only || stands_alone(text, start, *end));
             match end {
                 Some(end) => {
                     spans.push((start, end));
@@ -89,6 +96,21 @@ impl SecretForms {
     }
 }
 
+/// Whether `text[start..end]` is a whole word: the character before it and the one after it
+/// (each maybe percent-encoded) is no letter, digit, `_` or non-ASCII character.
+fn stands_alone(text: &[u8], start: usize, end: usize) -> bool {
+    let is_word = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'_' || !byte.is_ascii();
+    let before = match start.checked_sub(3).and_then(|at| text.get(at..start)) {
+        Some([b'%', digits @ ..]) if hex_byte(digits).is_some() => hex_byte(digits),
+        _ => start.checked_sub(1).and_then(|at| text.get(at).copied()),
+    };
+    let after = match text.get(end..end + 3) {
+        Some([b'%', digits @ ..]) if hex_byte(digits).is_some() => hex_byte(digits),
+        _ => text.get(end).copied(),
+    };
+    !before.is_some_and(is_word) && !after.is_some_and(is_word)
+}
+
 /// Where a match of `secret` starting at `start` ends: each of its bytes as it is, as `%XX`
 /// (hex in either case) or, for a space, as `+`; each of its characters as it is or as a
 /// JSON escape (`\"`, `\n`, `\u0031`, a surrogate pair...).
@@ -96,19 +118,17 @@ fn encoded_match(text: &[u8], start: usize, secret: &[u8]) -> Option<usize> {
     let Some((&byte, rest)) = secret.split_first() else { return Some(start) };
     let at = text.get(start..)?;
     let first = *at.first()?;
-    if first == b'%'
-        && at.get(1..3).and_then(hex_byte) == Some(byte)
-        && let Some(end) = encoded_match(text, start + 3, rest)
-    {
-        return Some(end);
+    if first == b'%' && at.get(1..3).and_then(hex_byte) == Some(byte) {
+        if let Some(end) = encoded_match(text, start + 3, rest) {
+            return Some(end);
+        }
     }
-    if first == b'\\'
-        && let Some((decoded, used)) = json_escape(at)
-    {
+    if let Some((decoded, used)) = Some(at).filter(|_| first == b'\\').and_then(json_escape) {
         let mut buffer = [0_u8; 4];
         let decoded = decoded.encode_utf8(&mut buffer).as_bytes();
-        if secret.starts_with(decoded)
-            && let Some(end) = encoded_match(text, start + used, &secret[decoded.len()..])
+        if let Some(end) = Some(decoded)
+            .filter(|decoded| secret.starts_with(decoded))
+            .and_then(|decoded| encoded_match(text, start + used, &secret[decoded.len()..]))
         {
             return Some(end);
         }
@@ -223,9 +243,7 @@ impl<'a> Redactor<'a> {
 
     /// Also redacts every form of `value`.
     pub fn value(&mut self, value: &str) {
-        if let Some(forms) = SecretForms::new(value)
-            && !self.sent.iter().any(|known| known.plain == forms.plain)
-        {
+        if let Some(forms) = SecretForms::new(value).filter(|forms| !self.sent.iter().any(|known| known.plain == forms.plain)) {
             self.sent.push(forms);
         }
     }
@@ -553,6 +571,36 @@ mod tests {
         let mut value = serde_json::json!({"details": [{"password": "hunter2", "note": "Bearer tok-123", "tok-123": 1}]});
         redactor.redact_json(&mut value);
         assert_eq!(value, serde_json::json!({"details": [{"password": REDACTED, "note": "Bearer [REDACTED]", REDACTED: 1}]}));
+    }
+
+    #[test]
+    fn short_secrets_are_redacted_only_as_whole_words() {
+        let keys = SecretKeys::new(&["password"]);
+        for secret in ["t", "ab", "tok-1", "x9_y8z7"] {
+            let known = forms(&[secret]);
+            let redactor = Redactor::new(&keys, &known);
+            // Text that merely holds the secret's letters is left as it is.
+            for text in [
+                r#"{"id":"not_found","message":"The resource you were accessing could not be found."}"#,
+                "token tok-12 stoke abc xab x9_y8z7a a_t t_a ätä",
+                "%74est t%65st",
+            ] {
+                if !text.contains(&format!(" {secret} ")) {
+                    assert_eq!(redactor.redact(text), text, "{secret:?} in {text}");
+                }
+            }
+            // Where it stands alone, in any of the encodings, it is found.
+            let percent: String = secret.bytes().map(|byte| format!("%{byte:02X}")).collect();
+            for echo in
+                [format!("Bearer {secret}"), format!("{{\"token\":\"{secret}\"}}"), format!("t={percent}&x"), format!("%20{secret}%20")]
+            {
+                assert!(!redactor.redact(&echo).contains(secret) || secret == "t", "{secret:?} in {echo}: {}", redactor.redact(&echo));
+                assert!(redactor.redact(&echo).contains(REDACTED), "{secret:?} in {echo}: {}", redactor.redact(&echo));
+            }
+        }
+        let known = forms(&["passw0rd"]);
+        let redactor = Redactor::new(&keys, &known);
+        assert_eq!(redactor.redact("mypassw0rd2"), "my[REDACTED]2", "8 bytes or more: found anywhere");
     }
 
     #[test]

@@ -221,10 +221,8 @@ impl Request {
 
     /// Checks the constraints the spec states on a parameter.
     pub fn check<T: Validate + ?Sized>(mut self, location: &'static str, name: &'static str, value: &T, rules: &Rules) -> Self {
-        if self.problem.is_none()
-            && let Err(error) = value.check(rules, &FieldPath::Root(location, name))
-        {
-            self.problem = Some(error);
+        if self.problem.is_none() {
+            self.problem = value.check(rules, &FieldPath::Root(location, name)).err();
         }
         self
     }

@@ -108,10 +108,8 @@ impl Server {
     /// The URL of `path` on this server: what reading `{url}{path}` gives. The server's URL was
     /// read once; only the path is read for each request.
     fn join(&self, path: &str) -> Result<Url, ConfigError> {
-        if let Some((base, prefix)) = &self.base
-            && (path.is_empty() || path.starts_with('/'))
-            && !path.contains(['?', '#'])
-        {
+        let plain_path = (path.is_empty() || path.starts_with('/')) && !path.contains(['?', '#']);
+        if let Some((base, prefix)) = self.base.as_ref().filter(|_| plain_path) {
             let mut url = base.clone();
             let mut joined = String::with_capacity(prefix.len() + path.len());
             joined.push_str(prefix);

@@ -1,6 +1,7 @@
 //! The TLS provider, picked by a Cargo feature: `tls-aws-lc-rs` (the default: AWS-LC, which
 //! needs a C compiler to build) or `tls-graviola` (pure Rust: no C compiler, and a faster
-//! clean build).
+//! clean build; it needs Rust 1.89, graviola's own minimum, where the default features need
+//! 1.85).
 
 #[cfg(not(any(feature = "tls-aws-lc-rs", feature = "tls-graviola")))]
 compile_error!("dbaas-clients needs a TLS provider: turn on the `tls-aws-lc-rs` or the `tls-graviola` feature");

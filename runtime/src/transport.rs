@@ -84,6 +84,7 @@ impl fmt::Debug for AttemptRequest {
 
 /// How much of an answer's body a transport reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReadLimits {
     /// The largest 2xx body: a larger one is [`TransportFailure::BodyTooLarge`].
     pub success: u64,
@@ -93,6 +94,7 @@ pub struct ReadLimits {
 
 /// An answer, read whole (within the limits).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Answer {
     /// The HTTP status.
     pub status: u16,
@@ -103,6 +105,11 @@ pub struct Answer {
 }
 
 impl Answer {
+    /// The answer a transport read: its status, headers and body.
+    pub fn new(status: u16, headers: HeaderMap, body: Bytes) -> Self {
+        Self { status, headers, body }
+    }
+
     /// Whether the status is 2xx.
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)

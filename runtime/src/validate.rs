@@ -61,6 +61,40 @@ pub struct Rules {
     pub max_items: Option<u64>,
     /// The rules of each item of a list.
     pub items: Option<&'static Rules>,
+    /// The format a value taken as text must have (`uuid`, `date-time`, `date`).
+    pub format: Option<TextFormat>,
+}
+
+/// A `format` the client checks on a value it takes as text.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextFormat {
+    /// `uuid`: 32 hexadecimal digits, in the usual groups or not.
+    Uuid,
+    /// `date-time`: RFC 3339 (`2026-12-05T10:00:00Z`).
+    DateTime,
+    /// `date`: RFC 3339's full date (`2026-12-05`).
+    Date,
+}
+
+impl TextFormat {
+    /// Its name in the spec.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Uuid => "uuid",
+            Self::DateTime => "date-time",
+            Self::Date => "date",
+        }
+    }
+
+    /// Whether `text` has this format.
+    fn holds(self, text: &str) -> bool {
+        match self {
+            Self::Uuid => uuid::Uuid::parse_str(text).is_ok(),
+            Self::DateTime => chrono::DateTime::parse_from_rfc3339(text).is_ok(),
+            Self::Date => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok(),
+        }
+    }
 }
 
 impl Rules {
@@ -74,6 +108,7 @@ impl Rules {
         min_items: None,
         max_items: None,
         items: None,
+        format: None,
     };
 
     fn text(&self, text: &str, at: &FieldPath<'_>) -> Result<(), ArgumentError> {
@@ -86,10 +121,11 @@ impl Rules {
                 return Err(refuse(at, ArgumentProblem::TooLong { max }));
             }
         }
-        if let Some(pattern) = self.pattern
-            && !pattern.is_match(text)
-        {
+        if let Some(pattern) = self.pattern.filter(|pattern| !pattern.is_match(text)) {
             return Err(refuse(at, ArgumentProblem::PatternMismatch { pattern: pattern.source }));
+        }
+        if let Some(format) = self.format.filter(|format| !format.holds(text)) {
+            return Err(refuse(at, ArgumentProblem::Format { format: format.name() }));
         }
         Ok(())
     }

@@ -55,3 +55,9 @@ pub async fn allow_replication(client: &digitalocean::Client, cluster_uuid: &str
     let answer = client.databases_update_user(cluster_uuid, user_name, &body).await?;
     Ok(answer.into_body().user.name)
 }
+
+/// The project README's Rust examples, compiled as doctests so they stay true (here, in an app
+/// of the clients, so that the published crate holds no file outside its folder).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeExamples;

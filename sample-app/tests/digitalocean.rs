@@ -23,7 +23,7 @@ async fn replication_is_turned_on_for_the_named_user() {
     let client = double.client();
     assert_eq!(allow_replication(&client, CLUSTER, "app-01").await.unwrap(), "app-01", "answered 201");
     assert_eq!(allow_replication(&client, CLUSTER, "app-01").await.unwrap(), "app-01", "answered 200");
-    assert_eq!(rule.calls()[0].database_cluster_uuid.to_string(), CLUSTER);
+    assert_eq!(rule.calls()[0].database_cluster_uuid, CLUSTER, "recorded as the app passed it");
 }
 
 #[tokio::test]

@@ -215,3 +215,31 @@ async fn a_hundred_parallel_calls_are_each_answered_once() {
     assert_eq!(rule.count(), 100);
     assert_eq!(double.history().len(), 100);
 }
+
+#[tokio::test]
+async fn a_delete_an_empty_answer_and_pages_are_answered_too() {
+    use dbaas_clients::digitalocean;
+    use futures::TryStreamExt;
+    // DigitalOcean's delete answers 204 with no body: `.status(204)`, or `.ok(())` for the
+    // first 2xx the spec declares.
+    let ocean = digitalocean::test_util::Double::new();
+    let _deleted = ocean.databases_delete_user().times(2).status(204).ok(());
+    let client = ocean.client();
+    for _ in 0..2 {
+        let answer = client.databases_delete_user("9cc10173-e9ea-4176-9dbc-a4cee4c4ff30", "app-01").await.unwrap();
+        assert_eq!(answer.status(), 204);
+    }
+    // Yandex's delete is a long-running operation whose result is `Empty`.
+    let double = Double::new();
+    let _delete = double.delete_user().done_after(1, types::Empty {});
+    double.client().delete_user("c1", "app-01").await.unwrap().wait().await.unwrap();
+    // Pages: one rule per page token.
+    let page = |users: &[&str], next: Option<&str>| types::ListUsersResponse {
+        users: Some(users.iter().map(|name| user(name)).collect()),
+        next_page_token: next.map(str::to_owned),
+    };
+    let _first = double.list_users().when(|call| call.page_token.is_none()).ok(page(&["a", "b"], Some("p2")));
+    let _second = double.list_users().when(|call| call.page_token.as_deref() == Some("p2")).ok(page(&["c"], None));
+    let users: Vec<types::User> = double.client().list_users_stream("c1", &Default::default()).try_collect().await.unwrap();
+    assert_eq!(users.len(), 3);
+}

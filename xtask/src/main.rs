@@ -2,6 +2,7 @@
 //! (and `bench`, which measures it).
 
 mod bench;
+mod release;
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,6 +30,9 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
        cargo xtask fuzz [--cases N] [--first N]
        cargo xtask bench (generator | build) [--quick]
        cargo xtask compare SPEC VENDOR_SPEC [--allow FILE]
+       cargo xtask package
+       cargo xtask msrv CARGO
+       cargo xtask semver [--baseline REV] [--only CRATE] [--root DIR]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
@@ -51,6 +55,14 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
                    limits, statuses, with their places in both files; --allow FILE
                    names the differences that are meant (`operation at what: reason`)
                    and fails only on the others
+  package          package the published crates (dbaas-runtime, dbaas-clients) and run the
+                   packaged clients crate's tests from its .crate file
+  msrv CARGO       build, with that cargo and the rustc beside it, an app of the README's
+                   `Using the crate` manifest and code against the packaged crates, its
+                   dependencies resolved for the declared rust-version
+  semver           compare each published crate's public API with its baseline (the last
+                   commit that changed its version, or REV) with cargo-semver-checks, and
+                   fail when a change needs a version bump it lacks; --only checks one
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
@@ -87,6 +99,16 @@ fn main() -> ExitCode {
             })
         }
         ["probe", program, args @ ..] => bench::probe(program, args),
+        ["package"] => with_workspace(|root| finish(release::package(root))),
+        ["msrv", cargo] => with_workspace(|root| finish(release::msrv(root, Path::new(cargo)))),
+        ["semver", options @ ..] => match SemverOptions::parse(options) {
+            Some(SemverOptions { root: Some(root), baseline, only }) => finish(release::semver(Path::new(root), baseline, only)),
+            Some(SemverOptions { root: None, baseline, only }) => with_workspace(|root| finish(release::semver(root, baseline, only))),
+            None => {
+                eprintln!("{USAGE}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
         ["compare", ours, theirs] => compare(Path::new(ours), Path::new(theirs), None),
         ["compare", ours, theirs, "--allow", allow] => compare(Path::new(ours), Path::new(theirs), Some(Path::new(allow))),
         ["help" | "--help" | "-h"] => {
@@ -97,6 +119,41 @@ fn main() -> ExitCode {
             eprintln!("{USAGE}");
             ExitCode::from(EXIT_USAGE)
         }
+    }
+}
+
+/// Ends a release task: its error, if any, on standard error.
+fn finish(result: Result<(), release::ReleaseError>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The options of `cargo xtask semver`, in any order.
+struct SemverOptions<'a> {
+    baseline: Option<&'a str>,
+    only: Option<&'a str>,
+    root: Option<&'a str>,
+}
+
+impl<'a> SemverOptions<'a> {
+    fn parse(args: &[&'a str]) -> Option<Self> {
+        let mut options = Self { baseline: None, only: None, root: None };
+        let mut rest = args;
+        while let [flag, value, tail @ ..] = rest {
+            match *flag {
+                "--baseline" => options.baseline = Some(value),
+                "--only" => options.only = Some(value),
+                "--root" => options.root = Some(value),
+                _ => return None,
+            }
+            rest = tail;
+        }
+        rest.is_empty().then_some(options)
     }
 }
 

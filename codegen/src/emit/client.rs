@@ -463,9 +463,21 @@ fn param_step(param: &Param) -> TokenStream {
 
 /// The check of a parameter's constraints, when the spec states any.
 fn param_check(param: &Param, value: TokenStream) -> Option<TokenStream> {
-    let rules = super::validation::rules(&param.docs.details().constraints)?;
+    let format = param.is_positional().then(|| text_format(&param.ty)).flatten();
+    let rules = super::validation::rules_with_format(&param.docs.details().constraints, format)?;
     let (location, wire) = (param.location.keyword(), &param.wire_name);
     Some(quote! { .check(#location, #wire, #value, #rules) })
+}
+
+/// The format the client checks on a positional argument of type `ty`, which it takes as
+/// text (see `arguments::argument_type`).
+fn text_format(ty: &TypeRef) -> Option<TokenStream> {
+    match ty {
+        TypeRef::Uuid => Some(quote! { rt::TextFormat::Uuid }),
+        TypeRef::DateTime => Some(quote! { rt::TextFormat::DateTime }),
+        TypeRef::Date => Some(quote! { rt::TextFormat::Date }),
+        _ => None,
+    }
 }
 
 fn options_struct(op: &Operation, blocks: &DocBlocks) -> Option<TokenStream> {

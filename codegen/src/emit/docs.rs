@@ -110,10 +110,10 @@ pub fn one_line(docs: &Docs) -> String {
 fn facts(docs: &Docs) -> Vec<String> {
     let mut facts = Vec::new();
     if docs.read_only {
-        facts.push("Read-only: set by the server; requests need not send it.".to_owned());
+        facts.push("Read-only: set by the server; the client never sends it.".to_owned());
     }
     if docs.write_only {
-        facts.push("Write-only: sent in requests, never returned.".to_owned());
+        facts.push("Write-only: sent in requests; the client never reads it from an answer.".to_owned());
     }
     if docs.deprecated {
         facts.push("Deprecated by the API.".to_owned());
@@ -156,9 +156,22 @@ fn constraint_facts(c: &Constraints) -> Vec<String> {
         (None, None) => {}
     }
     if let Some(pattern) = &c.pattern {
-        facts.push(format!("Matches the regular expression {}.", code(pattern)));
+        // A pattern is searched for, as JSON Schema says: only anchors make it the whole value.
+        if is_anchored(pattern) {
+            facts.push(format!("Matches the regular expression {}.", code(pattern)));
+        } else {
+            facts.push(format!("Contains a match of the regular expression {}.", code(pattern)));
+        }
     }
     facts
+}
+
+/// Whether `pattern` matches only whole values: it starts with `^` and ends with an unescaped
+/// `$`.
+fn is_anchored(pattern: &str) -> bool {
+    let Some(body) = pattern.strip_prefix('^').and_then(|rest| rest.strip_suffix('$')) else { return false };
+    let escapes = body.chars().rev().take_while(|c| *c == '\\').count();
+    escapes % 2 == 0
 }
 
 /// A server URL as the docs show it: a link, or for a URL with variables, the template and

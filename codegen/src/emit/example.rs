@@ -82,9 +82,16 @@ impl Writer<'_> {
     /// A positional argument: the parameter's example when it has one, a made-up value otherwise.
     fn argument(&mut self, param: &Param) -> String {
         let example = param.docs.details().example.clone();
+        // A made-up value of a format the client checks has that format.
+        let made_up = match &param.ty {
+            TypeRef::Uuid => "00000000-0000-0000-0000-000000000000",
+            TypeRef::DateTime => "2026-01-01T00:00:00Z",
+            TypeRef::Date => "2026-01-01",
+            _ => &param.wire_name,
+        };
         match &param.ty {
             TypeRef::String | TypeRef::Secret | TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date => {
-                let text = example.as_ref().and_then(Value::as_str).unwrap_or(&param.wire_name);
+                let text = example.as_ref().and_then(Value::as_str).unwrap_or(made_up);
                 Value::String(text.to_owned()).to_string()
             }
             TypeRef::List(_) => "&[]".to_owned(),

@@ -242,7 +242,12 @@ fn call_items(api: &Api, op: &Operation, tags: &[TagFile<'_>], blocks: &DocBlock
     let mut path_index = 0_usize;
     for param in &op.params {
         let (field, wire) = (ident(&param.name), &param.wire_name);
-        let ty = rust_type(&param.ty, Scope::Module);
+        // Recorded as the app passed it: a positional uuid or date is taken as text.
+        let recorded = match &param.ty {
+            TypeRef::Uuid | TypeRef::DateTime | TypeRef::Date if param.is_positional() => &TypeRef::String,
+            other => other,
+        };
+        let ty = rust_type(recorded, Scope::Module);
         let field_doc = format!(" The `{wire}` parameter.");
         let (ty, read) = match param.location {
             ParamLocation::Path => {

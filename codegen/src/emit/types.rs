@@ -223,6 +223,8 @@ fn field(field: &Field, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
         Scope::Types(names) => format!("{}::is_none", names.path_text("Option")),
         Scope::Module => "Option::is_none".to_owned(),
     };
+    // A read-only property of a type that is also sent is never sent.
+    let skip = if field.never_sent { "rt::skip_read_only".to_owned() } else { is_none };
     // One `#[serde(...)]` per field, with whatever it needs.
     let mut serde: Vec<TokenStream> = Vec::new();
     if field.name != field.wire_name {
@@ -233,18 +235,21 @@ fn field(field: &Field, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
         Presence::Required => ty,
         Presence::RequiredNullable => quote! { #option<#ty> },
         Presence::Optional => {
-            serde.extend([quote! { default }, quote! { skip_serializing_if = #is_none }]);
+            serde.extend([quote! { default }, quote! { skip_serializing_if = #skip }]);
             quote! { #option<#ty> }
         }
         Presence::OptionalNullable => {
-            serde.extend([
-                quote! { default },
-                quote! { skip_serializing_if = #is_none },
-                quote! { deserialize_with = "rt::deserialize_some" },
-            ]);
+            serde.extend([quote! { default }, quote! { skip_serializing_if = #skip }]);
+            if !field.never_read {
+                serde.push(quote! { deserialize_with = "rt::deserialize_some" });
+            }
             quote! { #option<#option<#ty>> }
         }
     };
+    // A write-only property of a type that is also received is never read from an answer.
+    if field.never_read {
+        serde.push(quote! { deserialize_with = "rt::write_only" });
+    }
     let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
     quote! {
         #doc

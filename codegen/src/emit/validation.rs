@@ -13,6 +13,11 @@ use crate::resolve::model::{Api, Constraints, Field, StructDef, TypeDef, TypeRef
 /// Rules with a pattern (their own or their items') are `static`s in a block, each pattern a
 /// `static` compiled once, the first time a value is checked; the others are constants.
 pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
+    rules_with_format(constraints, None)
+}
+
+/// Like [`rules`], with the `format` a value taken as text must have (`rt::TextFormat::Uuid`).
+pub fn rules_with_format(constraints: &Constraints, format: Option<TokenStream>) -> Option<TokenStream> {
     let Constraints { min_length, max_length, pattern, min_items, max_items, minimum, maximum, items } = constraints;
     let mut set = Vec::new();
     let mut field = |name: &str, value: Option<TokenStream>| {
@@ -31,6 +36,7 @@ pub fn rules(constraints: &Constraints) -> Option<TokenStream> {
     field("minimum", bound(minimum));
     field("maximum", bound(maximum));
     field("items", items.as_deref().and_then(rules));
+    field("format", format);
     if set.is_empty() {
         return None;
     }

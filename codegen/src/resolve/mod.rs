@@ -5,6 +5,7 @@
 
 mod analysis;
 mod compose;
+mod directions;
 mod formats;
 mod keywords;
 mod long_running;
@@ -61,6 +62,8 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
     let warnings = std::mem::take(&mut resolver.warnings);
     let result = if resolver.errors.is_empty() {
         let mut types = resolver.types;
+        let travels = directions::travels(&types, &operations);
+        directions::apply(&mut types, &travels);
         analysis::mark_boxed_fields(&mut types);
         analysis::mark_default_structs(&mut types);
         for name in &resolver.multipart_bodies {

@@ -199,6 +199,10 @@ pub struct Field {
     pub presence: Presence,
     /// Whether the type must be boxed because it contains the struct itself.
     pub boxed: bool,
+    /// A read-only property of a struct that is sent and received: never sent.
+    pub never_sent: bool,
+    /// A write-only property of a struct that is sent and received: never read from an answer.
+    pub never_read: bool,
     /// The documentation.
     pub docs: Docs,
 }

@@ -231,7 +231,16 @@ impl Resolver<'_> {
             {
                 self.point_to_field(&ty, description, name, wire);
             }
-            fields.push(Field { name: rust, wire_name: wire.clone(), ty, presence, boxed: false, docs });
+            fields.push(Field {
+                name: rust,
+                wire_name: wire.clone(),
+                ty,
+                presence,
+                boxed: false,
+                never_sent: false,
+                never_read: false,
+                docs,
+            });
         }
         // With properties, extra ones are kept only when the schema asks for them; left unsaid,
         // they are ignored when decoding (as OpenAPI allows), not collected.

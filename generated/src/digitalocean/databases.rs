@@ -59,6 +59,15 @@ impl Client {
         let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
+            .check(
+                "path",
+                "database_cluster_uuid",
+                database_cluster_uuid,
+                &rt::Rules {
+                    format: Some(rt::TextFormat::Uuid),
+                    ..rt::Rules::NONE
+                },
+            )
             .path("/users");
         self.core.send_json(request).await
     }
@@ -123,6 +132,15 @@ impl Client {
         let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
+            .check(
+                "path",
+                "database_cluster_uuid",
+                database_cluster_uuid,
+                &rt::Rules {
+                    format: Some(rt::TextFormat::Uuid),
+                    ..rt::Rules::NONE
+                },
+            )
             .path("/users")
             .json(body);
         self.core.send_json(request).await
@@ -179,6 +197,15 @@ impl Client {
         let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
+            .check(
+                "path",
+                "database_cluster_uuid",
+                database_cluster_uuid,
+                &rt::Rules {
+                    format: Some(rt::TextFormat::Uuid),
+                    ..rt::Rules::NONE
+                },
+            )
             .path("/users/")
             .path_param("username", username);
         self.core.send_json(request).await
@@ -256,6 +283,15 @@ impl Client {
         let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
+            .check(
+                "path",
+                "database_cluster_uuid",
+                database_cluster_uuid,
+                &rt::Rules {
+                    format: Some(rt::TextFormat::Uuid),
+                    ..rt::Rules::NONE
+                },
+            )
             .path("/users/")
             .path_param("username", username)
             .json(body);
@@ -311,6 +347,15 @@ impl Client {
         let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
+            .check(
+                "path",
+                "database_cluster_uuid",
+                database_cluster_uuid,
+                &rt::Rules {
+                    format: Some(rt::TextFormat::Uuid),
+                    ..rt::Rules::NONE
+                },
+            )
             .path("/users/")
             .path_param("username", username);
         self.core.send_empty(request).await
@@ -374,6 +419,15 @@ impl Client {
         let request = rt::Request::new(&OPERATION)
             .path("/v2/databases/")
             .path_param("database_cluster_uuid", database_cluster_uuid)
+            .check(
+                "path",
+                "database_cluster_uuid",
+                database_cluster_uuid,
+                &rt::Rules {
+                    format: Some(rt::TextFormat::Uuid),
+                    ..rt::Rules::NONE
+                },
+            )
             .path("/users/")
             .path_param("username", username)
             .path("/reset_auth")

@@ -114,7 +114,7 @@ static DESCRIBERS: rt::test_util::Describers = &[
 #[non_exhaustive]
 pub struct DatabasesListUsersCall {
     /// The `database_cluster_uuid` parameter.
-    pub database_cluster_uuid: uuid::Uuid,
+    pub database_cluster_uuid: String,
 }
 
 impl rt::test_util::Call for DatabasesListUsersCall {
@@ -141,7 +141,7 @@ impl rt::test_util::Call for DatabasesListUsersCall {
             request,
             "/v2/databases/{database_cluster_uuid}/users",
         )?;
-        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+        let database_cluster_uuid: String = rt::test_util::from_text(
             rt::test_util::nth(&path, 0)?,
         )?;
         Ok(Self { database_cluster_uuid })
@@ -158,7 +158,7 @@ impl rt::test_util::Call for DatabasesListUsersCall {
 #[non_exhaustive]
 pub struct DatabasesAddUserCall {
     /// The `database_cluster_uuid` parameter.
-    pub database_cluster_uuid: uuid::Uuid,
+    pub database_cluster_uuid: String,
     /// The body.
     pub body: types::DatabasesAddUserRequest,
 }
@@ -187,7 +187,7 @@ impl rt::test_util::Call for DatabasesAddUserCall {
             request,
             "/v2/databases/{database_cluster_uuid}/users",
         )?;
-        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+        let database_cluster_uuid: String = rt::test_util::from_text(
             rt::test_util::nth(&path, 0)?,
         )?;
         let body: types::DatabasesAddUserRequest = rt::test_util::json_body(request)?;
@@ -208,7 +208,7 @@ impl rt::test_util::Call for DatabasesAddUserCall {
 #[non_exhaustive]
 pub struct DatabasesGetUserCall {
     /// The `database_cluster_uuid` parameter.
-    pub database_cluster_uuid: uuid::Uuid,
+    pub database_cluster_uuid: String,
     /// The `username` parameter.
     pub username: String,
 }
@@ -237,7 +237,7 @@ impl rt::test_util::Call for DatabasesGetUserCall {
             request,
             "/v2/databases/{database_cluster_uuid}/users/{username}",
         )?;
-        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+        let database_cluster_uuid: String = rt::test_util::from_text(
             rt::test_util::nth(&path, 0)?,
         )?;
         let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
@@ -258,7 +258,7 @@ impl rt::test_util::Call for DatabasesGetUserCall {
 #[non_exhaustive]
 pub struct DatabasesUpdateUserCall {
     /// The `database_cluster_uuid` parameter.
-    pub database_cluster_uuid: uuid::Uuid,
+    pub database_cluster_uuid: String,
     /// The `username` parameter.
     pub username: String,
     /// The body.
@@ -290,7 +290,7 @@ impl rt::test_util::Call for DatabasesUpdateUserCall {
             request,
             "/v2/databases/{database_cluster_uuid}/users/{username}",
         )?;
-        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+        let database_cluster_uuid: String = rt::test_util::from_text(
             rt::test_util::nth(&path, 0)?,
         )?;
         let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
@@ -313,7 +313,7 @@ impl rt::test_util::Call for DatabasesUpdateUserCall {
 #[non_exhaustive]
 pub struct DatabasesDeleteUserCall {
     /// The `database_cluster_uuid` parameter.
-    pub database_cluster_uuid: uuid::Uuid,
+    pub database_cluster_uuid: String,
     /// The `username` parameter.
     pub username: String,
 }
@@ -342,7 +342,7 @@ impl rt::test_util::Call for DatabasesDeleteUserCall {
             request,
             "/v2/databases/{database_cluster_uuid}/users/{username}",
         )?;
-        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+        let database_cluster_uuid: String = rt::test_util::from_text(
             rt::test_util::nth(&path, 0)?,
         )?;
         let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;
@@ -364,7 +364,7 @@ impl rt::test_util::Call for DatabasesDeleteUserCall {
 #[non_exhaustive]
 pub struct DatabasesResetAuthCall {
     /// The `database_cluster_uuid` parameter.
-    pub database_cluster_uuid: uuid::Uuid,
+    pub database_cluster_uuid: String,
     /// The `username` parameter.
     pub username: String,
     /// The body.
@@ -395,7 +395,7 @@ impl rt::test_util::Call for DatabasesResetAuthCall {
             request,
             "/v2/databases/{database_cluster_uuid}/users/{username}/reset_auth",
         )?;
-        let database_cluster_uuid: uuid::Uuid = rt::test_util::from_text(
+        let database_cluster_uuid: String = rt::test_util::from_text(
             rt::test_util::nth(&path, 0)?,
         )?;
         let username: String = rt::test_util::from_text(rt::test_util::nth(&path, 1)?)?;

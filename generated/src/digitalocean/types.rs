@@ -280,26 +280,26 @@ pub struct DatabaseUser {
     pub name: String,
     /// `primary` for the user the cluster was created with, `normal` for the others.
     ///
-    /// - Read-only: set by the server; requests need not send it.
+    /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"normal"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<DatabaseUserRole>,
     /// The password the server generated for the user; only tokens with the
     /// `database:view_credentials` scope see it.
     ///
-    /// - Read-only: set by the server; requests need not send it.
+    /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"jge5lfxtzhx42iff"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<rt::Secret>,
     /// The certificate a Kafka user authenticates with over TLS.
     ///
-    /// - Read-only: set by the server; requests need not send it.
+    /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_cert: Option<rt::Secret>,
     /// The private key that goes with `access_cert`.
     ///
-    /// - Read-only: set by the server; requests need not send it.
+    /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<rt::Secret>,
@@ -313,7 +313,7 @@ pub struct DatabaseUser {
 
 /// The values of the `role` field of `DatabaseUser`, described there.
 ///
-/// - Read-only: set by the server; requests need not send it.
+/// - Read-only: set by the server; the client never sends it.
 /// - Example: `"normal"`.
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so
@@ -346,31 +346,6 @@ pub struct DatabasesAddUserRequest {
     ///
     /// - Example: `"app-01"`.
     pub name: String,
-    /// `primary` for the user the cluster was created with, `normal` for the others.
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"normal"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<DatabasesAddUserRequestRole>,
-    /// The password the server generated for the user; only tokens with the
-    /// `database:view_credentials` scope see it.
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"jge5lfxtzhx42iff"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<rt::Secret>,
-    /// The certificate a Kafka user authenticates with over TLS.
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_cert: Option<rt::Secret>,
-    /// The private key that goes with `access_cert`.
-    ///
-    /// - Read-only: set by the server; requests need not send it.
-    /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_key: Option<rt::Secret>,
     /// The `mysql_settings` property: see [`MysqlSettings`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_settings: Option<MysqlSettings>,
@@ -395,7 +370,7 @@ impl rt::Validate for DatabasesAddUserRequest {
 
 /// The values of the `role` field of `DatabasesAddUserRequest`, described there.
 ///
-/// - Read-only: set by the server; requests need not send it.
+/// - Read-only: set by the server; the client never sends it.
 /// - Example: `"normal"`.
 ///
 /// Values this client does not know are kept in [`UnknownValue`](Self::UnknownValue), so

@@ -18,7 +18,7 @@
 //! # }
 //! ```
 //!
-//! The exchanges are calls of the generated [`yandex_iam`](crate::yandex_iam) client, with its
+//! The exchanges are calls of the generated [`yandex_iam`] client, with its
 //! retries, timeouts, body limits and redaction; each provider takes a client of its own
 //! (`iam_client`, `metadata_client`) to send them elsewhere (a proxy, a local server in
 //! tests) or with other settings. The private key, each JWT, the OAuth token and every IAM

@@ -25,7 +25,7 @@ pub struct UpdateUserRequest {
     pub update_mask: Option<String>,
     /// The user's new password.
     ///
-    /// - Write-only: sent in requests, never returned.
+    /// - Write-only: sent in requests; the client never reads it from an answer.
     /// - At most 128 characters.
     pub password: rt::Patch<rt::Secret>,
     /// The user's permissions, all of them: they replace the ones it has.
@@ -541,7 +541,7 @@ pub struct UserSpec {
     pub name: String,
     /// The user's password (or set `generatePassword`).
     ///
-    /// - Write-only: sent in requests, never returned.
+    /// - Write-only: sent in requests; the client never reads it from an answer.
     /// - At most 128 characters.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<rt::Secret>,
@@ -632,7 +632,7 @@ pub struct RevokeUserPermissionRequest {
     /// The database on which the user loses every role.
     ///
     /// - At most 63 characters.
-    /// - Matches the regular expression `[a-zA-Z0-9_-]*`.
+    /// - Matches the regular expression `^[a-zA-Z0-9_-]*$`.
     /// - Example: `"db1"`.
     #[serde(rename = "databaseName")]
     pub database_name: String,
@@ -643,7 +643,7 @@ impl rt::Validate for RevokeUserPermissionRequest {
         rt::Validate::check(
             &self.database_name,
             {
-                static PATTERN: rt::Pattern = rt::Pattern::new("[a-zA-Z0-9_-]*");
+                static PATTERN: rt::Pattern = rt::Pattern::new("^[a-zA-Z0-9_-]*$");
                 static RULES: rt::Rules = rt::Rules {
                     max_length: Some(63),
                     pattern: Some(&PATTERN),

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::serde_helpers::server_side;
 use crate::transport::AttemptRequest;
 use crate::{ApiClient, ClientBuilder, Credential, LongRunning, Poll, SchemeKind};
 
@@ -26,8 +27,11 @@ mod rule;
 mod transport;
 
 pub use history::AppCall;
+#[doc(hidden)]
 pub use read_back::*;
-pub use rule::{Rule, failed_operation, finished_operation};
+pub use rule::Rule;
+#[doc(hidden)]
+pub use rule::{failed_operation, finished_operation};
 pub use transport::UnmatchedCall;
 
 use clock::Clock;
@@ -37,7 +41,8 @@ use transport::{DoubleTransport, ScriptedOperation};
 
 /// A call of one operation as the app made it, in the API's own terms: the parameters by
 /// their Rust names, the body as its Rust type, and the update mask the client computed.
-/// Generated for every operation.
+/// Generated for every operation, and implemented by generated code only: it may gain items in
+/// any release.
 pub trait Call: fmt::Debug + Clone + Send + 'static {
     /// The body of a 2xx answer.
     type Success;
@@ -64,7 +69,8 @@ pub trait Call: fmt::Debug + Clone + Send + 'static {
     fn encode_success(body: &Self::Success) -> (Bytes, Option<&'static str>);
 }
 
-/// A call of an operation that starts a long-running operation.
+/// A call of an operation that starts a long-running operation; implemented by generated code
+/// only, as [`Call`].
 pub trait LongRunningCall: Call {
     /// The result the operation ends with.
     type Result: Serialize;
@@ -79,6 +85,7 @@ pub trait LongRunningCall: Call {
     }
 }
 
+#[doc(hidden)]
 /// The metadata of type `M`, its message type named `message_type`, of the operation `request`
 /// starts: its fields named like a path parameter of `request` hold that parameter's value,
 /// the others their defaults.
@@ -88,8 +95,8 @@ pub fn metadata<M: Serialize + DeserializeOwned + Default>(request: &AttemptRequ
     let values = path_params(request, template).unwrap_or_default();
     let fields: serde_json::Map<String, serde_json::Value> =
         names.zip(values).map(|(name, value)| (name.to_owned(), serde_json::Value::String(value))).collect();
-    let typed: M = serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
-    let mut metadata = serde_json::to_value(typed).ok()?;
+    let typed: M = server_side::run(|| serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default());
+    let mut metadata = server_side::run(|| serde_json::to_value(typed)).ok()?;
     if let serde_json::Value::Object(fields) = &mut metadata {
         fields.insert("@type".to_owned(), serde_json::Value::String(format!("type.googleapis.com/{message_type}")));
     }
@@ -98,11 +105,13 @@ pub fn metadata<M: Serialize + DeserializeOwned + Default>(request: &AttemptRequ
 
 /// How each operation of an API shows a call in messages: its `operationId`, and what reads
 /// and prints the call.
+#[doc(hidden)]
 pub type Describers = &'static [(&'static str, fn(&AttemptRequest) -> String)];
 
 /// Shows a call of `C` as its `Debug` does (secrets are `Secret`s there, shown as `***`).
+#[doc(hidden)]
 pub fn describe<C: Call>(request: &AttemptRequest) -> String {
-    match C::decode(request) {
+    match server_side::run(|| C::decode(request)) {
         Ok(call) => format!("{call:#?}"),
         Err(reason) => format!("a {} request that does not read back ({reason})", C::OPERATION),
     }
@@ -259,9 +268,10 @@ impl Double {
 impl Drop for Double {
     /// Checks the expected counts, unless the test is failing already.
     fn drop(&mut self) {
-        if !std::thread::panicking()
-            && let Some(message) = self.unmet()
-        {
+        if std::thread::panicking() {
+            return;
+        }
+        if let Some(message) = self.unmet() {
             panic!("{message}");
         }
     }

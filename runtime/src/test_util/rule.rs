@@ -9,6 +9,7 @@ use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 
 use super::{Call, LongRunningCall, lock};
 use crate::Poll;
+use crate::serde_helpers::server_side;
 use crate::transport::AttemptRequest;
 
 /// A rule for the calls of one operation: which calls it takes ([`when`](Self::when)), what
@@ -19,6 +20,31 @@ use crate::transport::AttemptRequest;
 ///
 /// Rules are tried in the order they were made: the first whose `when` accepts a call and
 /// whose count is not reached answers it.
+///
+/// # Answering each kind of operation
+///
+/// With a generated module's `test_util::Double` (`dbaas_clients::yandex_mongodb::test_util`,
+/// say); `sample-app/tests/doubles.rs` runs each of these:
+///
+/// | the operation answers | the rule |
+/// |---|---|
+/// | a JSON body | `.ok(body)` (the first 2xx the spec declares), `.ok_with_status(200, body)` |
+/// | no body (a delete's `204`) | `.status(204)`, or `.ok(())` for the first 2xx declared |
+/// | a long-running operation | `.done_after(polls, result)`; a delete's result is `types::Empty {}` |
+/// | a failed long-running operation | `.failed_after(polls, code, message)` |
+/// | an error the spec declares | `.error(404, error_body)` |
+/// | a server's refusal | `.status(503)`, `.status(429).retry_after(Duration::from_secs(30))` |
+/// | a body the client cannot decode | `.malformed(200, "{")` |
+/// | pages of a list | one rule per page: `.when(\|call\| call.page_token.is_none()).ok(first)`, `.when(\|call\| call.page_token.as_deref() == Some("p2")).ok(last)` |
+/// | a sequence | rules with counts, in order: `.times(1).status(503)`, then `.times(1).ok(body)` |
+///
+/// ```ignore
+/// let double = Double::new();
+/// let _deleted = double.delete_user().done_after(1, types::Empty {});
+/// let _first = double.list_users().when(|call| call.page_token.is_none()).ok(first_page);
+/// let _busy = double.get_user().times(1).status(503);
+/// let _then = double.get_user().ok(user);
+/// ```
 pub struct Rule<C: Call> {
     state: Arc<RuleState<C>>,
 }
@@ -123,7 +149,7 @@ impl<C: Call> Rule<C> {
         if !(200..300).contains(&status) {
             panic!("`{}` answers {status} with its error body: give it with `error`, not `ok_with_status`", C::OPERATION);
         }
-        let (body, media_type) = C::encode_success(&body);
+        let (body, media_type) = server_side::run(|| C::encode_success(&body));
         self.push(Reply::Http { status, headers: content_type(media_type), body })
     }
 
@@ -141,7 +167,7 @@ impl<C: Call> Rule<C> {
         if !C::ERROR_STATUSES.iter().any(|declared| covers(declared, status)) {
             panic!("`{}` declares no {status} error: the spec declares {:?}", C::OPERATION, C::ERROR_STATUSES);
         }
-        let body = serde_json::to_vec(&body).unwrap_or_default();
+        let body = server_side::run(|| serde_json::to_vec(&body).unwrap_or_default());
         self.push(Reply::Http { status, headers: content_type(Some("application/json")), body: Bytes::from(body) })
     }
 
@@ -224,7 +250,7 @@ impl<C: LongRunningCall> Rule<C> {
 
 /// `result` as an operation's `response`: its fields and its `@type`.
 fn typed_response<C: LongRunningCall>(result: &C::Result) -> serde_json::Value {
-    let mut response = serde_json::to_value(result).unwrap_or_default();
+    let mut response = server_side::run(|| serde_json::to_value(result).unwrap_or_default());
     if let serde_json::Value::Object(fields) = &mut response {
         fields.insert("@type".to_owned(), serde_json::Value::String(format!("type.googleapis.com/{}", C::POLL.result_type)));
     }
@@ -289,13 +315,11 @@ impl<C: Call> AnyRule for RuleState<C> {
     }
 
     fn offer(&self, request: &AttemptRequest) -> Offer {
-        let call = match C::decode(request) {
+        let call = match server_side::run(|| C::decode(request)) {
             Ok(call) => call,
             Err(reason) => return Offer::Declined(format!("the request does not read back: {reason}")),
         };
-        if let Some(predicate) = lock(&self.predicate).as_ref()
-            && !predicate(&call)
-        {
+        if lock(&self.predicate).as_ref().is_some_and(|predicate| !predicate(&call)) {
             return Offer::Declined("its predicate refused the call".to_owned());
         }
         let mut calls = lock(&self.calls);
