@@ -7,20 +7,23 @@ use std::path::Path;
 
 use codegen::{SpecSource, render};
 
-/// Every generated file of one spec, each under a line naming it; the file of
-/// module declarations is left out.
+/// The warnings of one spec, then every generated file, each under a line naming it; the file
+/// of module declarations is left out.
 fn rendered(path: &Path, folder: &str) -> String {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let source = SpecSource { label: format!("{folder}/{name}"), text, path: None };
     match render(&[source]) {
-        Ok(tree) => tree
-            .files
-            .iter()
-            .filter(|(relative, _)| relative.as_str() != codegen::write::APIS_FILE)
-            .map(|(relative, content)| format!("//// {relative}\n{content}"))
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Ok(tree) => {
+            let warnings = (!tree.warnings.is_empty())
+                .then(|| format!("//// warnings\n{}", tree.warnings.iter().map(|warning| format!("{warning}\n")).collect::<String>()));
+            let files = tree
+                .files
+                .iter()
+                .filter(|(relative, _)| relative.as_str() != codegen::write::APIS_FILE)
+                .map(|(relative, content)| format!("//// {relative}\n{content}"));
+            warnings.into_iter().chain(files).collect::<Vec<_>>().join("\n")
+        }
         Err(error) => panic!("{name} should generate:\n{error}"),
     }
 }

@@ -120,10 +120,11 @@ fn jwt_problem(jwt: &str) -> Option<String> {
     checks.iter().find(|(ok, _)| !ok).map(|(_, claim)| format!("the claim `{claim}` is wrong: {header_json} {claims_json}"))
 }
 
-/// The IAM service: exchanges a valid JWT for a token that lives `lifetime`, after `delay`.
+/// The IAM service: exchanges a valid JWT for a token, after `delay`; the nth token lives the
+/// nth of `lifetimes` (the last for every one after).
 struct IamService {
     ledger: Arc<Ledger>,
-    lifetime: Duration,
+    lifetimes: Vec<Duration>,
     delay: Duration,
 }
 
@@ -135,7 +136,9 @@ impl Respond for IamService {
         if let Some(problem) = jwt_problem(&jwt) {
             return ResponseTemplate::new(401).set_body_json(json!({"code": 16, "message": problem}));
         }
-        self.ledger.issue(self.lifetime).set_delay(self.delay)
+        let issued = self.ledger.exchanges();
+        let lifetime = self.lifetimes.get(issued).or(self.lifetimes.last()).copied().unwrap_or_default();
+        self.ledger.issue(lifetime).set_delay(self.delay)
     }
 }
 
@@ -164,13 +167,13 @@ impl Respond for Api {
     }
 }
 
-/// A local IAM service issuing tokens that live `lifetime`, and an API that takes them.
-async fn services(lifetime: Duration, delay: Duration) -> (MockServer, MockServer, Arc<Ledger>) {
+/// A local IAM service issuing tokens that live `lifetimes` in turn, and an API that takes them.
+async fn services(lifetimes: &[Duration], delay: Duration) -> (MockServer, MockServer, Arc<Ledger>) {
     let ledger = Arc::new(Ledger::default());
     let iam = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/iam/v1/tokens"))
-        .respond_with(IamService { ledger: Arc::clone(&ledger), lifetime, delay })
+        .respond_with(IamService { ledger: Arc::clone(&ledger), lifetimes: lifetimes.to_vec(), delay })
         .mount(&iam)
         .await;
     let api = MockServer::start().await;
@@ -194,8 +197,10 @@ fn client(iam: &MockServer, api: &MockServer) -> yandex_mongodb::Client {
 
 #[tokio::test]
 async fn calls_across_three_expiries_each_carry_a_live_token_and_exchange_a_few_times() {
-    let lifetime = Duration::from_secs(2);
-    let (iam, api, ledger) = services(lifetime, Duration::ZERO).await;
+    // Long enough that a call on a loaded machine still reaches the API within the margin (a
+    // tenth of the lifetime).
+    let lifetime = Duration::from_secs(4);
+    let (iam, api, ledger) = services(&[lifetime], Duration::ZERO).await;
     let client = client(&iam, &api);
     let started = Instant::now();
     let mut calls = 0;
@@ -212,8 +217,9 @@ async fn calls_across_three_expiries_each_carry_a_live_token_and_exchange_a_few_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_hundred_calls_waiting_on_an_expired_token_make_one_exchange() {
+    // The first token lapses at once; the one the waiting calls share lasts.
     let lifetime = Duration::from_millis(400);
-    let (iam, api, ledger) = services(lifetime, Duration::from_millis(200)).await;
+    let (iam, api, ledger) = services(&[lifetime, Duration::from_secs(3600)], Duration::from_millis(200)).await;
     let client = client(&iam, &api);
     client.get_user(CLUSTER, "app-01").await.unwrap();
     assert_eq!(ledger.exchanges(), 1);
@@ -239,7 +245,7 @@ fn grant() -> yandex_mongodb::types::GrantUserPermissionRequest {
 
 #[tokio::test]
 async fn a_401_gets_a_new_token_and_repeats_the_call_once_even_a_post() {
-    let (iam, api, ledger) = services(Duration::from_secs(3600), Duration::ZERO).await;
+    let (iam, api, ledger) = services(&[Duration::from_secs(3600)], Duration::ZERO).await;
     let client = client(&iam, &api);
     client.get_user(CLUSTER, "app-01").await.unwrap();
     // The server stops taking the token before its expiry (a revoked key, a clock ahead).
@@ -254,7 +260,7 @@ async fn a_401_gets_a_new_token_and_repeats_the_call_once_even_a_post() {
 
 #[tokio::test]
 async fn a_second_401_is_the_api_error() {
-    let (iam, api, ledger) = services(Duration::from_secs(3600), Duration::ZERO).await;
+    let (iam, api, ledger) = services(&[Duration::from_secs(3600)], Duration::ZERO).await;
     let client = client(&iam, &api);
     // Every token is refused.
     ledger.revoked.lock().unwrap().extend(["t1.iam-token-1".to_owned(), "t1.iam-token-2".to_owned()]);
@@ -295,7 +301,7 @@ async fn the_metadata_service_gives_the_token_of_the_machine() {
 
 #[tokio::test]
 async fn an_oauth_token_is_exchanged_for_an_iam_token() {
-    let (iam, api, ledger) = services(Duration::from_secs(3600), Duration::ZERO).await;
+    let (iam, api, ledger) = services(&[Duration::from_secs(3600)], Duration::ZERO).await;
     iam.reset().await;
     let issuer = Arc::clone(&ledger);
     Mock::given(method("POST"))

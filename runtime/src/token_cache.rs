@@ -215,14 +215,29 @@ mod tests {
         }
     }
 
+    /// Moves the schedule of the token in hand: `due` from now to its refresh, `lapses` to its
+    /// expiry (negative durations are in the past).
+    fn reschedule(cache: &TokenCache, due: i64, lapses: i64) {
+        let at = |millis: i64| {
+            let now = Instant::now();
+            let shift = Duration::from_millis(millis.unsigned_abs());
+            if millis < 0 { now.checked_sub(shift).unwrap_or(now) } else { now + shift }
+        };
+        if let Some(held) = cache.held().as_mut() {
+            held.refresh_at = Some(at(due));
+            held.expires_at = Some(at(lapses));
+        }
+    }
+
     #[tokio::test]
     async fn a_token_is_kept_until_a_tenth_of_its_life_is_left() {
-        let (cache, provider) = scripted(vec![lasting("first", Duration::from_millis(1000)), lasting("second", Duration::from_secs(3600))]);
+        let (cache, provider) = scripted(vec![lasting("first", Duration::from_secs(100)), lasting("second", Duration::from_secs(3600))]);
         assert_eq!(token(&cache).await, "first");
-        tokio::time::sleep(Duration::from_millis(850)).await;
-        assert_eq!(token(&cache).await, "first", "90% of its life is left to use");
+        let due = cache.held().as_ref().and_then(|held| held.refresh_at).map(|at| at.saturating_duration_since(Instant::now()));
+        assert!(due.is_some_and(|due| due > Duration::from_secs(85) && due <= Duration::from_secs(90)), "{due:?}");
+        assert_eq!(token(&cache).await, "first", "kept while fresh");
         assert_eq!(provider.asked.load(Ordering::SeqCst), 1);
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        reschedule(&cache, -1, 10_000);
         assert_eq!(token(&cache).await, "second", "within the margin it is replaced");
         assert_eq!(provider.asked.load(Ordering::SeqCst), 2);
     }
@@ -242,9 +257,9 @@ mod tests {
     #[tokio::test]
     async fn a_failed_refresh_ahead_of_expiry_keeps_the_token_in_hand() {
         let failure = Err(CredentialsError::transient("the script", "unavailable"));
-        let (cache, provider) = scripted(vec![lasting("first", Duration::from_millis(500)), failure]);
+        let (cache, provider) = scripted(vec![lasting("first", Duration::from_secs(3600)), failure]);
         assert_eq!(token(&cache).await, "first");
-        tokio::time::sleep(Duration::from_millis(460)).await;
+        reschedule(&cache, -1, 10_000);
         assert_eq!(token(&cache).await, "first", "still valid, and the refresh failed");
         assert_eq!(token(&cache).await, "first");
         assert_eq!(provider.asked.load(Ordering::SeqCst), 2, "a failed early refresh is not tried at every call");

@@ -165,7 +165,31 @@ fn refuse(at: &FieldPath<'_>, problem: ArgumentProblem) -> ArgumentError {
 #[doc(hidden)]
 pub struct Pattern {
     source: &'static str,
-    compiled: OnceLock<Option<regex_lite::Regex>>,
+    compiled: OnceLock<Option<Engine>>,
+}
+
+/// A compiled pattern: by regex-lite, small and quick to build, or, for the patterns it cannot
+/// read (look-ahead and look-behind, back-references), by fancy-regex.
+enum Engine {
+    Lite(regex_lite::Regex),
+    Fancy(Box<fancy_regex::Regex>),
+}
+
+impl Engine {
+    fn compile(source: &str) -> Option<Self> {
+        match regex_lite::Regex::new(source) {
+            Ok(regex) => Some(Self::Lite(regex)),
+            Err(_) => fancy_regex::Regex::new(source).ok().map(|regex| Self::Fancy(Box::new(regex))),
+        }
+    }
+
+    fn is_match(&self, text: &str) -> bool {
+        match self {
+            Self::Lite(regex) => regex.is_match(text),
+            // A pattern that gives up (backtracking past its limit) has not matched.
+            Self::Fancy(regex) => regex.is_match(text).unwrap_or(false),
+        }
+    }
 }
 
 impl Pattern {
@@ -175,10 +199,10 @@ impl Pattern {
     }
 
     /// Whether the pattern is found in `text`. The generator checks that every pattern
-    /// compiles with this engine; one that still did not would match nothing, so a value is
-    /// refused rather than let through unchecked.
+    /// compiles with one of the engines; one that still did not would match nothing, so a value
+    /// is refused rather than let through unchecked.
     fn is_match(&self, text: &str) -> bool {
-        self.compiled.get_or_init(|| regex_lite::Regex::new(self.source).ok()).as_ref().is_some_and(|regex| regex.is_match(text))
+        self.compiled.get_or_init(|| Engine::compile(self.source)).as_ref().is_some_and(|engine| engine.is_match(text))
     }
 }
 
@@ -323,6 +347,16 @@ mod tests {
 
     fn refused<T: Validate + ?Sized>(value: &T, rules: &Rules) -> Option<String> {
         value.check(rules, &FieldPath::Root("body", "")).err().map(|error| error.to_string())
+    }
+
+    #[test]
+    fn a_pattern_with_look_around_is_checked_too() {
+        // Linode's label pattern: no two dashes or underscores in a row.
+        static LABEL: Pattern = Pattern::new("^(?!.*[_-]{2,})[a-zA-Z0-9_-]{3,32}$");
+        let label = Rules { pattern: Some(&LABEL), ..Rules::NONE };
+        assert_eq!(refused("db-primary_1", &label), None);
+        assert!(refused("db--primary", &label).is_some_and(|m| m.contains("does not match the pattern")));
+        assert!(refused("db", &label).is_some());
     }
 
     #[test]

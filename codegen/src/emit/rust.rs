@@ -32,12 +32,24 @@ pub fn names_runtime(tokens: &TokenStream) -> bool {
     })
 }
 
-/// Whether `tokens` use the identifier `name` anywhere (doc text aside).
+/// Whether `tokens` use the identifier `name` anywhere (doc text aside) as the name in scope:
+/// `rt::Error` is not `Error`.
 pub fn mentions(tokens: &TokenStream, name: &str) -> bool {
-    tokens.clone().into_iter().any(|tree| match tree {
-        TokenTree::Ident(found) => found == name,
-        TokenTree::Group(group) => mentions(&group.stream(), name),
-        TokenTree::Punct(_) | TokenTree::Literal(_) => false,
+    // A name after `::` is another module's (`rt::Error`), not the one `use` brings in.
+    let mut after_path_separator = false;
+    let mut colons = 0;
+    tokens.clone().into_iter().any(|tree| {
+        let found = match &tree {
+            TokenTree::Ident(found) => found == name && !after_path_separator,
+            TokenTree::Group(group) => mentions(&group.stream(), name),
+            TokenTree::Punct(_) | TokenTree::Literal(_) => false,
+        };
+        colons = match &tree {
+            TokenTree::Punct(punct) if punct.as_char() == ':' => colons + 1,
+            _ => 0,
+        };
+        after_path_separator = colons == 2;
+        found
     })
 }
 

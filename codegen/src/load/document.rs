@@ -122,6 +122,9 @@ pub struct Tag {
     /// The `description` keyword.
     #[serde(default)]
     pub description: Option<String>,
+    /// The `externalDocs` keyword: read, and left alone.
+    #[serde(default, rename = "externalDocs")]
+    pub external_docs: Option<ExternalDocs>,
 }
 
 /// An `externalDocs` object.
@@ -225,6 +228,22 @@ impl PathItem {
         ]
         .into_iter()
         .filter_map(|(method, operation)| operation.as_deref().map(|op| (method, op)))
+    }
+
+    /// The operations of this path, to change, in the order of [`operations`](Self::operations).
+    pub fn operations_mut(&mut self) -> impl Iterator<Item = (&'static str, &mut Operation)> {
+        [
+            ("get", &mut self.get),
+            ("put", &mut self.put),
+            ("post", &mut self.post),
+            ("delete", &mut self.delete),
+            ("options", &mut self.options),
+            ("head", &mut self.head),
+            ("patch", &mut self.patch),
+            ("trace", &mut self.trace),
+        ]
+        .into_iter()
+        .filter_map(|(method, operation)| operation.as_deref_mut().map(|op| (method, op)))
     }
 }
 

@@ -6,6 +6,7 @@ mod events;
 pub mod extensions;
 pub(crate) mod numbers;
 mod positions;
+mod quirks;
 mod yaml;
 
 pub use document::*;
@@ -107,15 +108,16 @@ pub fn load_from(file: &str, text: impl Into<Arc<str>>, path: Option<&std::path:
         return Loaded { document: None, problems: vec![problem], warnings: Vec::new(), positions, widened };
     }
     let Some(path) = path.filter(|_| bundle::refers_to_files(&raw)) else {
-        let (document, problems) = read_typed(file, Some(text), raw, &positions);
-        return Loaded { document, problems, warnings: Vec::new(), positions, widened };
+        let Typed { document, problems, warnings } = read_typed(file, Some(text), raw, &positions);
+        return Loaded { document, problems, warnings, positions, widened };
     };
     let bundled = bundle::bundle(file, path, raw, positions);
     if !bundled.problems.is_empty() {
         return Loaded { document: None, positions: bundled.positions, problems: bundled.problems, warnings: bundled.warnings, widened };
     }
-    let (document, problems) = read_typed(file, None, bundled.tree, &bundled.positions);
-    Loaded { document, positions: bundled.positions, problems, warnings: bundled.warnings, widened }
+    let Typed { document, problems, mut warnings } = read_typed(file, None, bundled.tree, &bundled.positions);
+    warnings.extend(bundled.warnings);
+    Loaded { document, positions: bundled.positions, problems, warnings, widened }
 }
 
 /// The version gate: why the document is not OpenAPI 3.0, if it is not, before reading it as
@@ -141,10 +143,18 @@ struct Stop {
     error: SpecError,
 }
 
+/// What the typed read gave: the document when it could be read, its problems, and the
+/// unknown keywords it left out.
+pub(crate) struct Typed {
+    pub document: Option<Document>,
+    pub problems: Vec<SpecError>,
+    pub warnings: Vec<SpecError>,
+}
+
 /// Reads the typed document: foreign extensions dropped, then every unknown keyword recovered
-/// from (see [`recover`]). Gives the document when it could be read, and every problem found.
-fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, positions: &Positions) -> (Option<Document>, Vec<SpecError>) {
-    let stripped = prepare(&mut tree, file, positions);
+/// from (see [`recover`]).
+fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, positions: &Positions) -> Typed {
+    let (stripped, quirks) = prepare(&mut tree, file, positions);
     // The tree is read, which is quicker than the text; a document of one file is read from
     // its tree taken apart as it goes, so the tree and the document are not both whole at
     // once, and read again from the text only for a problem. When reading fails and no
@@ -166,16 +176,16 @@ fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, posit
         Some(text) => serde_path_to_error::deserialize::<_, Document>(tree).map_err(|e| (stop(e), reread(file, text, positions))),
         None => serde_path_to_error::deserialize::<_, Document>(&tree).map_err(|e| (stop(e), Some(tree))),
     };
-    let mut problems = stripped.problems;
-    let document = match first {
+    let mut typed = Typed { document: None, problems: stripped.problems, warnings: quirks };
+    typed.document = match first {
         Ok(document) => Some(document),
-        Err((first, Some(tree))) => recover(file, tree, first, positions, &mut problems),
+        Err((first, Some(tree))) => recover(file, tree, first, positions, &mut typed),
         Err((first, None)) => {
-            problems.push(first.error);
+            typed.problems.push(first.error);
             None
         }
     };
-    for found in &mut problems {
+    for found in typed.problems.iter_mut().chain(&mut typed.warnings) {
         if found.place == "." {
             found.place.clear();
         }
@@ -183,31 +193,57 @@ fn read_typed(file: &str, text: Option<&str>, mut tree: serde_yaml::Value, posit
             *message = tidy(std::mem::take(message), &found.place);
         }
     }
-    (document, problems)
+    // A keyword like no keyword of its object is left out, as a vendor's foreign key: a
+    // warning, which `--deny-warnings` refuses as an error.
+    for warning in &mut typed.warnings {
+        if let Problem::Syntax { message } = &warning.problem {
+            warning.problem = Problem::Invalid { message: format!("{message}: it is ignored") };
+        }
+    }
+    typed
 }
 
 /// The tree of `text` as [`read_typed`] reads it, again, after the first was taken apart.
 fn reread(file: &str, text: &str, positions: &Positions) -> Option<serde_yaml::Value> {
     let mut tree = yaml::parse(text).ok()?;
-    prepare(&mut tree, file, positions);
+    let _ = prepare(&mut tree, file, positions);
     Some(tree)
 }
 
-/// `tree` made ready for the typed read: every key a string, foreign extensions dropped.
-fn prepare(tree: &mut serde_yaml::Value, file: &str, positions: &Positions) -> extensions::Stripped {
+/// `tree` made ready for the typed read: every key a string, foreign extensions dropped, and
+/// vendors' mistakes with one sensible reading read that way (with their warnings).
+fn prepare(tree: &mut serde_yaml::Value, file: &str, positions: &Positions) -> (extensions::Stripped, Vec<SpecError>) {
     string_keys(tree);
-    extensions::strip_foreign(tree, file, positions)
+    let mut stripped = extensions::strip_foreign(tree, file, positions);
+    let quirks = quirks::mend(tree, file, positions);
+    stripped.changed |= !quirks.is_empty();
+    (stripped, quirks)
 }
 
-/// Unknown keywords are independent of each other: mends each one (a near miss becomes the
-/// keyword it was meant to be, anything else is dropped) and reads again, so one run reports
-/// them all, and later stages can still read the document. Any other problem ends the reading.
-fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Positions, problems: &mut Vec<SpecError>) -> Option<Document> {
-    let Stop { mut path, error } = first;
-    problems.push(error);
-    while problems.len() < MAX_ERRORS {
-        let keyword = problems.last().and_then(unknown_keyword)?;
+/// Unknown keywords are independent of each other: mends each one and reads again, so one run
+/// reports them all, and later stages can still read the document. A near miss of a keyword
+/// is a problem, read as the keyword it was meant to be so that later stages go on; a keyword
+/// like none of its object's is dropped with a warning. Any other problem ends the reading.
+fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Positions, typed: &mut Typed) -> Option<Document> {
+    let Stop { mut path, mut error } = first;
+    let mut mended = 0;
+    loop {
+        let Some(keyword) = unknown_keyword(&error) else {
+            typed.problems.push(error);
+            return None;
+        };
+        let near_miss = matches!(keyword, UnknownKeyword::Meant(_));
         if !mend(&mut tree, &path, keyword) {
+            typed.problems.push(error);
+            return None;
+        }
+        if near_miss {
+            typed.problems.push(error)
+        } else {
+            typed.warnings.push(error)
+        }
+        mended += 1;
+        if typed.problems.len() >= MAX_ERRORS || mended >= MAX_MENDED {
             return None;
         }
         match serde_path_to_error::deserialize::<_, Document>(&tree) {
@@ -216,12 +252,14 @@ fn recover(file: &str, mut tree: serde_yaml::Value, first: Stop, positions: &Pos
                 path = next.path().iter().cloned().collect();
                 let place = next.path().to_string();
                 let problem = Problem::Syntax { message: next.into_inner().to_string() };
-                problems.push(positions.error(file, place, problem));
+                error = positions.error(file, place, problem);
             }
         }
     }
-    None
 }
+
+/// The most unknown keywords one file has mended: each costs a read of the whole document.
+const MAX_MENDED: usize = 2_000;
 
 /// The most problems one file reports.
 const MAX_ERRORS: usize = 50;

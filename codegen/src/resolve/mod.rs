@@ -10,6 +10,7 @@ mod formats;
 mod keywords;
 mod long_running;
 pub mod model;
+mod operation_names;
 mod operations;
 mod pagination;
 mod param_styles;
@@ -23,7 +24,7 @@ use indexmap::IndexMap;
 
 use crate::error::{Problem, SpecError};
 use crate::load::{Document, Positions};
-use model::{Api, TypeDef, TypeRef};
+use model::{Api, SecurityScheme, TypeDef, TypeRef};
 
 /// Resolves one loaded spec into the model of one module named `module`, or every problem
 /// found; `positions` give each problem its line. The warnings (harmless oddities of the
@@ -32,7 +33,8 @@ use model::{Api, TypeDef, TypeRef};
 /// The document's paths are taken from it and dropped one by one as their operations are
 /// resolved, so the document and the model are never both whole in memory.
 pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Positions) -> (Result<Api, Vec<SpecError>>, Vec<SpecError>) {
-    let paths = std::mem::take(&mut doc.paths);
+    let mut paths = std::mem::take(&mut doc.paths);
+    let unnamed = operation_names::name_unnamed(&mut paths);
     let doc = &doc;
     let mut resolver = Resolver {
         doc,
@@ -46,7 +48,11 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
         types: IndexMap::with_capacity(doc.components.schemas.len()),
         type_origins: HashMap::with_capacity(doc.components.schemas.len()),
         component_types: IndexMap::with_capacity(doc.components.schemas.len()),
+        undeclared_schemes: Vec::new(),
     };
+    for (place, message) in unnamed {
+        resolver.warn(place, message);
+    }
     resolver.name_components();
     resolver.lower_components();
     resolver.check_alias_cycles();
@@ -54,9 +60,15 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
     if let Some(requirements) = &doc.security {
         resolver.check_security(requirements, "security");
     }
-    let schemes = resolver.security_schemes();
+    let mut schemes = resolver.security_schemes();
     let marks = operations::marks(&paths);
     let operations::Operations { mut operations, error_body } = resolver.operations(paths);
+    schemes.extend(resolver.undeclared_schemes.drain(..).map(|name| SecurityScheme {
+        name,
+        kind: model::SchemeKind::Bearer,
+        description: Some("A scheme the spec uses without declaring it, read as a bearer token.".to_owned()),
+        format: None,
+    }));
     resolver.link_long_running(&mut operations, &marks);
     resolver.link_pagination(&mut operations, &marks);
     let warnings = std::mem::take(&mut resolver.warnings);
@@ -120,6 +132,9 @@ struct Resolver<'a> {
     type_origins: HashMap<String, String>,
     /// The Rust name of each component schema, by its name in the spec.
     component_types: IndexMap<String, String>,
+    /// The security schemes operations name and the spec does not declare, read as bearer
+    /// token schemes.
+    undeclared_schemes: Vec<String>,
 }
 
 impl Resolver<'_> {

@@ -6,8 +6,8 @@ use indexmap::IndexMap;
 
 use super::Resolver;
 use super::model::{
-    Body, HttpMethod, Operation, Param, ParamLocation, ParamStyle, PathPart, ResponseDoc, SchemeKind, SecurityScheme, ServerUrl, Success,
-    TypeDef, TypeRef, through_aliases,
+    Body, Docs, HttpMethod, Operation, Param, ParamLocation, ParamStyle, PathPart, ResponseDoc, SchemeKind, SecurityScheme, ServerUrl,
+    Success, TypeDef, TypeRef, through_aliases,
 };
 use super::values::{self, to_json};
 use crate::error::Problem;
@@ -40,6 +40,8 @@ struct ReadParams {
 struct Route {
     path: Vec<PathPart>,
     params: Vec<Param>,
+    /// The template with each parameter as `{name}`, without a pattern written into it.
+    template: String,
 }
 
 /// What an operation answers: its success, and the docs of every response.
@@ -254,7 +256,7 @@ impl Resolver<'_> {
         // A parameter that could not be read is reported already (once, even when it is shared):
         // the path need not say so too.
         let ReadParams { params, complete } = self.params(item, op, &type_prefix, place);
-        let Route { path, params } = self.route(template, params, place, complete)?;
+        let Route { path, params, template: plain_template } = self.route(template, params, place, complete)?;
         let has_options = params.iter().any(|p| !p.is_positional());
         let fn_with_options = has_options.then(|| format!("{}_with", fn_name.trim_end_matches('_')));
         let body = self.request_body(op, &type_prefix, place);
@@ -296,7 +298,7 @@ impl Resolver<'_> {
                 fn_with_options,
                 type_prefix,
                 method: HttpMethod::of_key(method)?,
-                path_template: template.to_owned(),
+                path_template: plain_template,
                 path,
                 server,
                 params,
@@ -324,7 +326,17 @@ impl Resolver<'_> {
                 let requirement_place = format!("{place}[{index}].{name}");
                 if !schemes.contains_key(name) {
                     let suggestion = crate::suggest::did_you_mean(name, schemes.keys());
-                    self.invalid(requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
+                    if suggestion.is_empty() {
+                        // A scheme used and never declared: read as the most common kind.
+                        let message =
+                            format!("`{name}` is not a scheme of `components.securitySchemes`: read as a bearer token scheme of that name");
+                        self.warn(requirement_place, message);
+                        if !self.undeclared_schemes.contains(name) {
+                            self.undeclared_schemes.push(name.clone());
+                        }
+                    } else {
+                        self.invalid(requirement_place, format!("`{name}` is not a scheme of `components.securitySchemes`{suggestion}"));
+                    }
                 }
                 // Scopes on other schemes than oauth2 and openIdConnect are outside OpenAPI 3.0,
                 // but vendors write them (DigitalOcean on every operation): they are read, and
@@ -556,7 +568,27 @@ impl Resolver<'_> {
             if open > 0 {
                 parts.push(PathPart::Literal(rest[..open].to_owned()));
             }
-            let name = &rest[open + 1..close];
+            // `{name:pattern}`, as some routers write a parameter's pattern into the template;
+            // the pattern may hold braces of its own (`{cookie:.{6,}}`).
+            let mut after = close + 1;
+            if rest[open + 1..close].contains(':') {
+                let mut depth = rest[open + 1..close].matches('{').count();
+                while depth > 0 && rest[after..].starts_with('}') {
+                    depth -= 1;
+                    after += 1;
+                }
+            }
+            let written = &rest[open + 1..after - 1];
+            let name = match written.split_once(':') {
+                Some((name, pattern)) => {
+                    let message = format!(
+                        "`{{{written}}}` writes a pattern into the path template: the parameter is `{name}`, and `{pattern}` is not checked"
+                    );
+                    self.warn(path_place, message);
+                    name
+                }
+                None => written,
+            };
             match path_params.iter().position(|p| p.wire_name == name) {
                 Some(index) => {
                     ordered.push(path_params.remove(index));
@@ -566,12 +598,16 @@ impl Resolver<'_> {
                     self.invalid(path_place, format!("`{{{name}}}` appears twice in the path"));
                 }
                 None if !params_complete => {}
-                None => self.invalid(
-                    place,
-                    format!("the path has `{{{name}}}` but the operation has no path parameter named `{name}`: add it under `parameters`"),
-                ),
+                None => {
+                    let message = format!(
+                        "the path has `{{{name}}}` but the operation declares no path parameter `{name}`: read as a required string"
+                    );
+                    self.warn(place, message);
+                    ordered.push(undeclared_path_param(name));
+                    parts.push(PathPart::Param(ordered.len() - 1));
+                }
             }
-            rest = &rest[close + 1..];
+            rest = &rest[after..];
         }
         if rest.contains('}') {
             self.invalid(path_place, format!("`}}` without an opening `{{` in `{template}`"));
@@ -580,10 +616,18 @@ impl Resolver<'_> {
             parts.push(PathPart::Literal(rest.to_owned()));
         }
         for param in &path_params {
-            self.invalid(place, format!("path parameter `{}` does not appear in the path `{template}`", param.wire_name));
+            let message = format!("path parameter `{}` does not appear in the path `{template}`: it is left out", param.wire_name);
+            self.warn(place, message);
         }
         ordered.extend(others);
-        Some(Route { path: parts, params: ordered })
+        let template = parts
+            .iter()
+            .map(|part| match part {
+                PathPart::Literal(text) => text.clone(),
+                PathPart::Param(index) => format!("{{{}}}", ordered[*index].wire_name),
+            })
+            .collect();
+        Some(Route { path: parts, params: ordered, template })
     }
 
     fn request_body(&mut self, op: &load::Operation, prefix: &str, place: &str) -> Option<Body> {
@@ -837,4 +881,22 @@ fn status_class(status: &str) -> Option<u8> {
 fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// A parameter the path template names and no operation declares: a required string.
+fn undeclared_path_param(name: &str) -> Param {
+    Param {
+        wire_name: name.to_owned(),
+        name: names::snake(name),
+        location: ParamLocation::Path,
+        required: true,
+        ty: TypeRef::String,
+        docs: {
+            let mut docs = Docs::default();
+            docs.description = Some(format!("The `{name}` of the path, which the spec names but does not declare."));
+            docs
+        },
+        style: ParamStyle::Plain,
+        idempotency_key: false,
+    }
 }

@@ -88,6 +88,17 @@ impl Resolver<'_> {
             if style != default_style {
                 return refuse(self, &format!("a {} parameter is sent in `style: {default_style}`", location.keyword()));
             }
+            if shape == Shape::Other {
+                // A union or any JSON: OpenAPI defines no `simple` form for it; what vendors
+                // mean (Linode's `X-Filter`) is its JSON text.
+                let message = format!(
+                    "OpenAPI leaves undefined how `style: {style}` writes {} in a {} parameter: `{wire}` is sent as its JSON text",
+                    shape.described(),
+                    location.keyword()
+                );
+                self.warn(place, message);
+                return Some(ParamStyle::Json);
+            }
             if shape != Shape::Scalar {
                 let construct =
                     format!("{} in a {} parameter (a string, number, boolean or string enum is)", shape.described(), location.keyword());

@@ -67,7 +67,7 @@ impl Resolver<'_> {
             self.warn(format!("{place}.not"), message);
         }
         if let Some(reference) = &schema.reference {
-            return self.lower_reference(schema, reference, place);
+            return self.lower_reference(schema, reference, name, place);
         }
         self.check_constraints(schema, place);
         for (keyword, value) in [("default", &schema.default), ("example", &schema.example)] {
@@ -98,8 +98,8 @@ impl Resolver<'_> {
             SchemaKind::Boolean => Some(TypeRef::Bool),
             SchemaKind::Array => {
                 let Some(items) = &schema.items else {
-                    self.invalid(place, "an array schema needs `items`");
-                    return None;
+                    self.warn(place, "an array schema without `items`: its items are read as any JSON");
+                    return Some(TypeRef::List(Box::new(TypeRef::Json)));
                 };
                 let item = self.lower(items, &format!("{name}Item"), &format!("{place}.items"))?;
                 Some(TypeRef::List(Box::new(item)))
@@ -109,22 +109,28 @@ impl Resolver<'_> {
         }
     }
 
-    fn lower_reference(&mut self, schema: &Schema, reference: &str, place: &str) -> Option<TypeRef> {
+    fn lower_reference(&mut self, schema: &Schema, reference: &str, name: &str, place: &str) -> Option<TypeRef> {
         let siblings = sibling_keywords(schema);
         if !siblings.is_empty() {
-            self.invalid(
+            // OpenAPI 3.0: a `$ref` replaces its object; only its description is kept, for the docs.
+            self.warn(
                 place,
                 format!(
-                    "`$ref` cannot have sibling keywords in OpenAPI 3.0 (found {}): they would be ignored; \
-                     move them into the referenced schema",
+                    "`$ref` has sibling keywords (found {}): the reference wins, as OpenAPI 3.0 says, and they are ignored",
                     siblings.join(", ")
                 ),
             );
-            return None;
         }
         let doc = self.doc;
-        let (name, _) = self.follow(reference, "schemas", &doc.components.schemas, place)?;
-        self.component_types.get(name).map(|rust| TypeRef::Named(rust.clone()))
+        // A JSON pointer into a component schema (`#/components/schemas/registry/properties/name`):
+        // the schema it reaches, read as if it were written here.
+        if let Some((component, inner)) = reference.strip_prefix("#/components/schemas/").and_then(|rest| rest.split_once('/'))
+            && let Some(target) = doc.components.schemas.get(component).and_then(|schema| pointed(schema, inner))
+        {
+            return self.lower(target, name, &format!("components.schemas.{component}.{}", inner.replace('/', ".")));
+        }
+        let (component, _) = self.follow(reference, "schemas", &doc.components.schemas, place)?;
+        self.component_types.get(component).map(|rust| TypeRef::Named(rust.clone()))
     }
 
     fn lower_enum(&mut self, schema: &Schema, name: &str, place: &str) -> Option<TypeRef> {
@@ -137,13 +143,29 @@ impl Resolver<'_> {
         let mut variants: Vec<Variant> = Vec::new();
         let mut seen: HashMap<String, String> = HashMap::new();
         for (index, value) in values.iter().enumerate() {
-            let Value::String(wire) = value else {
-                self.invalid(
-                    format!("{enum_place}[{index}]"),
-                    format!("expected a string like the enum's other values, found {}", describe(value)),
-                );
-                continue;
+            let wire = match value {
+                Value::String(wire) => wire.clone(),
+                // `null` is how a nullable enum lists that it may be null (OpenAPI 3.0.3).
+                Value::Null if schema.nullable => continue,
+                Value::Null => {
+                    self.warn(format!("{enum_place}[{index}]"), "`null` in the enum of a schema that is not `nullable`: it is left out");
+                    continue;
+                }
+                Value::Bool(_) | Value::Number(_) => {
+                    let text = to_json(value).to_string();
+                    let message = format!("{} in the enum of a string: read as the string `{text}`", describe(value));
+                    self.warn(format!("{enum_place}[{index}]"), message);
+                    text
+                }
+                _ => {
+                    self.invalid(
+                        format!("{enum_place}[{index}]"),
+                        format!("expected a string like the enum's other values, found {}", describe(value)),
+                    );
+                    continue;
+                }
             };
+            let wire = &wire;
             let mut rust = names::camel(wire);
             let clash = if rust == UNKNOWN_VARIANT { Some(UNKNOWN_VARIANT.to_owned()) } else { seen.get(&rust).cloned() };
             if let Some(first) = clash {
@@ -374,8 +396,11 @@ impl Resolver<'_> {
     /// Reports constraints that contradict themselves, and patterns that are not regular
     /// expressions.
     fn check_constraints(&mut self, schema: &Schema, place: &str) {
+        // The generated client reads a pattern with regex-lite, or with fancy-regex when it
+        // needs look-around or back-references.
         if let Some(pattern) = &schema.limits().pattern
             && let Err(error) = regex_lite::Regex::new(pattern)
+            && fancy_regex::Regex::new(pattern).is_err()
         {
             // regex-lite (the engine of the generated client) explains a syntax error over several lines; the last says what.
             let text = error.to_string();
@@ -477,4 +502,31 @@ fn string_type(schema: &Schema) -> TypeRef {
 fn numeric_type(schema: &Schema, narrower: &[(&str, TypeRef)], default: TypeRef) -> TypeRef {
     let format = schema.format.as_deref();
     narrower.iter().find(|(name, _)| Some(*name) == format).map_or(default, |(_, ty)| ty.clone())
+}
+
+/// The schema inside `schema` that the JSON pointer `path` names (`properties/name`,
+/// `items`, `allOf/0`, `additionalProperties`), its segments unescaped (`~1` is `/`).
+fn pointed<'s>(schema: &'s Schema, path: &str) -> Option<&'s Schema> {
+    let mut current = schema;
+    let mut segments = path.split('/').map(|segment| segment.replace("~1", "/").replace("~0", "~"));
+    while let Some(segment) = segments.next() {
+        current = match segment.as_str() {
+            "properties" => current.properties.as_deref()?.get(segments.next()?.as_str())?,
+            "items" => current.items.as_deref()?,
+            "additionalProperties" => match &current.rare().additional_properties {
+                Some(crate::load::AdditionalProperties::Schema(schema)) => schema,
+                _ => return None,
+            },
+            keyword @ ("allOf" | "oneOf" | "anyOf") => {
+                let members = match keyword {
+                    "allOf" => &current.rare().all_of,
+                    "oneOf" => &current.rare().one_of,
+                    _ => &current.rare().any_of,
+                };
+                members.as_deref()?.get(segments.next()?.parse::<usize>().ok()?)?
+            }
+            _ => return None,
+        };
+    }
+    Some(current)
 }

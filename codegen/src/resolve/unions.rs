@@ -45,17 +45,27 @@ impl Resolver<'_> {
                         .collect();
                     if mapped.is_empty() { vec![component.to_owned()] } else { mapped }
                 }
+                // An inline member says its own tags, when its property lists them.
+                (Some(discriminator), None) => member
+                    .properties
+                    .as_deref()
+                    .and_then(|properties| properties.get(&discriminator.property_name))
+                    .and_then(|property| property.enumeration.as_deref())
+                    .map(|values| values.iter().filter_map(|value| value.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default(),
                 _ => Vec::new(),
             };
             variants.push(UnionVariant { name: variant, ty, tags });
         }
-        let tag = schema.rare().discriminator.as_deref().map(|d| d.property_name.clone());
+        let mut tag = schema.rare().discriminator.as_deref().map(|d| d.property_name.clone());
         if tag.is_some() && variants.iter().any(|v| v.tags.is_empty()) {
-            self.invalid(
+            // Inline members, which no mapping can name: told apart as an untagged union is.
+            self.warn(
                 format!("{place}.discriminator"),
-                "a `discriminator` tells `$ref` members apart; every member must be a `$ref` to a component schema",
+                "a `discriminator` over members it cannot name (inline ones, without an `enum` of its property): the members are tried in order",
             );
-            return None;
+            tag = None;
+            variants.iter_mut().for_each(|variant| variant.tags.clear());
         }
         let docs = self.docs(schema);
         let def = UnionDef { name: name.to_owned(), docs, variants, tag };
