@@ -87,12 +87,15 @@ pub fn paragraph(lines: &mut Vec<String>, text: impl IntoIterator<Item = String>
 /// The doc lines of a described value: its title and description, then its facts.
 pub fn value_docs(docs: &Docs, fallback: &str) -> Vec<String> {
     let mut lines = Vec::new();
-    if let Some(title) = &docs.title {
+    // An empty title or description (`description: ""`, as vendors write) says nothing.
+    let said = |text: &Option<String>| text.as_deref().filter(|text| !text.trim().is_empty()).map(str::to_owned);
+    let (title, description) = (said(&docs.title), said(&docs.description));
+    if let Some(title) = &title {
         paragraph(&mut lines, markdown(title));
     }
-    match &docs.description {
+    match &description {
         Some(description) => paragraph(&mut lines, markdown(description)),
-        None if docs.title.is_none() => paragraph(&mut lines, [fallback.to_owned()]),
+        None if title.is_none() => paragraph(&mut lines, [fallback.to_owned()]),
         None => {}
     }
     paragraph(&mut lines, facts(docs));
