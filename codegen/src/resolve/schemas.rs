@@ -240,8 +240,11 @@ impl Resolver<'_> {
             seen.insert(rust.clone(), wire.clone());
             let hint = format!("{name}{}", names::camel(wire));
             let Some(ty) = self.lower(property, &hint, &property_place) else { continue };
-            let required = schema.required.contains(wire) && !property.read_only && !property.write_only;
-            let presence = match (required, property.nullable || unions::has_null_member(property)) {
+            // A `$ref` replaces its object (OpenAPI 3.0): its siblings' marks do not apply.
+            let by_reference = property.reference.is_some();
+            let required = schema.required.contains(wire) && (by_reference || (!property.read_only && !property.write_only));
+            let nullable = !by_reference && (property.nullable || unions::has_null_member(property));
+            let presence = match (required, nullable) {
                 (true, false) => Presence::Required,
                 (false, false) => Presence::Optional,
                 (true, true) => Presence::RequiredNullable,
@@ -426,6 +429,11 @@ impl Resolver<'_> {
         let mut docs = Docs::default();
         docs.title.clone_from(&schema.rare().title);
         docs.description.clone_from(&schema.description);
+        // A `$ref` replaces its object (OpenAPI 3.0): of its siblings, the description is kept
+        // for the docs, and the marks do not apply.
+        if schema.reference.is_some() {
+            return docs;
+        }
         (docs.read_only, docs.write_only, docs.deprecated) = (schema.read_only, schema.write_only, schema.deprecated);
         docs.with_details(Details {
             example: schema.example.as_deref().filter(|value| values::fits(self.doc, schema, value)).map(to_json),
