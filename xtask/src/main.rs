@@ -2,6 +2,8 @@
 //! (and `bench`, which measures it).
 
 mod bench;
+mod calls;
+mod prism;
 mod release;
 
 use std::path::Path;
@@ -33,6 +35,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
        cargo xtask package
        cargo xtask msrv CARGO
        cargo xtask semver [--baseline REV] [--only CRATE] [--root DIR]
+       cargo xtask prism PRISM [--rounds N]
 
   codegen          regenerate generated/ from every specs/*.yaml
   codegen --check  write nothing; fail with a diff when generated/ is out of date
@@ -63,6 +66,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
   semver           compare each published crate's public API with its baseline (the last
                    commit that changed its version, or REV) with cargo-semver-checks, and
                    fail when a change needs a version bump it lacks; --only checks one
+  prism PRISM      send each managed-database cloud's database-user operations, generated
+                   from its spec, to Stoplight Prism (the `prism` program given) mocking
+                   that spec: every request accepted, every answer decoded, Prism's
+                   examples and N rounds (20 unless --rounds says) of dynamic answers
   fuzz             feed the generator mutated specs (100000 unless --cases says) and fail
                    on any panic or hang; --first starts at another case number
 
@@ -100,6 +107,20 @@ fn main() -> ExitCode {
         }
         ["probe", program, args @ ..] => bench::probe(program, args),
         ["package"] => with_workspace(|root| finish(release::package(root))),
+        ["prism", prism, rest @ ..] => {
+            let rounds = match rest {
+                [] => Some(20),
+                ["--rounds", rounds] => rounds.parse().ok(),
+                _ => None,
+            };
+            match rounds {
+                Some(rounds) => with_workspace(|root| finish(prism::prism(root, Path::new(prism), rounds))),
+                None => {
+                    eprintln!("{USAGE}");
+                    ExitCode::from(EXIT_USAGE)
+                }
+            }
+        }
         ["msrv", cargo] => with_workspace(|root| finish(release::msrv(root, Path::new(cargo)))),
         ["semver", options @ ..] => match SemverOptions::parse(options) {
             Some(SemverOptions { root: Some(root), baseline, only }) => finish(release::semver(Path::new(root), baseline, only)),

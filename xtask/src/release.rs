@@ -13,7 +13,7 @@ pub const PUBLISHED: [(&str, &str); 2] = [("dbaas-runtime", "runtime"), ("dbaas-
 
 /// Why a release check failed.
 #[derive(Debug)]
-pub struct ReleaseError(String);
+pub struct ReleaseError(pub(crate) String);
 
 impl fmt::Display for ReleaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -21,13 +21,13 @@ impl fmt::Display for ReleaseError {
     }
 }
 
-fn io_error(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> ReleaseError {
+pub(crate) fn io_error(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> ReleaseError {
     let what = format!("cannot {what} {}", path.display());
     move |error| ReleaseError(format!("{what}: {error}"))
 }
 
 /// Runs `command` with its output shown, failing with `what` when it fails.
-fn run(command: &mut Command, what: &str) -> Result<(), ReleaseError> {
+pub(crate) fn run(command: &mut Command, what: &str) -> Result<(), ReleaseError> {
     let status = command.status().map_err(|error| ReleaseError(format!("cannot start {what}: {error}")))?;
     if status.success() { Ok(()) } else { Err(ReleaseError(format!("{what} failed ({status})"))) }
 }
@@ -41,8 +41,23 @@ fn output(command: &mut Command, what: &str) -> Result<String, ReleaseError> {
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()))
+}
+
+/// Makes `to` a copy of the folder `from`.
+pub(crate) fn copy_dir(from: &Path, to: &Path) -> Result<(), ReleaseError> {
+    fs::create_dir_all(to).map_err(io_error("create", to))?;
+    for entry in fs::read_dir(from).map_err(io_error("read", from))? {
+        let path = entry.map_err(io_error("read", from))?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            fs::copy(&path, &target).map_err(io_error("copy", &path))?;
+        }
+    }
+    Ok(())
 }
 
 /// The version a crate's manifest declares.
@@ -56,24 +71,25 @@ fn version_of(manifest: &Path) -> Result<String, ReleaseError> {
 }
 
 /// Packages the published crates as `cargo publish` would (without checking them against the
-/// registry, which does not hold the runtime), and unpacks them into a workspace of their own
-/// under `target/packaged/`, where the clients crate depends on the packaged runtime: what a
-/// user of the registry would get. Gives that workspace's folder.
-pub fn unpack(root: &Path) -> Result<PathBuf, ReleaseError> {
+/// registry, which does not hold the runtime), in `work/target`, and unpacks them into a
+/// workspace of their own, `work/packaged`, where the clients crate depends on the packaged
+/// runtime: what a user of the registry would get. Gives that workspace's folder. Each task
+/// packages in a folder of its own, so tasks may run side by side.
+pub fn unpack(root: &Path, work: &Path) -> Result<PathBuf, ReleaseError> {
     let mut package = cargo();
-    package.current_dir(root).args(["package", "--no-verify", "--allow-dirty", "--locked"]);
+    package.current_dir(root).args(["package", "--no-verify", "--allow-dirty", "--locked", "--target-dir"]).arg(work.join("target"));
     for (name, _) in PUBLISHED {
         package.args(["-p", name]);
     }
     run(&mut package, "cargo package")?;
-    let unpacked = root.join("target/packaged");
+    let unpacked = work.join("packaged");
     let _ = fs::remove_dir_all(&unpacked);
     fs::create_dir_all(&unpacked).map_err(io_error("create", &unpacked))?;
     let mut members = Vec::new();
     let mut patches = String::new();
     for (name, folder) in PUBLISHED {
         let version = version_of(&root.join(folder).join("Cargo.toml"))?;
-        let crate_file = root.join(format!("target/package/{name}-{version}.crate"));
+        let crate_file = work.join(format!("target/package/{name}-{version}.crate"));
         run(Command::new("tar").arg("-xzf").arg(&crate_file).arg("-C").arg(&unpacked), "unpacking the package")?;
         members.push(format!("\"{name}-{version}\""));
         patches.push_str(&format!("{name} = {{ path = \"{name}-{version}\" }}\n"));
@@ -94,7 +110,7 @@ pub fn unpack(root: &Path) -> Result<PathBuf, ReleaseError> {
 /// crate and runs its tests from the unpacked `.crate` file, with the project's target folder
 /// (so dependencies built already are not built again).
 pub fn package(root: &Path) -> Result<(), ReleaseError> {
-    let unpacked = unpack(root)?;
+    let unpacked = unpack(root, &root.join("target/package-check"))?;
     let (name, folder) = PUBLISHED[1];
     let version = version_of(&root.join(folder).join("Cargo.toml"))?;
     let mut test = cargo();
@@ -110,11 +126,11 @@ pub fn package(root: &Path) -> Result<(), ReleaseError> {
 /// an app made of the README's "Using the crate" manifest and code, depending on the packaged
 /// crates, with dependencies resolved for the Rust it declares.
 pub fn msrv(root: &Path, cargo_path: &Path) -> Result<(), ReleaseError> {
-    let unpacked = unpack(root)?;
+    let unpacked = unpack(root, &root.join("target/msrv-app"))?;
     let rust_version = workspace_rust_version(root)?;
     let readme = fs::read_to_string(root.join("README.md")).map_err(io_error("read", &root.join("README.md")))?;
     let (dependencies, code) = readme_app(&readme)?;
-    let app = root.join("target/msrv-app");
+    let app = root.join("target/msrv-app/app");
     let src = app.join("src");
     fs::create_dir_all(&src).map_err(io_error("create", &src))?;
     let mut patches = String::new();
