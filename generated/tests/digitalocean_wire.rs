@@ -289,3 +289,24 @@ async fn clients_and_their_calls_can_move_across_threads() {
     assert_eq!(spawned.await.unwrap().unwrap(), "app-01");
     drop(call);
 }
+
+/// The models read and write JSON as serde's derives would: unknown keys passed over, a key
+/// given twice and a missing required field refused by name, a value of the wrong kind named
+/// with the struct expected, and a `None` left out.
+#[test]
+fn models_read_and_write_json_as_serde_derives_do() {
+    use dbaas_clients::digitalocean::types::{ErrorBody, UserSettings};
+    let read = |text: &str| serde_json::from_str::<ErrorBody>(text).map_err(|error| error.to_string());
+    let body = read(r#"{"id": "not_found", "message": "gone", "extra": {"a": [1, 2]}}"#).unwrap();
+    assert_eq!(body, ErrorBody { id: "not_found".into(), message: "gone".into(), request_id: None });
+    assert_eq!(read(r#"{"id": "a", "id": "b", "message": "m"}"#).unwrap_err(), "duplicate field `id` at line 1 column 16");
+    assert_eq!(read(r#"{"id": "a"}"#).unwrap_err(), "missing field `message` at line 1 column 11");
+    assert_eq!(read(r#""text""#).unwrap_err(), "invalid type: string \"text\", expected struct ErrorBody at line 1 column 6");
+    let with_escape = read(r#"{"i\u0064": "a", "message": "m", "request_id": null}"#).unwrap();
+    assert_eq!((with_escape.id.as_str(), with_escape.request_id), ("a", None));
+    assert_eq!(serde_json::to_string(&body).unwrap(), r#"{"id":"not_found","message":"gone"}"#);
+    assert_eq!(serde_json::to_string(&UserSettings::default()).unwrap(), "{}");
+    let settings = UserSettings { pg_allow_replication: Some(false), ..Default::default() };
+    assert_eq!(serde_json::to_string(&settings).unwrap(), r#"{"pg_allow_replication":false}"#);
+    assert_eq!(serde_json::from_str::<UserSettings>(r#"{"pg_allow_replication":false}"#).unwrap(), settings);
+}

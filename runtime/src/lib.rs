@@ -14,6 +14,9 @@ mod body;
 mod builder;
 mod call;
 mod client;
+/// The reading of generated structs, which their `Deserialize` impls call.
+#[doc(hidden)]
+pub mod de;
 mod enums;
 mod error;
 mod long_running;
@@ -26,6 +29,9 @@ mod redact;
 mod request;
 mod response;
 mod secret;
+/// The writing of generated structs, which their `Serialize` impls call.
+#[doc(hidden)]
+pub mod ser;
 mod serde_helpers;
 mod servers;
 mod settings;

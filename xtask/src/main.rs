@@ -49,8 +49,10 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
   bench generator  time and peak memory of `cargo xtask codegen` on synthetic specs of 10,
                    100, 1000 and 5000 operations (--quick: 10, once)
   bench build      clean and incremental build of a small app, depending on the crate
-                   as it comes and with only one API and the pure-Rust TLS provider
-                   (--quick: the incremental builds only)
+                   as it comes and with only one API and the pure-Rust TLS provider;
+                   then the crate generated from 1000 synthetic operations built alone
+                   and checked, against progenitor's when `cargo progenitor` is installed
+                   (--quick: the incremental builds, and 20 operations built once)
   probe PROG ARGS  run PROG, then print its wall and CPU microseconds and peak KiB (what
                    the benchmarks measure each command with)
   compare          list, per operation both OpenAPI files have, what differs: parameters,

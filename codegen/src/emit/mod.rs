@@ -17,6 +17,7 @@ mod masked;
 mod pagination;
 mod parts;
 pub mod rust;
+mod serde_impls;
 mod test_util;
 mod types;
 mod validation;

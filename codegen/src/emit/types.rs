@@ -102,10 +102,16 @@ impl<'a> TypesFile<'a> {
                 TypeDef::Struct(def @ StructDef { mask: Some(role), .. }) => super::masked::masked_struct(api, def, role, scope, blocks),
                 TypeDef::Struct(def) if def.multipart => {
                     let item = struct_item(def, scope, blocks);
+                    let serde = def.additional.is_none().then(|| super::serde_impls::serde_impls(def, scope));
                     let parts = multipart_impl(api, def);
-                    quote! { #item #parts }
+                    quote! { #item #serde #parts }
                 }
-                TypeDef::Struct(def) => struct_item(def, scope, blocks),
+                TypeDef::Struct(def) if def.additional.is_some() => struct_item(def, scope, blocks),
+                TypeDef::Struct(def) => {
+                    let item = struct_item(def, scope, blocks);
+                    let serde = super::serde_impls::serde_impls(def, scope);
+                    quote! { #item #serde }
+                }
                 TypeDef::Enum(def) => enum_item(def, blocks),
                 TypeDef::Alias(def) => alias_item(def, scope, blocks),
                 TypeDef::Union(def) => union_item(def, scope, blocks),
@@ -120,7 +126,7 @@ impl<'a> TypesFile<'a> {
     fn imports(&self, defs: &[&TypeDef]) -> TokenStream {
         let names = &self.names;
         let derives_serde = defs.iter().any(|def| match def {
-            TypeDef::Struct(def) => def.mask.is_none(),
+            TypeDef::Struct(def) => def.mask.is_none() && def.additional.is_some(),
             TypeDef::Union(def) => def.tag.is_none(),
             _ => false,
         });
@@ -146,8 +152,8 @@ impl<'a> TypesFile<'a> {
 fn struct_item(def: &StructDef, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     let name = ident(&def.name);
     let doc = blocks.attrs(&docs::value_docs(&def.docs, &format!("The `{}` object.", def.name)));
-    let default = def.derives_default.then(|| quote! { Default, });
-    let fields = def.fields.iter().map(|f| field(f, scope, blocks));
+    let default = def.derives_default.then(|| quote! { , Default });
+    let fields = def.fields.iter().map(|f| field(f, scope, blocks, def.additional.is_some()));
     let additional = def.additional.as_ref().map(|ty| {
         let name = ident(ADDITIONAL_FIELD);
         let ty = match ty {
@@ -160,10 +166,15 @@ fn struct_item(def: &StructDef, scope: Scope<'_>, blocks: &DocBlocks) -> TokenSt
             pub #name: #ty,
         }
     });
-    let (serialize, deserialize) = (scope.std("Serialize"), scope.std("Deserialize"));
+    // A struct of known fields is written and read by impls of its own (see `serde_impls`);
+    // serde's derives write and read one that gathers additional properties.
+    let serde = def.additional.is_some().then(|| {
+        let (serialize, deserialize) = (scope.std("Serialize"), scope.std("Deserialize"));
+        quote! { , #serialize, #deserialize }
+    });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default #serialize, #deserialize)]
+        #[derive(Debug, Clone, PartialEq #default #serde)]
         pub struct #name {
             #(#fields)*
             #additional
@@ -202,7 +213,9 @@ fn multipart_impl(api: &Api, def: &StructDef) -> TokenStream {
     }
 }
 
-fn field(field: &Field, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
+/// A field of a struct, with the serde attributes of its derives when `derives_serde` (a
+/// struct of known fields has serde impls of its own, see `serde_impls`).
+fn field(field: &Field, scope: Scope<'_>, blocks: &DocBlocks, derives_serde: bool) -> TokenStream {
     let name = ident(&field.name);
     let fallback = match &field.ty {
         TypeRef::Named(name) => format!("The `{}` property: see [`{name}`].", field.wire_name),
@@ -250,7 +263,7 @@ fn field(field: &Field, scope: Scope<'_>, blocks: &DocBlocks) -> TokenStream {
     if field.never_read {
         serde.push(quote! { deserialize_with = "rt::write_only" });
     }
-    let serde = (!serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
+    let serde = (derives_serde && !serde.is_empty()).then(|| quote! { #[serde(#(#serde),*)] });
     quote! {
         #doc
         #serde

@@ -4,25 +4,94 @@
 //! The request and response types of DigitalOcean API — Managed Database Users, as its spec defines them.
 
 use dbaas_runtime as rt;
-use serde::{Deserialize, Serialize};
 
 /// The users of a database cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseUsersResponse {
     /// The `users` property: a list of [`DatabaseUser`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<DatabaseUser>>,
 }
 
+impl serde::Serialize for DatabaseUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct("DatabaseUsersResponse", rt::ser::count(&self.users))?;
+        rt::ser::optional(&mut object, "users", &self.users)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatabaseUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DatabaseUsersResponse {
+    const NAME: &'static str = "DatabaseUsersResponse";
+
+    const FIELDS: &'static [&'static str] = &["users"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "users" => rt::de::value(&mut map, &mut v0, "users")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            users: v0.unwrap_or_default(),
+        })
+    }
+}
+
 /// One database user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseUserResponse {
     /// The `user` property: see [`DatabaseUser`].
     pub user: DatabaseUser,
 }
 
+impl serde::Serialize for DatabaseUserResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("DatabaseUserResponse", 1)?;
+        rt::ser::field(&mut object, "user", &self.user)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatabaseUserResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DatabaseUserResponse {
+    const NAME: &'static str = "DatabaseUserResponse";
+
+    const FIELDS: &'static [&'static str] = &["user"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "user" => rt::de::value(&mut map, &mut v0, "user")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user: rt::de::required(v0, "user")?,
+        })
+    }
+}
+
 /// The body of every error response of the DigitalOcean API.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ErrorBody {
     /// The kind of error, as a short name that follows the HTTP status: `not_found` for
     /// a 404, say.
@@ -37,28 +106,137 @@ pub struct ErrorBody {
     /// to DigitalOcean.
     ///
     /// - Example: `"4d9d8375-3c56-4925-a3e7-eb137fed17e9"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
 }
 
+impl serde::Serialize for ErrorBody {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct("ErrorBody", 2 + rt::ser::count(&self.request_id))?;
+        rt::ser::field(&mut object, "id", &self.id)?;
+        rt::ser::field(&mut object, "message", &self.message)?;
+        rt::ser::optional(&mut object, "request_id", &self.request_id)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for ErrorBody {
+    const NAME: &'static str = "ErrorBody";
+
+    const FIELDS: &'static [&'static str] = &["id", "message", "request_id"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "message" => rt::de::value(&mut map, &mut v1, "message")?,
+                "request_id" => rt::de::value(&mut map, &mut v2, "request_id")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: rt::de::required(v0, "id")?,
+            message: rt::de::required(v1, "message")?,
+            request_id: v2.unwrap_or_default(),
+        })
+    }
+}
+
 /// The settings of a database user; only these can be changed by an update.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSettings {
     /// Whether a PostgreSQL user may replicate; left out, the server takes `false`.
     /// Other engines have no such right.
     ///
     /// - Example: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pg_allow_replication: Option<bool>,
     /// The access rules of an OpenSearch user, one per index pattern.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opensearch_acl: Option<Vec<OpensearchAcl>>,
     /// The access rules of a Kafka user, one per topic pattern.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acl: Option<Vec<KafkaAcl>>,
     /// The `mongo_user_settings` property: see [`MongoUserSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mongo_user_settings: Option<MongoUserSettings>,
+}
+
+impl serde::Serialize for UserSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "UserSettings",
+                rt::ser::count(&self.pg_allow_replication)
+                    + rt::ser::count(&self.opensearch_acl) + rt::ser::count(&self.acl)
+                    + rt::ser::count(&self.mongo_user_settings),
+            )?;
+        rt::ser::optional(
+            &mut object,
+            "pg_allow_replication",
+            &self.pg_allow_replication,
+        )?;
+        rt::ser::optional(&mut object, "opensearch_acl", &self.opensearch_acl)?;
+        rt::ser::optional(&mut object, "acl", &self.acl)?;
+        rt::ser::optional(
+            &mut object,
+            "mongo_user_settings",
+            &self.mongo_user_settings,
+        )?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for UserSettings {
+    const NAME: &'static str = "UserSettings";
+
+    const FIELDS: &'static [&'static str] = &[
+        "pg_allow_replication",
+        "opensearch_acl",
+        "acl",
+        "mongo_user_settings",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "pg_allow_replication" => {
+                    rt::de::value(&mut map, &mut v0, "pg_allow_replication")?
+                }
+                "opensearch_acl" => rt::de::value(&mut map, &mut v1, "opensearch_acl")?,
+                "acl" => rt::de::value(&mut map, &mut v2, "acl")?,
+                "mongo_user_settings" => {
+                    rt::de::value(&mut map, &mut v3, "mongo_user_settings")?
+                }
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            pg_allow_replication: v0.unwrap_or_default(),
+            opensearch_acl: v1.unwrap_or_default(),
+            acl: v2.unwrap_or_default(),
+            mongo_user_settings: v3.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for UserSettings {
@@ -74,20 +252,61 @@ impl rt::Validate for UserSettings {
 }
 
 /// An ACL (Access Control List) entry of an OpenSearch cluster.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OpensearchAcl {
     /// A regular expression naming the indexes the rule is about.
     ///
     /// - Example: `"index-abc.*"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub index: Option<String>,
     /// What the user may do on those indexes: `read`, `write`, both (`readwrite`),
     /// everything including administration (`admin`), or nothing (`deny`, what the
     /// server takes when it is left out).
     ///
     /// - Example: `"read"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<OpensearchAclPermission>,
+}
+
+impl serde::Serialize for OpensearchAcl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "OpensearchAcl",
+                rt::ser::count(&self.index) + rt::ser::count(&self.permission),
+            )?;
+        rt::ser::optional(&mut object, "index", &self.index)?;
+        rt::ser::optional(&mut object, "permission", &self.permission)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpensearchAcl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for OpensearchAcl {
+    const NAME: &'static str = "OpensearchAcl";
+
+    const FIELDS: &'static [&'static str] = &["index", "permission"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "index" => rt::de::value(&mut map, &mut v0, "index")?,
+                "permission" => rt::de::value(&mut map, &mut v1, "permission")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            index: v0.unwrap_or_default(),
+            permission: v1.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for OpensearchAcl {}
@@ -129,12 +348,11 @@ impl OpensearchAclPermission {
 rt::string_enum!(OpensearchAclPermission);
 
 /// An ACL (Access Control List) entry of a Kafka cluster.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KafkaAcl {
     /// The rule's id, which the server gives it.
     ///
     /// - Example: `"aaa"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// A regular expression naming the topics the rule is about.
     ///
@@ -146,6 +364,50 @@ pub struct KafkaAcl {
     ///
     /// - Example: `"produceconsume"`.
     pub permission: KafkaAclPermission,
+}
+
+impl serde::Serialize for KafkaAcl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct("KafkaAcl", 2 + rt::ser::count(&self.id))?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::field(&mut object, "topic", &self.topic)?;
+        rt::ser::field(&mut object, "permission", &self.permission)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KafkaAcl {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for KafkaAcl {
+    const NAME: &'static str = "KafkaAcl";
+
+    const FIELDS: &'static [&'static str] = &["id", "topic", "permission"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "topic" => rt::de::value(&mut map, &mut v1, "topic")?,
+                "permission" => rt::de::value(&mut map, &mut v2, "permission")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            topic: rt::de::required(v1, "topic")?,
+            permission: rt::de::required(v2, "permission")?,
+        })
+    }
 }
 
 impl rt::Validate for KafkaAcl {}
@@ -184,20 +446,61 @@ impl KafkaAclPermission {
 rt::string_enum!(KafkaAclPermission);
 
 /// The settings of a MongoDB user; other engines have none.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MongoUserSettings {
     /// The databases the user may use. `admin` stands for every database: a `readOnly`
     /// user of `admin` may read them all.
     ///
     /// - Example: `["my-db","my-db-2"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub databases: Option<Vec<String>>,
     /// The user's MongoDB built-in role on those databases: `read` for `readOnly`,
     /// `readWrite` and `dbAdmin` as they are named.
     ///
     /// - Example: `"readOnly"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<MongoUserSettingsRole>,
+}
+
+impl serde::Serialize for MongoUserSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "MongoUserSettings",
+                rt::ser::count(&self.databases) + rt::ser::count(&self.role),
+            )?;
+        rt::ser::optional(&mut object, "databases", &self.databases)?;
+        rt::ser::optional(&mut object, "role", &self.role)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MongoUserSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for MongoUserSettings {
+    const NAME: &'static str = "MongoUserSettings";
+
+    const FIELDS: &'static [&'static str] = &["databases", "role"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "databases" => rt::de::value(&mut map, &mut v0, "databases")?,
+                "role" => rt::de::value(&mut map, &mut v1, "role")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            databases: v0.unwrap_or_default(),
+            role: v1.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for MongoUserSettings {}
@@ -233,13 +536,48 @@ impl MongoUserSettingsRole {
 rt::string_enum!(MongoUserSettingsRole);
 
 /// MySQL-specific settings of a database user.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MysqlSettings {
     /// How a MySQL user proves who it is when it connects. Left out when a user is added,
     /// the MySQL version chooses (`caching_sha2_password` since MySQL 8.0).
     ///
     /// - Example: `"mysql_native_password"`.
     pub auth_plugin: MysqlSettingsAuthPlugin,
+}
+
+impl serde::Serialize for MysqlSettings {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("MysqlSettings", 1)?;
+        rt::ser::field(&mut object, "auth_plugin", &self.auth_plugin)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MysqlSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for MysqlSettings {
+    const NAME: &'static str = "MysqlSettings";
+
+    const FIELDS: &'static [&'static str] = &["auth_plugin"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "auth_plugin" => rt::de::value(&mut map, &mut v0, "auth_plugin")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            auth_plugin: rt::de::required(v0, "auth_plugin")?,
+        })
+    }
 }
 
 impl rt::Validate for MysqlSettings {}
@@ -272,7 +610,7 @@ impl MysqlSettingsAuthPlugin {
 rt::string_enum!(MysqlSettingsAuthPlugin);
 
 /// A database user, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabaseUser {
     /// The user's name, unique in its cluster.
     ///
@@ -282,33 +620,102 @@ pub struct DatabaseUser {
     ///
     /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"normal"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<DatabaseUserRole>,
     /// The password the server generated for the user; only tokens with the
     /// `database:view_credentials` scope see it.
     ///
     /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"jge5lfxtzhx42iff"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<rt::Secret>,
     /// The certificate a Kafka user authenticates with over TLS.
     ///
     /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"-----BEGIN CERTIFICATE-----\nMIIFFjCCA/6gAwIBAgISA0AznUJmXhu08/89ZuSPC/kRMA0GCSqGSIb3DQEBCwUAMDIxCzAJBgNVBAYTAlVT\n-----END CERTIFICATE-----"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_cert: Option<rt::Secret>,
     /// The private key that goes with `access_cert`.
     ///
     /// - Read-only: set by the server; the client never sends it.
     /// - Example: `"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQDNjwBHQuC6vmLMvQFCIBWwu4Gh\n-----END PRIVATE KEY-----"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_key: Option<rt::Secret>,
     /// The `mysql_settings` property: see [`MysqlSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_settings: Option<MysqlSettings>,
     /// The `settings` property: see [`UserSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<UserSettings>,
+}
+
+impl serde::Serialize for DatabaseUser {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "DatabaseUser",
+                1 + rt::ser::count(&self.role) + rt::ser::count(&self.password)
+                    + rt::ser::count(&self.access_cert)
+                    + rt::ser::count(&self.access_key)
+                    + rt::ser::count(&self.mysql_settings)
+                    + rt::ser::count(&self.settings),
+            )?;
+        rt::ser::field(&mut object, "name", &self.name)?;
+        rt::ser::optional(&mut object, "role", &self.role)?;
+        rt::ser::optional(&mut object, "password", &self.password)?;
+        rt::ser::optional(&mut object, "access_cert", &self.access_cert)?;
+        rt::ser::optional(&mut object, "access_key", &self.access_key)?;
+        rt::ser::optional(&mut object, "mysql_settings", &self.mysql_settings)?;
+        rt::ser::optional(&mut object, "settings", &self.settings)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatabaseUser {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DatabaseUser {
+    const NAME: &'static str = "DatabaseUser";
+
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "role",
+        "password",
+        "access_cert",
+        "access_key",
+        "mysql_settings",
+        "settings",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "name" => rt::de::value(&mut map, &mut v0, "name")?,
+                "role" => rt::de::value(&mut map, &mut v1, "role")?,
+                "password" => rt::de::value(&mut map, &mut v2, "password")?,
+                "access_cert" => rt::de::value(&mut map, &mut v3, "access_cert")?,
+                "access_key" => rt::de::value(&mut map, &mut v4, "access_key")?,
+                "mysql_settings" => rt::de::value(&mut map, &mut v5, "mysql_settings")?,
+                "settings" => rt::de::value(&mut map, &mut v6, "settings")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::de::required(v0, "name")?,
+            role: v1.unwrap_or_default(),
+            password: v2.unwrap_or_default(),
+            access_cert: v3.unwrap_or_default(),
+            access_key: v4.unwrap_or_default(),
+            mysql_settings: v5.unwrap_or_default(),
+            settings: v6.unwrap_or_default(),
+        })
+    }
 }
 
 /// The values of the `role` field of `DatabaseUser`, described there.
@@ -340,24 +747,78 @@ impl DatabaseUserRole {
 rt::string_enum!(DatabaseUserRole);
 
 /// A database user, as the API returns it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabasesAddUserRequest {
     /// The user's name, unique in its cluster.
     ///
     /// - Example: `"app-01"`.
     pub name: String,
     /// The `mysql_settings` property: see [`MysqlSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_settings: Option<MysqlSettings>,
     /// The `settings` property: see [`UserSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settings: Option<UserSettings>,
     /// For a MongoDB cluster, `true` makes a read-only user. Being replaced by
     /// `settings.mongo_user_settings.role`; other engines ignore it.
     ///
     /// - Example: `true`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub readonly: Option<bool>,
+}
+
+impl serde::Serialize for DatabasesAddUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "DatabasesAddUserRequest",
+                1 + rt::ser::count(&self.mysql_settings) + rt::ser::count(&self.settings)
+                    + rt::ser::count(&self.readonly),
+            )?;
+        rt::ser::field(&mut object, "name", &self.name)?;
+        rt::ser::optional(&mut object, "mysql_settings", &self.mysql_settings)?;
+        rt::ser::optional(&mut object, "settings", &self.settings)?;
+        rt::ser::optional(&mut object, "readonly", &self.readonly)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatabasesAddUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DatabasesAddUserRequest {
+    const NAME: &'static str = "DatabasesAddUserRequest";
+
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "mysql_settings",
+        "settings",
+        "readonly",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "name" => rt::de::value(&mut map, &mut v0, "name")?,
+                "mysql_settings" => rt::de::value(&mut map, &mut v1, "mysql_settings")?,
+                "settings" => rt::de::value(&mut map, &mut v2, "settings")?,
+                "readonly" => rt::de::value(&mut map, &mut v3, "readonly")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::de::required(v0, "name")?,
+            mysql_settings: v1.unwrap_or_default(),
+            settings: v2.unwrap_or_default(),
+            readonly: v3.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for DatabasesAddUserRequest {
@@ -397,10 +858,45 @@ impl DatabasesAddUserRequestRole {
 rt::string_enum!(DatabasesAddUserRequestRole);
 
 /// The new settings of a database user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabasesUpdateUserRequest {
     /// The `settings` property: see [`UserSettings`].
     pub settings: UserSettings,
+}
+
+impl serde::Serialize for DatabasesUpdateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("DatabasesUpdateUserRequest", 1)?;
+        rt::ser::field(&mut object, "settings", &self.settings)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatabasesUpdateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DatabasesUpdateUserRequest {
+    const NAME: &'static str = "DatabasesUpdateUserRequest";
+
+    const FIELDS: &'static [&'static str] = &["settings"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "settings" => rt::de::value(&mut map, &mut v0, "settings")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            settings: rt::de::required(v0, "settings")?,
+        })
+    }
 }
 
 impl rt::Validate for DatabasesUpdateUserRequest {
@@ -411,11 +907,49 @@ impl rt::Validate for DatabasesUpdateUserRequest {
 }
 
 /// The `DatabasesResetAuthRequest` object.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DatabasesResetAuthRequest {
     /// The `mysql_settings` property: see [`MysqlSettings`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mysql_settings: Option<MysqlSettings>,
+}
+
+impl serde::Serialize for DatabasesResetAuthRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "DatabasesResetAuthRequest",
+                rt::ser::count(&self.mysql_settings),
+            )?;
+        rt::ser::optional(&mut object, "mysql_settings", &self.mysql_settings)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DatabasesResetAuthRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DatabasesResetAuthRequest {
+    const NAME: &'static str = "DatabasesResetAuthRequest";
+
+    const FIELDS: &'static [&'static str] = &["mysql_settings"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "mysql_settings" => rt::de::value(&mut map, &mut v0, "mysql_settings")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            mysql_settings: v0.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for DatabasesResetAuthRequest {

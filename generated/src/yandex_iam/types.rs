@@ -4,20 +4,14 @@
 //! The request and response types of Yandex Cloud IAM — Tokens, as its spec defines them.
 
 use dbaas_runtime as rt;
-use serde::{Deserialize, Serialize};
 
 /// The identity to exchange for an IAM token: exactly one of `jwt` and
 /// `yandexPassportOauthToken`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateIamTokenRequest {
     /// The OAuth token of a Yandex account.
     ///
     /// - At most 1000 characters.
-    #[serde(
-        rename = "yandexPassportOauthToken",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub yandex_passport_oauth_token: Option<rt::Secret>,
     /// A JSON Web Token signed with PS256 by a service account's authorized key: its
     /// header names the key (`kid`), its claims the service account (`iss`), this
@@ -25,8 +19,57 @@ pub struct CreateIamTokenRequest {
     /// issued (`iat`) and when it expires (`exp`, at most an hour after `iat`).
     ///
     /// - At most 10000 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jwt: Option<rt::Secret>,
+}
+
+impl serde::Serialize for CreateIamTokenRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "CreateIamTokenRequest",
+                rt::ser::count(&self.yandex_passport_oauth_token)
+                    + rt::ser::count(&self.jwt),
+            )?;
+        rt::ser::optional(
+            &mut object,
+            "yandexPassportOauthToken",
+            &self.yandex_passport_oauth_token,
+        )?;
+        rt::ser::optional(&mut object, "jwt", &self.jwt)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateIamTokenRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for CreateIamTokenRequest {
+    const NAME: &'static str = "CreateIamTokenRequest";
+
+    const FIELDS: &'static [&'static str] = &["yandexPassportOauthToken", "jwt"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "yandexPassportOauthToken" => {
+                    rt::de::value(&mut map, &mut v0, "yandexPassportOauthToken")?
+                }
+                "jwt" => rt::de::value(&mut map, &mut v1, "jwt")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            yandex_passport_oauth_token: v0.unwrap_or_default(),
+            jwt: v1.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for CreateIamTokenRequest {
@@ -52,49 +95,184 @@ impl rt::Validate for CreateIamTokenRequest {
 }
 
 /// A new IAM token.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateIamTokenResponse {
     /// The IAM token, sent as `Authorization: Bearer <IAM token>`.
-    #[serde(rename = "iamToken")]
     pub iam_token: rt::Secret,
     /// When the token stops being valid (at most 12 hours after it was made).
     ///
     /// - Example: `"2026-12-05T22:10:45.214135Z"`.
-    #[serde(rename = "expiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+impl serde::Serialize for CreateIamTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "CreateIamTokenResponse",
+                1 + rt::ser::count(&self.expires_at),
+            )?;
+        rt::ser::field(&mut object, "iamToken", &self.iam_token)?;
+        rt::ser::optional(&mut object, "expiresAt", &self.expires_at)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateIamTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for CreateIamTokenResponse {
+    const NAME: &'static str = "CreateIamTokenResponse";
+
+    const FIELDS: &'static [&'static str] = &["iamToken", "expiresAt"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "iamToken" => rt::de::value(&mut map, &mut v0, "iamToken")?,
+                "expiresAt" => rt::de::value(&mut map, &mut v1, "expiresAt")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            iam_token: rt::de::required(v0, "iamToken")?,
+            expires_at: v1.unwrap_or_default(),
+        })
+    }
+}
+
 /// An IAM token from the metadata service, in the Google Compute Engine format.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct MetadataToken {
     /// The IAM token.
     pub access_token: rt::Secret,
     /// How many seconds the token stays valid from now.
     ///
     /// - Example: `42689`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in: Option<i64>,
     /// How the token is sent; always `Bearer`.
     ///
     /// - Example: `"Bearer"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_type: Option<String>,
 }
 
+impl serde::Serialize for MetadataToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "MetadataToken",
+                1 + rt::ser::count(&self.expires_in) + rt::ser::count(&self.token_type),
+            )?;
+        rt::ser::field(&mut object, "access_token", &self.access_token)?;
+        rt::ser::optional(&mut object, "expires_in", &self.expires_in)?;
+        rt::ser::optional(&mut object, "token_type", &self.token_type)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MetadataToken {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for MetadataToken {
+    const NAME: &'static str = "MetadataToken";
+
+    const FIELDS: &'static [&'static str] = &[
+        "access_token",
+        "expires_in",
+        "token_type",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "access_token" => rt::de::value(&mut map, &mut v0, "access_token")?,
+                "expires_in" => rt::de::value(&mut map, &mut v1, "expires_in")?,
+                "token_type" => rt::de::value(&mut map, &mut v2, "token_type")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            access_token: rt::de::required(v0, "access_token")?,
+            expires_in: v1.unwrap_or_default(),
+            token_type: v2.unwrap_or_default(),
+        })
+    }
+}
+
 /// The body of every error response of the IAM API (`google.rpc.Status`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
     /// The kind of error, a `google.rpc.Code` (16 is UNAUTHENTICATED, say).
     ///
     /// - Example: `16`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// What went wrong, for a person to read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Messages with more about the error, each with its `@type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "Status",
+                rt::ser::count(&self.code) + rt::ser::count(&self.message)
+                    + rt::ser::count(&self.details),
+            )?;
+        rt::ser::optional(&mut object, "code", &self.code)?;
+        rt::ser::optional(&mut object, "message", &self.message)?;
+        rt::ser::optional(&mut object, "details", &self.details)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for Status {
+    const NAME: &'static str = "Status";
+
+    const FIELDS: &'static [&'static str] = &["code", "message", "details"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "code" => rt::de::value(&mut map, &mut v0, "code")?,
+                "message" => rt::de::value(&mut map, &mut v1, "message")?,
+                "details" => rt::de::value(&mut map, &mut v2, "details")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            code: v0.unwrap_or_default(),
+            message: v1.unwrap_or_default(),
+            details: v2.unwrap_or_default(),
+        })
+    }
 }
 
 /// The `GetMetadataTokenMetadataFlavor` values.

@@ -96,72 +96,252 @@ impl rt::Validate for UpdateUserRequest {
 }
 
 /// The roles a user has on one database.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Permission {
     /// The database.
     ///
     /// - Example: `"db1"`.
-    #[serde(rename = "databaseName", default, skip_serializing_if = "Option::is_none")]
     pub database_name: Option<String>,
     /// The user's MongoDB roles on it (`read`, `readWrite`...).
     ///
     /// - Example: `["readWrite"]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub roles: Option<Vec<String>>,
+}
+
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "Permission",
+                rt::ser::count(&self.database_name) + rt::ser::count(&self.roles),
+            )?;
+        rt::ser::optional(&mut object, "databaseName", &self.database_name)?;
+        rt::ser::optional(&mut object, "roles", &self.roles)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Permission {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for Permission {
+    const NAME: &'static str = "Permission";
+
+    const FIELDS: &'static [&'static str] = &["databaseName", "roles"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "databaseName" => rt::de::value(&mut map, &mut v0, "databaseName")?,
+                "roles" => rt::de::value(&mut map, &mut v1, "roles")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            database_name: v0.unwrap_or_default(),
+            roles: v1.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for Permission {}
 
 /// A user of a MongoDB cluster, as the service has it.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct User {
     /// The user's name.
     ///
     /// - Example: `"app-01"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// The user's permissions, one per database.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
     /// The user's Connection Manager connection, which the service sets.
-    #[serde(
-        rename = "connectionManager",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub connection_manager: Option<UserConnectionManager>,
     /// The `authType` property: see [`AuthType`].
-    #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<AuthType>,
     /// Keeps the user from being deleted while set.
-    #[serde(
-        rename = "deletionProtection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deletion_protection: Option<bool>,
 }
 
+impl serde::Serialize for User {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "User",
+                rt::ser::count(&self.name) + rt::ser::count(&self.cluster_id)
+                    + rt::ser::count(&self.permissions)
+                    + rt::ser::count(&self.connection_manager)
+                    + rt::ser::count(&self.auth_type)
+                    + rt::ser::count(&self.deletion_protection),
+            )?;
+        rt::ser::optional(&mut object, "name", &self.name)?;
+        rt::ser::optional(&mut object, "clusterId", &self.cluster_id)?;
+        rt::ser::optional(&mut object, "permissions", &self.permissions)?;
+        rt::ser::optional(&mut object, "connectionManager", &self.connection_manager)?;
+        rt::ser::optional(&mut object, "authType", &self.auth_type)?;
+        rt::ser::optional(&mut object, "deletionProtection", &self.deletion_protection)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for User {
+    const NAME: &'static str = "User";
+
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "clusterId",
+        "permissions",
+        "connectionManager",
+        "authType",
+        "deletionProtection",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "name" => rt::de::value(&mut map, &mut v0, "name")?,
+                "clusterId" => rt::de::value(&mut map, &mut v1, "clusterId")?,
+                "permissions" => rt::de::value(&mut map, &mut v2, "permissions")?,
+                "connectionManager" => {
+                    rt::de::value(&mut map, &mut v3, "connectionManager")?
+                }
+                "authType" => rt::de::value(&mut map, &mut v4, "authType")?,
+                "deletionProtection" => {
+                    rt::de::value(&mut map, &mut v5, "deletionProtection")?
+                }
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: v0.unwrap_or_default(),
+            cluster_id: v1.unwrap_or_default(),
+            permissions: v2.unwrap_or_default(),
+            connection_manager: v3.unwrap_or_default(),
+            auth_type: v4.unwrap_or_default(),
+            deletion_protection: v5.unwrap_or_default(),
+        })
+    }
+}
+
 /// The type of the `connectionManager` field of `User`, described there.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserConnectionManager {
     /// The connection's id, given by the service.
-    #[serde(rename = "connectionId", default, skip_serializing_if = "Option::is_none")]
     pub connection_id: Option<String>,
 }
 
+impl serde::Serialize for UserConnectionManager {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "UserConnectionManager",
+                rt::ser::count(&self.connection_id),
+            )?;
+        rt::ser::optional(&mut object, "connectionId", &self.connection_id)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserConnectionManager {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for UserConnectionManager {
+    const NAME: &'static str = "UserConnectionManager";
+
+    const FIELDS: &'static [&'static str] = &["connectionId"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "connectionId" => rt::de::value(&mut map, &mut v0, "connectionId")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            connection_id: v0.unwrap_or_default(),
+        })
+    }
+}
+
 /// The metadata of an Operation started by `User.Update`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserMetadata {
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Name of the user.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+}
+
+impl serde::Serialize for UpdateUserMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "UpdateUserMetadata",
+                rt::ser::count(&self.cluster_id) + rt::ser::count(&self.user_name),
+            )?;
+        rt::ser::optional(&mut object, "clusterId", &self.cluster_id)?;
+        rt::ser::optional(&mut object, "userName", &self.user_name)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateUserMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for UpdateUserMetadata {
+    const NAME: &'static str = "UpdateUserMetadata";
+
+    const FIELDS: &'static [&'static str] = &["clusterId", "userName"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "clusterId" => rt::de::value(&mut map, &mut v0, "clusterId")?,
+                "userName" => rt::de::value(&mut map, &mut v1, "userName")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id: v0.unwrap_or_default(),
+            user_name: v1.unwrap_or_default(),
+        })
+    }
 }
 
 /// How a user authenticates. New values can appear as the service grows; a client keeps
@@ -195,21 +375,66 @@ rt::string_enum!(AuthType);
 
 /// The error result of an operation in case of failure or cancellation, and the body of
 /// every error response (`google.rpc.Status`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Status {
     /// The kind of error, a `google.rpc.Code` (5 is NOT_FOUND, say).
     ///
     /// - Example: `5`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<i32>,
     /// What went wrong, for a person to read.
     ///
     /// - Example: `"User app-01 not found"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Messages with more about the error, each with its `@type`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<Vec<Any>>,
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "Status",
+                rt::ser::count(&self.code) + rt::ser::count(&self.message)
+                    + rt::ser::count(&self.details),
+            )?;
+        rt::ser::optional(&mut object, "code", &self.code)?;
+        rt::ser::optional(&mut object, "message", &self.message)?;
+        rt::ser::optional(&mut object, "details", &self.details)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for Status {
+    const NAME: &'static str = "Status";
+
+    const FIELDS: &'static [&'static str] = &["code", "message", "details"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "code" => rt::de::value(&mut map, &mut v0, "code")?,
+                "message" => rt::de::value(&mut map, &mut v1, "message")?,
+                "details" => rt::de::value(&mut map, &mut v2, "details")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            code: v0.unwrap_or_default(),
+            message: v1.unwrap_or_default(),
+            details: v2.unwrap_or_default(),
+        })
+    }
 }
 
 /// A message of any type (`google.protobuf.Any`): the `@type` key names the message
@@ -229,309 +454,1024 @@ pub struct Any {
 /// What every Operation resource has besides its metadata and response. proto3 JSON
 /// leaves out default values: while the operation runs there is no `done` key, and
 /// empty strings are left out.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperationBase {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
+}
+
+impl serde::Serialize for OperationBase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "OperationBase",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperationBase {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for OperationBase {
+    const NAME: &'static str = "OperationBase";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+        })
+    }
 }
 
 /// An Operation resource of any kind: `metadata` and `response` carry an `@type` key
 /// that names their type.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Operation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
     /// The `metadata` property: see [`Any`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Any>,
     /// The `response` property: see [`Any`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Any>,
 }
 
+impl serde::Serialize for Operation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "Operation",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error) + rt::ser::count(&self.metadata)
+                    + rt::ser::count(&self.response),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        rt::ser::optional(&mut object, "metadata", &self.metadata)?;
+        rt::ser::optional(&mut object, "response", &self.response)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Operation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for Operation {
+    const NAME: &'static str = "Operation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+        "metadata",
+        "response",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        let mut v7 = None;
+        let mut v8 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                "metadata" => rt::de::value(&mut map, &mut v7, "metadata")?,
+                "response" => rt::de::value(&mut map, &mut v8, "response")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            response: v8.unwrap_or_default(),
+        })
+    }
+}
+
 /// An Operation resource started by `User.Create`, with its typed metadata and result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserOperation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
     /// The `metadata` property: see [`CreateUserMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<CreateUserMetadata>,
     /// The `response` property: see [`User`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<User>,
 }
 
+impl serde::Serialize for CreateUserOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "CreateUserOperation",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error) + rt::ser::count(&self.metadata)
+                    + rt::ser::count(&self.response),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        rt::ser::optional(&mut object, "metadata", &self.metadata)?;
+        rt::ser::optional(&mut object, "response", &self.response)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateUserOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for CreateUserOperation {
+    const NAME: &'static str = "CreateUserOperation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+        "metadata",
+        "response",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        let mut v7 = None;
+        let mut v8 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                "metadata" => rt::de::value(&mut map, &mut v7, "metadata")?,
+                "response" => rt::de::value(&mut map, &mut v8, "response")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            response: v8.unwrap_or_default(),
+        })
+    }
+}
+
 /// An Operation resource started by `User.Update`, with its typed metadata and result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UpdateUserOperation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
     /// The `metadata` property: see [`UpdateUserMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<UpdateUserMetadata>,
     /// The `response` property: see [`User`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<User>,
 }
 
+impl serde::Serialize for UpdateUserOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "UpdateUserOperation",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error) + rt::ser::count(&self.metadata)
+                    + rt::ser::count(&self.response),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        rt::ser::optional(&mut object, "metadata", &self.metadata)?;
+        rt::ser::optional(&mut object, "response", &self.response)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateUserOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for UpdateUserOperation {
+    const NAME: &'static str = "UpdateUserOperation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+        "metadata",
+        "response",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        let mut v7 = None;
+        let mut v8 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                "metadata" => rt::de::value(&mut map, &mut v7, "metadata")?,
+                "response" => rt::de::value(&mut map, &mut v8, "response")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            response: v8.unwrap_or_default(),
+        })
+    }
+}
+
 /// An Operation resource started by `User.Delete`, with its typed metadata and result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserOperation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
     /// The `metadata` property: see [`DeleteUserMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<DeleteUserMetadata>,
     /// The `response` property: see [`Empty`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<Empty>,
 }
 
+impl serde::Serialize for DeleteUserOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "DeleteUserOperation",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error) + rt::ser::count(&self.metadata)
+                    + rt::ser::count(&self.response),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        rt::ser::optional(&mut object, "metadata", &self.metadata)?;
+        rt::ser::optional(&mut object, "response", &self.response)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUserOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DeleteUserOperation {
+    const NAME: &'static str = "DeleteUserOperation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+        "metadata",
+        "response",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        let mut v7 = None;
+        let mut v8 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                "metadata" => rt::de::value(&mut map, &mut v7, "metadata")?,
+                "response" => rt::de::value(&mut map, &mut v8, "response")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            response: v8.unwrap_or_default(),
+        })
+    }
+}
+
 /// An Operation resource started by `User.GrantPermission`, with its typed metadata and result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantUserPermissionOperation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
     /// The `metadata` property: see [`GrantUserPermissionMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<GrantUserPermissionMetadata>,
     /// The `response` property: see [`User`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<User>,
 }
 
+impl serde::Serialize for GrantUserPermissionOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "GrantUserPermissionOperation",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error) + rt::ser::count(&self.metadata)
+                    + rt::ser::count(&self.response),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        rt::ser::optional(&mut object, "metadata", &self.metadata)?;
+        rt::ser::optional(&mut object, "response", &self.response)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GrantUserPermissionOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for GrantUserPermissionOperation {
+    const NAME: &'static str = "GrantUserPermissionOperation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+        "metadata",
+        "response",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        let mut v7 = None;
+        let mut v8 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                "metadata" => rt::de::value(&mut map, &mut v7, "metadata")?,
+                "response" => rt::de::value(&mut map, &mut v8, "response")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            response: v8.unwrap_or_default(),
+        })
+    }
+}
+
 /// An Operation resource started by `User.RevokePermission`, with its typed metadata and result.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevokeUserPermissionOperation {
     /// ID of the operation.
     ///
     /// - Example: `"c9q8v0dj1r9r8mi0a8rf"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// What the operation does, in at most 256 characters.
     ///
     /// - At most 256 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// When it was created, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<chrono::DateTime<chrono::Utc>>,
     /// ID of the user or service account who started it.
-    #[serde(rename = "createdBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// When it last changed, RFC 3339 with 0 to 9 digits for fractions of a second.
-    #[serde(rename = "modifiedAt", default, skip_serializing_if = "Option::is_none")]
     pub modified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// `true` once the operation has finished, with either `error` or `response`;
     /// `false` or absent while it runs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub done: Option<bool>,
     /// The `error` property: see [`Status`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<Status>,
     /// The `metadata` property: see [`RevokeUserPermissionMetadata`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<RevokeUserPermissionMetadata>,
     /// The `response` property: see [`User`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<User>,
 }
 
+impl serde::Serialize for RevokeUserPermissionOperation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "RevokeUserPermissionOperation",
+                rt::ser::count(&self.id) + rt::ser::count(&self.description)
+                    + rt::ser::count(&self.created_at) + rt::ser::count(&self.created_by)
+                    + rt::ser::count(&self.modified_at) + rt::ser::count(&self.done)
+                    + rt::ser::count(&self.error) + rt::ser::count(&self.metadata)
+                    + rt::ser::count(&self.response),
+            )?;
+        rt::ser::optional(&mut object, "id", &self.id)?;
+        rt::ser::optional(&mut object, "description", &self.description)?;
+        rt::ser::optional(&mut object, "createdAt", &self.created_at)?;
+        rt::ser::optional(&mut object, "createdBy", &self.created_by)?;
+        rt::ser::optional(&mut object, "modifiedAt", &self.modified_at)?;
+        rt::ser::optional(&mut object, "done", &self.done)?;
+        rt::ser::optional(&mut object, "error", &self.error)?;
+        rt::ser::optional(&mut object, "metadata", &self.metadata)?;
+        rt::ser::optional(&mut object, "response", &self.response)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RevokeUserPermissionOperation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for RevokeUserPermissionOperation {
+    const NAME: &'static str = "RevokeUserPermissionOperation";
+
+    const FIELDS: &'static [&'static str] = &[
+        "id",
+        "description",
+        "createdAt",
+        "createdBy",
+        "modifiedAt",
+        "done",
+        "error",
+        "metadata",
+        "response",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        let mut v6 = None;
+        let mut v7 = None;
+        let mut v8 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "id" => rt::de::value(&mut map, &mut v0, "id")?,
+                "description" => rt::de::value(&mut map, &mut v1, "description")?,
+                "createdAt" => rt::de::value(&mut map, &mut v2, "createdAt")?,
+                "createdBy" => rt::de::value(&mut map, &mut v3, "createdBy")?,
+                "modifiedAt" => rt::de::value(&mut map, &mut v4, "modifiedAt")?,
+                "done" => rt::de::value(&mut map, &mut v5, "done")?,
+                "error" => rt::de::value(&mut map, &mut v6, "error")?,
+                "metadata" => rt::de::value(&mut map, &mut v7, "metadata")?,
+                "response" => rt::de::value(&mut map, &mut v8, "response")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: v0.unwrap_or_default(),
+            description: v1.unwrap_or_default(),
+            created_at: v2.unwrap_or_default(),
+            created_by: v3.unwrap_or_default(),
+            modified_at: v4.unwrap_or_default(),
+            done: v5.unwrap_or_default(),
+            error: v6.unwrap_or_default(),
+            metadata: v7.unwrap_or_default(),
+            response: v8.unwrap_or_default(),
+        })
+    }
+}
+
 /// The metadata of the Operation that creates the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserMetadata {
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Name of the user.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+}
+
+impl serde::Serialize for CreateUserMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "CreateUserMetadata",
+                rt::ser::count(&self.cluster_id) + rt::ser::count(&self.user_name),
+            )?;
+        rt::ser::optional(&mut object, "clusterId", &self.cluster_id)?;
+        rt::ser::optional(&mut object, "userName", &self.user_name)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateUserMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for CreateUserMetadata {
+    const NAME: &'static str = "CreateUserMetadata";
+
+    const FIELDS: &'static [&'static str] = &["clusterId", "userName"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "clusterId" => rt::de::value(&mut map, &mut v0, "clusterId")?,
+                "userName" => rt::de::value(&mut map, &mut v1, "userName")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id: v0.unwrap_or_default(),
+            user_name: v1.unwrap_or_default(),
+        })
+    }
 }
 
 /// The metadata of the Operation that deletes the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeleteUserMetadata {
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Name of the user.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+}
+
+impl serde::Serialize for DeleteUserMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "DeleteUserMetadata",
+                rt::ser::count(&self.cluster_id) + rt::ser::count(&self.user_name),
+            )?;
+        rt::ser::optional(&mut object, "clusterId", &self.cluster_id)?;
+        rt::ser::optional(&mut object, "userName", &self.user_name)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DeleteUserMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for DeleteUserMetadata {
+    const NAME: &'static str = "DeleteUserMetadata";
+
+    const FIELDS: &'static [&'static str] = &["clusterId", "userName"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "clusterId" => rt::de::value(&mut map, &mut v0, "clusterId")?,
+                "userName" => rt::de::value(&mut map, &mut v1, "userName")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id: v0.unwrap_or_default(),
+            user_name: v1.unwrap_or_default(),
+        })
+    }
 }
 
 /// The metadata of the Operation that grants a permission.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantUserPermissionMetadata {
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Name of the user.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
+}
+
+impl serde::Serialize for GrantUserPermissionMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "GrantUserPermissionMetadata",
+                rt::ser::count(&self.cluster_id) + rt::ser::count(&self.user_name),
+            )?;
+        rt::ser::optional(&mut object, "clusterId", &self.cluster_id)?;
+        rt::ser::optional(&mut object, "userName", &self.user_name)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GrantUserPermissionMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for GrantUserPermissionMetadata {
+    const NAME: &'static str = "GrantUserPermissionMetadata";
+
+    const FIELDS: &'static [&'static str] = &["clusterId", "userName"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "clusterId" => rt::de::value(&mut map, &mut v0, "clusterId")?,
+                "userName" => rt::de::value(&mut map, &mut v1, "userName")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id: v0.unwrap_or_default(),
+            user_name: v1.unwrap_or_default(),
+        })
+    }
 }
 
 /// The metadata of the Operation that revokes a permission.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevokeUserPermissionMetadata {
     /// ID of the MongoDB cluster the user belongs to.
-    #[serde(rename = "clusterId", default, skip_serializing_if = "Option::is_none")]
     pub cluster_id: Option<String>,
     /// Name of the user.
-    #[serde(rename = "userName", default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
 }
 
+impl serde::Serialize for RevokeUserPermissionMetadata {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "RevokeUserPermissionMetadata",
+                rt::ser::count(&self.cluster_id) + rt::ser::count(&self.user_name),
+            )?;
+        rt::ser::optional(&mut object, "clusterId", &self.cluster_id)?;
+        rt::ser::optional(&mut object, "userName", &self.user_name)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RevokeUserPermissionMetadata {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for RevokeUserPermissionMetadata {
+    const NAME: &'static str = "RevokeUserPermissionMetadata";
+
+    const FIELDS: &'static [&'static str] = &["clusterId", "userName"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "clusterId" => rt::de::value(&mut map, &mut v0, "clusterId")?,
+                "userName" => rt::de::value(&mut map, &mut v1, "userName")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            cluster_id: v0.unwrap_or_default(),
+            user_name: v1.unwrap_or_default(),
+        })
+    }
+}
+
 /// An empty message (`google.protobuf.Empty`), what an operation ends with when it has nothing to give.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Empty {}
 
+impl serde::Serialize for Empty {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let object = serializer.serialize_struct("Empty", 0)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Empty {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for Empty {
+    const NAME: &'static str = "Empty";
+
+    const FIELDS: &'static [&'static str] = &[];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        while rt::de::next_key(&mut map)?.is_some() {
+            rt::de::skip_value(&mut map)?;
+        }
+        Ok(Self {})
+    }
+}
+
 /// The user to create.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserSpec {
     /// The user's name.
     ///
@@ -543,28 +1483,88 @@ pub struct UserSpec {
     ///
     /// - Write-only: sent in requests; the client never reads it from an answer.
     /// - At most 128 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<rt::Secret>,
     /// The permissions the user starts with.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permissions: Option<Vec<Permission>>,
     /// Have the server make up the password instead of sending one.
-    #[serde(
-        rename = "generatePassword",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub generate_password: Option<bool>,
     /// The `authType` property: see [`AuthType`].
-    #[serde(rename = "authType", default, skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<AuthType>,
     /// Keeps the user from being deleted while set.
-    #[serde(
-        rename = "deletionProtection",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
     pub deletion_protection: Option<bool>,
+}
+
+impl serde::Serialize for UserSpec {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "UserSpec",
+                1 + rt::ser::count(&self.password) + rt::ser::count(&self.permissions)
+                    + rt::ser::count(&self.generate_password)
+                    + rt::ser::count(&self.auth_type)
+                    + rt::ser::count(&self.deletion_protection),
+            )?;
+        rt::ser::field(&mut object, "name", &self.name)?;
+        rt::ser::optional(&mut object, "password", &self.password)?;
+        rt::ser::optional(&mut object, "permissions", &self.permissions)?;
+        rt::ser::optional(&mut object, "generatePassword", &self.generate_password)?;
+        rt::ser::optional(&mut object, "authType", &self.auth_type)?;
+        rt::ser::optional(&mut object, "deletionProtection", &self.deletion_protection)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for UserSpec {
+    const NAME: &'static str = "UserSpec";
+
+    const FIELDS: &'static [&'static str] = &[
+        "name",
+        "password",
+        "permissions",
+        "generatePassword",
+        "authType",
+        "deletionProtection",
+    ];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        let mut v2 = None;
+        let mut v3 = None;
+        let mut v4 = None;
+        let mut v5 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "name" => rt::de::value(&mut map, &mut v0, "name")?,
+                "password" => rt::de::value(&mut map, &mut v1, "password")?,
+                "permissions" => rt::de::value(&mut map, &mut v2, "permissions")?,
+                "generatePassword" => {
+                    rt::de::value(&mut map, &mut v3, "generatePassword")?
+                }
+                "authType" => rt::de::value(&mut map, &mut v4, "authType")?,
+                "deletionProtection" => {
+                    rt::de::value(&mut map, &mut v5, "deletionProtection")?
+                }
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            name: rt::de::required(v0, "name")?,
+            password: v1.unwrap_or_default(),
+            permissions: v2.unwrap_or_default(),
+            generate_password: v3.unwrap_or_default(),
+            auth_type: v4.unwrap_or_default(),
+            deletion_protection: v5.unwrap_or_default(),
+        })
+    }
 }
 
 impl rt::Validate for UserSpec {
@@ -598,11 +1598,45 @@ impl rt::Validate for UserSpec {
 }
 
 /// The body of `User.Create`; the cluster is in the path.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateUserRequest {
     /// The `userSpec` property: see [`UserSpec`].
-    #[serde(rename = "userSpec")]
     pub user_spec: UserSpec,
+}
+
+impl serde::Serialize for CreateUserRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("CreateUserRequest", 1)?;
+        rt::ser::field(&mut object, "userSpec", &self.user_spec)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for CreateUserRequest {
+    const NAME: &'static str = "CreateUserRequest";
+
+    const FIELDS: &'static [&'static str] = &["userSpec"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "userSpec" => rt::de::value(&mut map, &mut v0, "userSpec")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            user_spec: rt::de::required(v0, "userSpec")?,
+        })
+    }
 }
 
 impl rt::Validate for CreateUserRequest {
@@ -613,10 +1647,45 @@ impl rt::Validate for CreateUserRequest {
 }
 
 /// The body of `User.GrantPermission`; the cluster and user are in the path.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GrantUserPermissionRequest {
     /// The `permission` property: see [`Permission`].
     pub permission: Permission,
+}
+
+impl serde::Serialize for GrantUserPermissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("GrantUserPermissionRequest", 1)?;
+        rt::ser::field(&mut object, "permission", &self.permission)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GrantUserPermissionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for GrantUserPermissionRequest {
+    const NAME: &'static str = "GrantUserPermissionRequest";
+
+    const FIELDS: &'static [&'static str] = &["permission"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "permission" => rt::de::value(&mut map, &mut v0, "permission")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            permission: rt::de::required(v0, "permission")?,
+        })
+    }
 }
 
 impl rt::Validate for GrantUserPermissionRequest {
@@ -627,15 +1696,49 @@ impl rt::Validate for GrantUserPermissionRequest {
 }
 
 /// The body of `User.RevokePermission`; the cluster and user are in the path.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RevokeUserPermissionRequest {
     /// The database on which the user loses every role.
     ///
     /// - At most 63 characters.
     /// - Matches the regular expression `^[a-zA-Z0-9_-]*$`.
     /// - Example: `"db1"`.
-    #[serde(rename = "databaseName")]
     pub database_name: String,
+}
+
+impl serde::Serialize for RevokeUserPermissionRequest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("RevokeUserPermissionRequest", 1)?;
+        rt::ser::field(&mut object, "databaseName", &self.database_name)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RevokeUserPermissionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for RevokeUserPermissionRequest {
+    const NAME: &'static str = "RevokeUserPermissionRequest";
+
+    const FIELDS: &'static [&'static str] = &["databaseName"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "databaseName" => rt::de::value(&mut map, &mut v0, "databaseName")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            database_name: rt::de::required(v0, "databaseName")?,
+        })
+    }
 }
 
 impl rt::Validate for RevokeUserPermissionRequest {
@@ -658,13 +1761,54 @@ impl rt::Validate for RevokeUserPermissionRequest {
 }
 
 /// A page of a cluster's users.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListUsersResponse {
     /// The users of this page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub users: Option<Vec<User>>,
     /// The token of the next page, to send as `pageToken`; absent or empty on the last
     /// page.
-    #[serde(rename = "nextPageToken", default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
+}
+
+impl serde::Serialize for ListUsersResponse {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer
+            .serialize_struct(
+                "ListUsersResponse",
+                rt::ser::count(&self.users) + rt::ser::count(&self.next_page_token),
+            )?;
+        rt::ser::optional(&mut object, "users", &self.users)?;
+        rt::ser::optional(&mut object, "nextPageToken", &self.next_page_token)?;
+        serde::ser::SerializeStruct::end(object)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListUsersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl<'de> rt::de::Object<'de> for ListUsersResponse {
+    const NAME: &'static str = "ListUsersResponse";
+
+    const FIELDS: &'static [&'static str] = &["users", "nextPageToken"];
+
+    fn read<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut v0 = None;
+        let mut v1 = None;
+        while let Some(key) = rt::de::next_key(&mut map)? {
+            match &*key.0 {
+                "users" => rt::de::value(&mut map, &mut v0, "users")?,
+                "nextPageToken" => rt::de::value(&mut map, &mut v1, "nextPageToken")?,
+                _ => rt::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            users: v0.unwrap_or_default(),
+            next_page_token: v1.unwrap_or_default(),
+        })
+    }
 }

@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 
 use codegen::synth::Shape;
 
+mod crates;
+
 /// The synthetic specs the generator is measured on: a name, the operation count and the
 /// shape. The untagged spec with one error response per operation is the one progenitor
 /// generates too (it refuses two error bodies of one operation).
@@ -282,7 +284,7 @@ pub fn build(root: &Path, quick: bool) -> Result<(), BenchError> {
         let incremental = measure(&cargo, &["build", "--offline"], &app, &env)?;
         print_build(build, "after edit", &incremental, "");
     }
-    Ok(())
+    crates::compare(root, quick)
 }
 
 fn print_build(build: &Build, kind: &str, run: &Measured, share: &str) {
