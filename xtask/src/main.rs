@@ -52,7 +52,7 @@ const USAGE: &str = "usage: cargo xtask codegen [--check] [--deny-warnings] [--r
                    as it comes and with only one API and the pure-Rust TLS provider;
                    then the crate generated from 1000 synthetic operations built alone
                    and checked, against progenitor's when `cargo progenitor` is installed
-                   (--quick: the incremental builds, and 20 operations built once)
+                   (--quick: the incremental builds only)
   probe PROG ARGS  run PROG, then print its wall and CPU microseconds and peak KiB (what
                    the benchmarks measure each command with)
   compare          list, per operation both OpenAPI files have, what differs: parameters,

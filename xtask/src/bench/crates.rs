@@ -12,9 +12,8 @@ use super::{BenchError, Measured, fastest, io_error, measure, progenitor_install
 /// progenitor generates.
 const SHAPE: Shape = Shape { tagged: false, two_error_responses: false };
 
-/// Operations in the spec: the full comparison, and the quick run CI makes.
+/// Operations in the spec.
 const OPERATIONS: usize = 1_000;
-const QUICK_OPERATIONS: usize = 20;
 
 /// Runs of each build; the fastest is reported.
 const RUNS: usize = 2;
@@ -35,15 +34,14 @@ struct CrateFigures {
 /// `cargo xtask bench build`'s comparison: ours and progenitor's crate (when `cargo
 /// progenitor` is installed) from one synthetic spec, each built alone in debug with its
 /// dependencies built, best of 2, and `cargo check` of each.
-pub fn compare(root: &Path, quick: bool) -> Result<(), BenchError> {
+pub fn compare(root: &Path) -> Result<(), BenchError> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let operations = if quick { QUICK_OPERATIONS } else { OPERATIONS };
-    let runs = if quick { 1 } else { RUNS };
+    let (operations, runs) = (OPERATIONS, RUNS);
     let workspace = synthetic_workspace(root, "crate build", operations, SHAPE)?;
     let mut crates = vec![ours(root, &workspace)?];
-    if !quick && progenitor_installed(&cargo, root) {
+    if progenitor_installed(&cargo, root) {
         crates.push(progenitor(&cargo, &workspace)?);
-    } else if !quick {
+    } else {
         println!("(progenitor is not installed, so its crate is not built: `cargo install cargo-progenitor --locked`)");
     }
     println!();
@@ -51,11 +49,10 @@ pub fn compare(root: &Path, quick: bool) -> Result<(), BenchError> {
         "generated crates: {operations} untagged operations, one error response; each crate alone, debug, dependencies built, best of {runs}"
     );
     println!("{:<12} {:>10} {:>9} {:>9} {:>10} {:>10}", "generator", "lines", "build s", "check s", "build ×", "check ×");
-    // The quick run shares the workspace's target folder, whose dependencies the tests built.
-    let target = if quick { root.join("target") } else { workspace.join("target") };
+    let target = workspace.join("target");
     let mut first: Option<CrateFigures> = None;
     for generated in &crates {
-        let figures = crate_figures(&cargo, generated, &target, runs, !quick)?;
+        let figures = crate_figures(&cargo, generated, &target, runs)?;
         let ratio = |ours: f64, theirs: f64| format!("{:.2}", ours / theirs);
         let (build_ratio, check_ratio) = match &first {
             Some(ours) => (ratio(ours.build_s, figures.build_s), ratio(ours.check_s, figures.check_s)),
@@ -72,15 +69,13 @@ pub fn compare(root: &Path, quick: bool) -> Result<(), BenchError> {
     }
     // The target folder holds every dependency of both crates built twice over (build and
     // check): gigabytes nobody reads again.
-    if !quick {
-        fs::remove_dir_all(&target).map_err(io_error("remove", &target))?;
-    }
+    fs::remove_dir_all(&target).map_err(io_error("remove", &target))?;
     Ok(())
 }
 
 /// Builds the crate's dependencies, then times the crate alone: its sources touched, then
-/// built (and checked, when `check`), each the fastest of `runs`.
-fn crate_figures(cargo: &str, generated: &GeneratedCrate, target: &Path, runs: usize, check: bool) -> Result<CrateFigures, BenchError> {
+/// built and checked, each the fastest of `runs`.
+fn crate_figures(cargo: &str, generated: &GeneratedCrate, target: &Path, runs: usize) -> Result<CrateFigures, BenchError> {
     let target_arg = target.to_string_lossy().into_owned();
     // Not incremental: each run compiles the whole crate, as a first build does, instead of
     // reusing what the last run of the same sources left.
@@ -95,7 +90,7 @@ fn crate_figures(cargo: &str, generated: &GeneratedCrate, target: &Path, runs: u
         best.ok_or_else(|| BenchError(format!("`cargo {command}` of {} never ran", generated.name)))
     };
     let build_s = timed("build")?.wall.as_secs_f64();
-    let check_s = if check { timed("check")?.wall.as_secs_f64() } else { f64::NAN };
+    let check_s = timed("check")?.wall.as_secs_f64();
     Ok(CrateFigures { lines: rust_lines(&generated.dir.join("src"))?, build_s, check_s })
 }
 
