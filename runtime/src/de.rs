@@ -49,11 +49,7 @@ pub fn next_key<'de, A: MapAccess<'de>>(map: &mut A) -> Result<Option<CowStr<'de
 
 /// Reads the value of field `name` into `slot`, which must still be empty.
 pub fn value<'de, A: MapAccess<'de>, T: Deserialize<'de>>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(map.next_value()?);
-    Ok(())
+    fill(slot, name, || map.next_value())
 }
 
 /// Reads the value of a field that may be absent or `null` into `slot`, which must still be
@@ -63,11 +59,7 @@ pub fn value_or_null<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
     slot: &mut Option<Option<Option<T>>>,
     name: &'static str,
 ) -> Result<(), A::Error> {
-    if slot.is_some() {
-        return Err(de::Error::duplicate_field(name));
-    }
-    *slot = Some(Some(map.next_value::<Option<T>>()?));
-    Ok(())
+    fill(slot, name, || map.next_value::<Option<T>>().map(Some))
 }
 
 /// Reads the value of a write-only field into `slot`, which must still be empty, as
@@ -77,10 +69,16 @@ pub fn write_only_value<'de, A: MapAccess<'de>, F: Deserialize<'de> + Default>(
     slot: &mut Option<F>,
     name: &'static str,
 ) -> Result<(), A::Error> {
+    fill(slot, name, || map.next_value_seed(WriteOnly(PhantomData)))
+}
+
+/// Fills the empty `slot` of field `name` with what `read` reads; a slot already filled is a
+/// key given twice.
+fn fill<T, E: de::Error>(slot: &mut Option<T>, name: &'static str, read: impl FnOnce() -> Result<T, E>) -> Result<(), E> {
     if slot.is_some() {
         return Err(de::Error::duplicate_field(name));
     }
-    *slot = Some(map.next_value_seed(WriteOnly(PhantomData))?);
+    *slot = Some(read()?);
     Ok(())
 }
 
