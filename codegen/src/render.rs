@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
+use crate::emit::features::ModuleFeatures;
 use crate::emit::{self, FileEmit, Part};
 use crate::error::{Error, Problem, SpecError, SpecErrors};
 pub use crate::format::FileText;
@@ -47,8 +48,8 @@ pub struct RenderedTree {
     pub operations: usize,
     /// Harmless oddities of the specs, read anyway, each at its place.
     pub warnings: Vec<SpecError>,
-    /// The API modules, each a Cargo feature of the crate.
-    pub modules: Vec<String>,
+    /// The API modules, each a Cargo feature of the crate, with their tags' features.
+    pub modules: Vec<ModuleFeatures>,
 }
 
 /// Every spec read and resolved, ready to be emitted.
@@ -61,9 +62,9 @@ pub struct Resolved {
 }
 
 impl Resolved {
-    /// The API modules, each a Cargo feature of the crate.
-    pub fn modules(&self) -> Vec<String> {
-        self.apis.iter().map(|api| api.module.clone()).collect()
+    /// The API modules, each a Cargo feature of the crate, with their tags' features.
+    pub fn modules(&self) -> Vec<ModuleFeatures> {
+        self.apis.iter().map(emit::features::module_features).collect()
     }
 
     /// How many named types the files declare.

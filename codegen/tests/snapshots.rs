@@ -22,7 +22,12 @@ fn rendered(path: &Path, folder: &str) -> String {
                 .iter()
                 .filter(|(relative, _)| relative.as_str() != codegen::write::APIS_FILE)
                 .map(|(relative, content)| format!("//// {relative}\n{content}"));
-            warnings.into_iter().chain(files).collect::<Vec<_>>().join("\n")
+            // The features of an API with one per tag, and how its module is gated.
+            let features = tree.modules.iter().filter(|module| !module.tags.is_empty()).map(|module| {
+                let apis = tree.files.get(codegen::write::APIS_FILE).map(String::as_str).unwrap_or_default();
+                format!("//// features\n{} = {:?}\n//// {}\n{apis}", module.module, module.tags, codegen::write::APIS_FILE)
+            });
+            warnings.into_iter().chain(features).chain(files).collect::<Vec<_>>().join("\n")
         }
         Err(error) => panic!("{name} should generate:\n{error}"),
     }

@@ -7,10 +7,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use codegen::{Generator, find_workspace_root};
-use common::{copy_dir, copy_if_changed};
+use common::scratch::{scratch_workspace, type_check};
 
 mod common;
 
@@ -57,50 +56,6 @@ fn vendor_specs(root: &Path) -> Option<fs::ReadDir> {
     }
 }
 
-/// Where `generated/src/lib.rs` declares the hand-written modules that build on the crate's
-/// own API modules.
-const OWN_API_MODULES: &str = "// Hand-written modules that build on this crate's own API modules";
-
-/// A workspace holding only the runtime crate, the generated crate's hand-written parts and
-/// `spec`: one file, or a folder of roots and the files they reach, copied as `specs/`.
-fn scratch_workspace(root: &Path, spec: &Path) -> PathBuf {
-    let stem = spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let workspace = root.join("target/vendor-specs").join(&stem);
-    // Generated files are left for the generator to compare, so a rerun rewrites (and
-    // rechecks) nothing that did not change.
-    if spec.is_dir() {
-        copy_dir(spec, &workspace.join("specs"));
-    } else {
-        // A root is a `.yaml` file of `specs/`; JSON is YAML, so a `.json` spec is one as it is.
-        fs::create_dir_all(workspace.join("specs")).expect("a specs folder");
-        copy_if_changed(spec, &workspace.join("specs").join(format!("{stem}.yaml")));
-    }
-    let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("the workspace manifest");
-    let members = manifest.lines().find(|line| line.starts_with("members = ")).expect("a members line");
-    let manifest = manifest.replace(members, "members = [\"runtime\", \"generated\"]");
-    if fs::read_to_string(workspace.join("Cargo.toml")).ok() != Some(manifest.clone()) {
-        fs::write(workspace.join("Cargo.toml"), manifest).expect("a manifest");
-    }
-    copy_if_changed(&root.join("Cargo.lock"), &workspace.join("Cargo.lock"));
-    copy_if_changed(&root.join("README.md"), &workspace.join("README.md"));
-    fs::create_dir_all(workspace.join("runtime")).expect("a crate folder");
-    fs::create_dir_all(workspace.join("generated/src")).expect("a source folder");
-    copy_if_changed(&root.join("generated/Cargo.toml"), &workspace.join("generated/Cargo.toml"));
-    copy_if_changed(&root.join("generated/README.md"), &workspace.join("generated/README.md"));
-    copy_if_changed(&root.join("runtime/Cargo.toml"), &workspace.join("runtime/Cargo.toml"));
-    copy_dir(&root.join("runtime/src"), &workspace.join("runtime/src"));
-    // The crate's face without the hand-written modules that build on its own API modules,
-    // which a vendor's spec does not have.
-    let lib = fs::read_to_string(root.join("generated/src/lib.rs")).expect("the crate's lib.rs");
-    let lib = lib.split(OWN_API_MODULES).next().unwrap_or_default();
-    if fs::read_to_string(workspace.join("generated/src/lib.rs")).ok().as_deref() != Some(lib) {
-        fs::write(workspace.join("generated/src/lib.rs"), lib).expect("a lib.rs");
-    }
-    // The manifest names the benchmarks; they are not built here, but must be there.
-    copy_dir(&root.join("generated/benches"), &workspace.join("generated/benches"));
-    workspace
-}
-
 /// The names of the client methods generated in `workspace`, sorted (files a workspace kept
 /// from an earlier layout of the crate are not generated ones).
 fn client_methods(workspace: &Path) -> Vec<String> {
@@ -140,17 +95,8 @@ fn generate_and_type_check(root: &Path, spec: &Path) -> (usize, Vec<String>) {
         summary.warnings.len(),
         summary.elapsed_ms
     );
-    let output = Command::new(env!("CARGO"))
-        // The test doubles too: every operation gets its own.
-        .args(["check", "--offline", "--features", "dbaas-clients/test-util", "--message-format", "short", "--manifest-path"])
-        .arg(workspace.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", root.join("target/vendor-specs/build"))
-        .output()
-        .expect("cargo runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "the crate generated from {} does not type-check:\n{stderr}", spec.display());
-    let warnings: Vec<&str> = stderr.lines().filter(|line| line.contains("warning")).collect();
-    assert!(warnings.is_empty(), "the crate generated from {} has warnings:\n{}", spec.display(), warnings.join("\n"));
+    // The test doubles too: every operation gets its own.
+    type_check(root, &workspace, &["--features", "dbaas-clients/test-util"], &spec.display().to_string());
     (summary.operations, client_methods(&workspace))
 }
 
@@ -174,6 +120,15 @@ fn vendor_specs_generate_and_type_check() {
     };
     assert_eq!((source.0, published.0), (659, 659), "every operation, in both layouts");
     assert!(source.1 == published.1, "the source layout and the bundle make different methods");
+    // Its 659 operations have a feature per tag: an app of the `Databases` tag alone compiles
+    // that tag, with its test doubles, warning-free.
+    let workspace = root.join("target/vendor-specs/digitalocean-public"); // as generated above
+    let features = [
+        "--no-default-features",
+        "--features",
+        "dbaas-clients/tls-aws-lc-rs,dbaas-clients/http2,dbaas-clients/digitalocean_public-databases,dbaas-clients/test-util",
+    ];
+    type_check(&root, &workspace, &features, "digitalocean-public.yaml, its Databases tag alone");
 }
 
 /// Each managed-database cloud's spec generates whole, as published, with every operation:

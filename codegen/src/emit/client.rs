@@ -6,6 +6,7 @@ use quote::{ToTokens, quote};
 
 use super::arguments::{argument_ref, object_style, options_name, positional_args};
 use super::docs::{self, DocBlocks, paragraph};
+use super::features::TagFeatures;
 use super::files::{TagFile, tag_files};
 use super::literals::{self, OperationIdentity};
 use super::rust::{Scope, ident, mentions, rust_type};
@@ -83,12 +84,16 @@ fn module_head(api: &Api, blocks: &DocBlocks) -> TokenStream {
     }
     let (variable_names, variable_defaults): (Vec<&str>, Vec<&str>) = variables.into_iter().unzip();
     let secret_fields = secret_fields(api);
-    let tag_modules = tag_files(api).into_iter().map(|file| {
+    let tags = tag_files(api);
+    let tag_features = TagFeatures::of(api, &tags);
+    let tag_modules = tags.iter().enumerate().map(|(index, file)| {
         let module = ident(&file.module);
+        let gate = tag_features.as_ref().map(|features| features.tag_attr(index));
         // Its options structs and long-running handles are the module's own, for callers.
         let has_items = file.ops.iter().any(|op| op.fn_with_options.is_some() || op.long_running.is_some());
-        let reexport = has_items.then(|| quote! { pub use #module::*; });
+        let reexport = has_items.then(|| quote! { #gate pub use #module::*; });
         quote! {
+            #gate
             mod #module;
             #reexport
         }
@@ -302,6 +307,21 @@ fn module_docs(api: &Api) -> Vec<String> {
     if !servers.is_empty() {
         paragraph(&mut lines, ["Servers (the first is the default):".to_owned()]);
         paragraph(&mut lines, servers);
+    }
+    let tags = tag_files(api);
+    if let Some(features) = TagFeatures::of(api, &tags) {
+        paragraph(
+            &mut lines,
+            [
+                "Each tag's operations, with the types only they use, are behind a Cargo feature of".to_owned(),
+                format!("their own; `{}` turns every one on, and an app that uses a few tags compiles", api.module),
+                "only those:".to_owned(),
+            ],
+        );
+        paragraph(
+            &mut lines,
+            tags.iter().enumerate().map(|(index, file)| format!("- `{}`: {}", features.feature(index), docs::code(&file.tag))),
+        );
     }
     paragraph(&mut lines, [format!("Generated from `{}`.", api.spec_file)]);
     lines

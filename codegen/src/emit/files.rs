@@ -71,19 +71,16 @@ pub fn split<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Option<Vec<TypeFile<'a>>
     if tags.len() < 2 || api.types.len() <= ONE_FILE_AT_MOST {
         return None;
     }
-    // Which tag modules reach each type, by index into `tags`.
-    let mut owners: HashMap<&str, BTreeSet<usize>> = HashMap::new();
-    for (index, file) in tags.iter().enumerate() {
-        for name in reached(api, &file.ops) {
-            owners.entry(name).or_default().insert(index);
-        }
-    }
+    let owners = owners(api, tags);
+    // With a feature per tag, what the module compiles with every tag is shared.
+    let always = if api.tag_features { always_reached(api) } else { BTreeSet::new() };
     let shared_module = free_name(SHARED, tags);
     let mut files: Vec<TypeFile<'a>> =
         tags.iter().map(|file| TypeFile { module: file.module.clone(), tag: Some(file.tag.clone()), types: Vec::new() }).collect();
     let mut shared = TypeFile { module: shared_module, tag: None, types: Vec::new() };
     for (name, def) in &api.types {
-        match owners.get(name.as_str()).filter(|tags| tags.len() == 1).and_then(BTreeSet::first) {
+        let owner = owners.get(name.as_str()).filter(|tags| tags.len() == 1 && !always.contains(name.as_str()));
+        match owner.and_then(BTreeSet::first) {
             Some(&only) => files[only].types.push(def),
             None => shared.types.push(def),
         }
@@ -95,6 +92,26 @@ pub fn split<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Option<Vec<TypeFile<'a>>
     Some(files)
 }
 
+/// Which tag modules reach each type, by index into `tags`.
+pub fn owners<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> HashMap<&'a str, BTreeSet<usize>> {
+    let mut owners: HashMap<&str, BTreeSet<usize>> = HashMap::new();
+    for (index, file) in tags.iter().enumerate() {
+        for name in reached(api, &file.ops) {
+            owners.entry(name).or_default().insert(index);
+        }
+    }
+    owners
+}
+
+/// The types the API module uses whatever its tags: those its untagged operations reach, and
+/// its `Error`'s body.
+pub fn always_reached(api: &Api) -> BTreeSet<&str> {
+    let untagged: Vec<&Operation> = api.operations.iter().filter(|op| op.tag.is_none()).collect();
+    let mut found = reached(api, &untagged);
+    found.extend(reachable(&api.types, [&api.error_body]));
+    found
+}
+
 /// `wanted`, or it with a suffix when a tag module already has that name.
 fn free_name(wanted: &str, tags: &[TagFile<'_>]) -> String {
     let mut name = wanted.to_owned();
@@ -104,20 +121,22 @@ fn free_name(wanted: &str, tags: &[TagFile<'_>]) -> String {
     name
 }
 
+/// The types `op` names itself: its parameters', body's, answer's and errors', and its
+/// long-running result's and metadata's.
+pub fn operation_types(op: &Operation) -> impl Iterator<Item = &TypeRef> {
+    let long_running = op.long_running.iter().flat_map(|long_running| std::iter::once(&long_running.result).chain(&long_running.metadata));
+    op.params
+        .iter()
+        .map(|param| &param.ty)
+        .chain(op.body.iter().map(|body| &body.ty))
+        .chain(&op.success.ty)
+        .chain([&op.error_body])
+        .chain(long_running)
+}
+
 /// The named types `ops` reach through their parameters, bodies, answers and errors.
 fn reached<'a>(api: &'a Api, ops: &[&'a Operation]) -> BTreeSet<&'a str> {
-    let roots = ops.iter().flat_map(|op| {
-        let long_running =
-            op.long_running.iter().flat_map(|long_running| std::iter::once(&long_running.result).chain(&long_running.metadata));
-        op.params
-            .iter()
-            .map(|param| &param.ty)
-            .chain(op.body.iter().map(|body| &body.ty))
-            .chain(&op.success.ty)
-            .chain([&op.error_body])
-            .chain(long_running)
-    });
-    reachable(&api.types, roots)
+    reachable(&api.types, ops.iter().flat_map(|op| operation_types(op)))
 }
 
 /// The names of the types `defs` refer to that are defined elsewhere, sorted, for the file's

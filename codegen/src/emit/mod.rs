@@ -10,6 +10,7 @@ mod arguments;
 mod client;
 pub mod docs;
 mod example;
+pub mod features;
 mod files;
 mod literals;
 mod long_running;
@@ -77,15 +78,19 @@ pub fn with_runtime_if(file: TokenStream, needed: bool) -> TokenStream {
 }
 
 /// The file the crate root includes: one module per API, each behind a Cargo feature of its
-/// name.
+/// name (or of any of its tags, for an API with tag features).
 pub fn apis_file(apis: &[Api]) -> TokenStream {
     let modules = apis.iter().map(|api| {
         let name = rust::ident(&api.module);
         let module_name = &api.module;
         let doc = format!(" {}", docs::markdown(&api.title).join(" "));
+        let gate = match features::TagFeatures::of(api, &files::tag_files(api)) {
+            Some(tag_features) => tag_features.module_attr(),
+            None => quote! { #[cfg(feature = #module_name)] },
+        };
         quote! {
             #[doc = #doc]
-            #[cfg(feature = #module_name)]
+            #gate
             pub mod #name;
         }
     });

@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 
 use super::arguments::object_style;
 use super::docs::DocBlocks;
-use super::files::TagFile;
+use super::features::{self, TagFeatures};
+use super::files::{self, TagFile};
 use super::long_running::poll_name;
 use super::rust::{Scope, ident, rust_type};
 use super::{Emit, FileEmit, Head, Part};
@@ -31,11 +32,14 @@ fn rule_method(op: &Operation) -> Ident {
 
 /// The `test_util` module file of an API.
 pub fn test_util_file<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> FileEmit<'a> {
+    let tag_features = TagFeatures::of(api, tags);
+    let gates = tag_features.clone();
     let double: Emit<'a> = Box::new(move |blocks| {
-        let double = double(api, blocks);
+        let double = double(api, gates.as_ref(), blocks);
         let describers = api.operations.iter().map(|op| {
             let (id, call) = (&op.operation_id, call_name(op));
-            quote! { (#id, rt::test_util::describe::<#call>) }
+            let gate = operation_attr(gates.as_ref(), op);
+            quote! { #gate (#id, rt::test_util::describe::<#call>) }
         });
         quote! {
             #double
@@ -46,9 +50,10 @@ pub fn test_util_file<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> FileEmit<'a> {
     });
     let mut parts = vec![Part::Items(double)];
     for chunk in api.operations.chunks(OPERATIONS_PER_PART) {
-        let tags = tags.to_vec();
+        let (tags, gates) = (tags.to_vec(), tag_features.clone());
         let calls: Emit<'a> = Box::new(move |blocks| {
-            let calls = chunk.iter().map(|op| call_items(api, op, &tags, blocks));
+            let calls =
+                chunk.iter().map(|op| features::gated(operation_attr(gates.as_ref(), op).as_ref(), call_items(api, op, &tags, blocks)));
             quote! { #(#calls)* }
         });
         parts.push(Part::Items(calls));
@@ -60,11 +65,27 @@ pub fn test_util_file<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> FileEmit<'a> {
             String::new(),
             "Behind the Cargo feature `test-util`, for an app's `dev-dependencies`.".to_owned(),
         ]);
-        let types = used.types.then(|| quote! { types });
+        let types_users = api.operations.iter().filter(|op| files::operation_types(op).any(|ty| ty.named().is_some()));
+        let imports = match &tag_features {
+            // `types`, when the operations that use it are compiled.
+            Some(features) if used.types => {
+                let gate = types_users.map(|op| features.operation_gate(op)).reduce(|gate, other| gate.union(&other));
+                let attr = gate.and_then(|gate| features.attr(&gate));
+                quote! {
+                    use super::{Client, ClientBuilder};
+                    #attr
+                    use super::types;
+                }
+            }
+            _ => {
+                let types = used.types.then(|| quote! { types });
+                quote! { use super::{Client, ClientBuilder, #types}; }
+            }
+        };
         quote! {
             #module_docs
 
-            use super::{Client, ClientBuilder, #types};
+            #imports
         }
     });
     FileEmit { head: Some(head), parts }
@@ -73,7 +94,12 @@ pub fn test_util_file<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> FileEmit<'a> {
 /// How many operations' calls are emitted and formatted together, as one part of the file.
 const OPERATIONS_PER_PART: usize = 16;
 
-fn double(api: &Api, blocks: &DocBlocks) -> TokenStream {
+/// The `#[cfg]` of `op`'s items, under tag features.
+fn operation_attr(features: Option<&TagFeatures>, op: &Operation) -> Option<TokenStream> {
+    features.and_then(|features| features.attr(&features.operation_gate(op)))
+}
+
+fn double(api: &Api, features: Option<&TagFeatures>, blocks: &DocBlocks) -> TokenStream {
     let doc = blocks.attrs(&[
         format!("A double of {}: a transport that answers the calls of a real [`Client`] by the", api.title),
         "rules a test makes, one method per operation, with no socket and no real wait. Every".to_owned(),
@@ -83,8 +109,10 @@ fn double(api: &Api, blocks: &DocBlocks) -> TokenStream {
     let rules = api.operations.iter().map(|op| {
         let (method, call) = (rule_method(op), call_name(op));
         let doc = format!(" A rule for the calls of [`Client::{}`], tried after the rules made before it.", op.fn_name);
+        let gate = operation_attr(features, op);
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #method(&self) -> rt::test_util::Rule<#call> {
                 self.core.rule()
             }

@@ -1,11 +1,13 @@
 //! The `types` module of an API: one struct, enum or alias per named type.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs::{self, DocBlocks};
+use super::features::{self, Gate, TagFeatures};
 use super::files::{self, TagFile};
 use super::rust::{Scope, StdNames, holds_map, ident, rust_type};
 use super::{Emit, FileEmit, Head, Part};
@@ -17,13 +19,21 @@ use crate::resolve::model::{
 /// emitted when asked: one `types.rs`, or a `types/` folder split by tag (see
 /// [`super::files`]) for a large API.
 pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, FileEmit<'a>)> {
-    let shared = Arc::new(TypesFile { api, names: StdNames::in_types(api), checks: super::validation::Checks::of(api) });
+    let gates = TagFeatures::of(api, tags).map(|features| {
+        let gates = features.type_gates(api, tags);
+        (features, gates)
+    });
+    let tag_features = gates.as_ref().map(|(features, _)| features.clone());
+    let shared = Arc::new(TypesFile { api, names: StdNames::in_types(api), checks: super::validation::Checks::of(api), gates });
     let title = format!("The request and response types of {}, as its spec defines them.", api.title);
     let Some(files) = files::split(api, tags) else {
         let defs: Vec<&'a TypeDef> = api.types.values().collect();
         return vec![("types.rs".to_owned(), shared.file(defs, move |blocks| blocks.inner_attrs(std::slice::from_ref(&title))))];
     };
     let modules: Vec<String> = files.iter().map(|file| file.module.clone()).collect();
+    // The tag of each file, by index into `tags`; `None` for the shared one.
+    let file_tags: Vec<Option<usize>> =
+        files.iter().map(|file| file.tag.as_ref().and_then(|tag| tags.iter().position(|other| other.tag == *tag))).collect();
     let index: Emit<'a> = Box::new(move |blocks| {
         let lines = [
             title.clone(),
@@ -33,27 +43,23 @@ pub fn types_files<'a>(api: &'a Api, tags: &[TagFile<'a>]) -> Vec<(String, FileE
         ];
         let module_docs = blocks.inner_attrs(&lines);
         let modules: Vec<Ident> = modules.iter().map(|module| ident(module)).collect();
+        let gates: Vec<Option<TokenStream>> =
+            file_tags.iter().map(|tag| tag_features.as_ref().zip(*tag).map(|(features, index)| features.tag_attr(index))).collect();
         quote! {
             #module_docs
-            #( mod #modules; )*
-            #( pub use #modules::*; )*
+            #( #gates mod #modules; )*
+            #( #gates pub use #modules::*; )*
         }
     });
     let mut out = vec![("types/mod.rs".to_owned(), FileEmit::whole(index))];
     for file in files {
         let relative = format!("types/{}.rs", file.module);
-        let imported = files::imports(&file.types);
         let tag = file.tag.clone();
         let head = move |blocks: &DocBlocks| {
-            let module_docs = blocks.inner_attrs(&[match &tag {
+            blocks.inner_attrs(&[match &tag {
                 Some(tag) => format!("The types only the operations tagged {} use.", docs::code(tag)),
                 None => "The types several tags use, or none.".to_owned(),
-            }]);
-            let imports = (!imported.is_empty()).then(|| {
-                let imported = imported.iter().map(|name| ident(name));
-                quote! { use super::{#(#imported),*}; }
-            });
-            quote! { #module_docs #imports }
+            }])
         };
         out.push((relative, shared.file(file.types, head)));
     }
@@ -70,6 +76,8 @@ struct TypesFile<'a> {
     names: StdNames,
     /// The `Validate` impls of the types a request can hold.
     checks: super::validation::Checks<'a>,
+    /// For an API with tag features, the features and when each type is compiled.
+    gates: Option<(TagFeatures, HashMap<&'a str, Gate>)>,
 }
 
 impl<'a> TypesFile<'a> {
@@ -94,7 +102,7 @@ impl<'a> TypesFile<'a> {
 
     /// The items of `defs`.
     fn items(&self, defs: &[&TypeDef], blocks: &DocBlocks) -> TokenStream {
-        let Self { api, names, checks } = self;
+        let Self { api, names, checks, .. } = self;
         let scope = Scope::Types(names);
         let result = names.path("Result");
         let items = defs.iter().map(|def| {
@@ -117,32 +125,61 @@ impl<'a> TypesFile<'a> {
                 TypeDef::Union(def) => union_item(def, scope, blocks),
             };
             let check = checks.impl_for(def, &result);
-            quote! { #item #check }
+            let gate = self.users_attr([*def]).flatten();
+            features::gated(gate.as_ref(), quote! { #item #check })
         });
         quote! { #(#items)* }
     }
 
-    /// The imports of a file holding `defs`.
+    /// The `#[cfg]` of an item that `users` use, when they are compiled under tag features:
+    /// `None` when there are no users, `Some(None)` when it is compiled with the module.
+    fn users_attr<'d>(&self, users: impl IntoIterator<Item = &'d TypeDef>) -> Option<Option<TokenStream>> {
+        let mut users = users.into_iter().peekable();
+        users.peek()?;
+        let Some((features, gates)) = &self.gates else { return Some(None) };
+        let gate = users.map(|def| gates.get(def.name()).cloned().unwrap_or(Gate::Always)).reduce(|gate, other| gate.union(&other));
+        Some(gate.and_then(|gate| features.attr(&gate)))
+    }
+
+    /// The imports of a file holding `defs`: the types of the other files of a `types/`
+    /// folder, and the names of the standard library and serde the types use.
     fn imports(&self, defs: &[&TypeDef]) -> TokenStream {
         let names = &self.names;
-        let derives_serde = defs.iter().any(|def| match def {
+        // Each type of another file, gated as the types of this one that use it.
+        let mut siblings: Vec<(Option<TokenStream>, Vec<Ident>)> = Vec::new();
+        for name in files::imports(defs) {
+            let users = defs.iter().copied().filter(|def| def.references().into_iter().any(|ty| ty.named() == Some(name)));
+            let attr = self.users_attr(users).flatten();
+            match siblings.iter_mut().find(|(gate, _)| gate.as_ref().map(ToString::to_string) == attr.as_ref().map(ToString::to_string)) {
+                Some((_, names)) => names.push(ident(name)),
+                None => siblings.push((attr, vec![ident(name)])),
+            }
+        }
+        let siblings = siblings.iter().map(|(attr, names)| quote! { #attr use super::{#(#names),*}; });
+        let derives_serde = |def: &&TypeDef| match def {
             TypeDef::Struct(def) => def.mask.is_none() && def.additional.is_some(),
             TypeDef::Union(def) => def.tag.is_none(),
             _ => false,
-        });
-        let serde_names: Vec<Ident> =
-            ["Deserialize", "Serialize"].into_iter().filter(|name| derives_serde && !names.is_shadowed(name)).map(ident).collect();
-        let serde_import = (!serde_names.is_empty()).then(|| quote! { use serde::{#(#serde_names),*}; });
-        let uses_map = defs.iter().any(|def| match def {
+        };
+        let serde_names: Vec<Ident> = ["Deserialize", "Serialize"].into_iter().filter(|name| !names.is_shadowed(name)).map(ident).collect();
+        let serde_import = self
+            .users_attr(defs.iter().copied().filter(derives_serde))
+            .filter(|_| !serde_names.is_empty())
+            .map(|attr| quote! { #attr use serde::{#(#serde_names),*}; });
+        let uses_map = |def: &&TypeDef| match def {
             TypeDef::Struct(def) => {
                 def.fields.iter().any(|f| holds_map(&f.ty)) || def.additional.as_ref().is_some_and(|ty| *ty != TypeRef::Json)
             }
             TypeDef::Alias(def) => holds_map(&def.ty),
             TypeDef::Union(def) => def.variants.iter().any(|v| holds_map(&v.ty)),
             TypeDef::Enum(_) => false,
-        });
-        let map_import = (uses_map && !names.is_shadowed("BTreeMap")).then(|| quote! { use std::collections::BTreeMap; });
+        };
+        let map_import = self
+            .users_attr(defs.iter().copied().filter(uses_map))
+            .filter(|_| !names.is_shadowed("BTreeMap"))
+            .map(|attr| quote! { #attr use std::collections::BTreeMap; });
         quote! {
+            #(#siblings)*
             #map_import
             #serde_import
         }

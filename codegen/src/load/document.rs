@@ -40,6 +40,11 @@ pub struct Document {
     /// The `externalDocs` keyword.
     #[serde(default, rename = "externalDocs")]
     pub external_docs: Option<ExternalDocs>,
+    /// The `x-tag-features` extension: whether each tag's operations are behind a Cargo
+    /// feature of their own; when left out, an API of more than
+    /// [`TAG_FEATURES_ABOVE`](crate::resolve::TAG_FEATURES_ABOVE) operations has them.
+    #[serde(default, rename = "x-tag-features")]
+    pub tag_features: Option<bool>,
 }
 
 /// The `info` object: title, version and description of the API.

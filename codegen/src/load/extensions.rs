@@ -10,7 +10,7 @@ use crate::load::Positions;
 
 /// The extensions this project defines, each read by the object the README says.
 pub const PROJECT_EXTENSIONS: &[&str] =
-    &["x-idempotency-key", "x-secret", "x-field-mask", "x-field-mask-nested", "x-long-running", "x-pagination"];
+    &["x-idempotency-key", "x-secret", "x-field-mask", "x-field-mask-nested", "x-long-running", "x-pagination", "x-tag-features"];
 
 /// What a key's value is in the OpenAPI grammar, as far as extensions care.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -26,6 +26,10 @@ use crate::error::{Problem, SpecError};
 use crate::load::{Document, Positions};
 use model::{Api, SecurityScheme, TypeDef, TypeRef};
 
+/// The most operations an API has with all its tags behind one Cargo feature, unless its spec
+/// asks otherwise (`x-tag-features`): a larger one gets a feature per tag.
+pub const TAG_FEATURES_ABOVE: usize = 200;
+
 /// Resolves one loaded spec into the model of one module named `module`, or every problem
 /// found; `positions` give each problem its line. The warnings (harmless oddities of the
 /// spec, read anyway) come either way.
@@ -83,6 +87,7 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
                 def.multipart = true;
             }
         }
+        let operations_count = operations.len();
         let requires_credential = !operations.is_empty() && operations.iter().all(|op| op.authenticated);
         Ok(Api {
             spec_file: file.to_owned(),
@@ -97,6 +102,7 @@ pub fn resolve(file: &str, module: &str, mut doc: Document, positions: &Position
             operations,
             tag_descriptions: doc.tags.iter().filter_map(|tag| Some((tag.name.clone(), tag.description.clone()?))).collect(),
             error_body,
+            tag_features: doc.tag_features.unwrap_or(operations_count > TAG_FEATURES_ABOVE),
         })
     } else {
         Err(resolver.errors)

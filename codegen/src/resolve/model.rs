@@ -42,6 +42,9 @@ pub struct Api {
     pub tag_descriptions: IndexMap<String, String>,
     /// The body type of the error responses of most operations: the API's `Error` carries it.
     pub error_body: TypeRef,
+    /// Whether each tag's operations, and the types only they use, are behind a Cargo feature
+    /// of their own, so that an app compiles only the tags it uses.
+    pub tag_features: bool,
 }
 
 /// A server URL with its description.

@@ -5,6 +5,8 @@
 use std::fs;
 use std::path::Path;
 
+pub mod scratch;
+
 /// Copies `from` to `to` unless `to` has that content already, so its time stays and cargo
 /// finds nothing to recheck.
 pub fn copy_if_changed(from: &Path, to: &Path) {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use codegen::synth::Shape;
 
-use super::{BenchError, Measured, fastest, io_error, measure, progenitor_installed, synthetic_workspace};
+use super::{BenchError, Measured, fastest, io_error, measure, progenitor_installed, spec_workspace, synthetic_workspace};
 
 /// The spec both generators read: untagged, one error response per operation, the shape
 /// progenitor generates.
@@ -52,7 +52,7 @@ pub fn compare(root: &Path) -> Result<(), BenchError> {
     let target = workspace.join("target");
     let mut first: Option<CrateFigures> = None;
     for generated in &crates {
-        let figures = crate_figures(&cargo, generated, &target, runs)?;
+        let figures = crate_figures(&cargo, generated, &target, runs, &[])?;
         let ratio = |ours: f64, theirs: f64| format!("{:.2}", ours / theirs);
         let (build_ratio, check_ratio) = match &first {
             Some(ours) => (ratio(ours.build_s, figures.build_s), ratio(ours.check_s, figures.check_s)),
@@ -73,19 +73,69 @@ pub fn compare(root: &Path) -> Result<(), BenchError> {
     Ok(())
 }
 
-/// Builds the crate's dependencies, then times the crate alone: its sources touched, then
-/// built and checked, each the fastest of `runs`.
-fn crate_figures(cargo: &str, generated: &GeneratedCrate, target: &Path, runs: usize) -> Result<CrateFigures, BenchError> {
+/// A large vendor spec, as published, beside the checkout.
+const LARGE_SPEC: &str = "../shared/vendor-specs/digitalocean-public.yaml";
+
+/// The tag an app of [`LARGE_SPEC`] uses, as its feature names it (after the module's).
+const ONE_TAG: &str = "databases";
+
+/// `cargo xtask bench build`'s tag features: the crate generated from DigitalOcean's published
+/// spec, built whole (every tag) and with the `Databases` tag's feature alone, each crate
+/// alone, debug, dependencies built, best of 2, and `cargo check` of each.
+pub fn one_tag(root: &Path) -> Result<(), BenchError> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let path = root.join(LARGE_SPEC);
+    let Ok(spec) = fs::read_to_string(&path) else {
+        println!("({} is not here, so the tag features are not measured)", path.display());
+        return Ok(());
+    };
+    let workspace = spec_workspace(root, "tag-features", "digitalocean", &spec)?;
+    let generated = ours(root, &workspace)?;
+    let runtime = ["tls-aws-lc-rs", "http2"];
+    let whole: Vec<String> = runtime.iter().map(|feature| (*feature).to_owned()).chain(["digitalocean".to_owned()]).collect();
+    let one: Vec<String> = runtime.iter().map(|feature| (*feature).to_owned()).chain([format!("digitalocean-{ONE_TAG}")]).collect();
+    println!();
+    println!(
+        "tag features: the crate of {LARGE_SPEC}, whole and with `{ONE_TAG}` alone; the crate alone, debug, dependencies built, best of {RUNS}"
+    );
+    println!("{:<12} {:>9} {:>9} {:>10} {:>10}", "features", "build s", "check s", "build ×", "check ×");
+    let target = workspace.join("target");
+    let mut first: Option<CrateFigures> = None;
+    for (name, features) in [("every tag", whole), (ONE_TAG, one)] {
+        let features = ["--no-default-features".to_owned(), "--features".to_owned(), features.join(",")];
+        let figures = crate_figures(&cargo, &generated, &target, RUNS, &features)?;
+        let (build_ratio, check_ratio) = match &first {
+            Some(whole) => (format!("{:.2}", figures.build_s / whole.build_s), format!("{:.2}", figures.check_s / whole.check_s)),
+            None => ("-".to_owned(), "-".to_owned()),
+        };
+        println!("{name:<12} {:>9.1} {:>9.1} {build_ratio:>10} {check_ratio:>10}", figures.build_s, figures.check_s);
+        first.get_or_insert(figures);
+    }
+    println!("(×: over the whole crate's)");
+    fs::remove_dir_all(&target).map_err(io_error("remove", &target))?;
+    Ok(())
+}
+
+/// Builds the crate's dependencies, then times the crate alone with `features` (Cargo's
+/// arguments): its sources touched, then built and checked, each the fastest of `runs`.
+fn crate_figures(
+    cargo: &str,
+    generated: &GeneratedCrate,
+    target: &Path,
+    runs: usize,
+    features: &[String],
+) -> Result<CrateFigures, BenchError> {
     let target_arg = target.to_string_lossy().into_owned();
     // Not incremental: each run compiles the whole crate, as a first build does, instead of
     // reusing what the last run of the same sources left.
     let env = [("CARGO_TARGET_DIR", target_arg.as_str()), ("CARGO_INCREMENTAL", "0")];
     let lib = generated.dir.join("src/lib.rs");
     let timed = |command: &str| -> Result<Measured, BenchError> {
-        measure(cargo, &[command], &generated.dir, &env)?;
+        let args: Vec<&str> = std::iter::once(command).chain(features.iter().map(String::as_str)).collect();
+        measure(cargo, &args, &generated.dir, &env)?;
         let best = fastest(runs, || {
             touch(&lib)?;
-            measure(cargo, &[command], &generated.dir, &env)
+            measure(cargo, &args, &generated.dir, &env)
         })?;
         best.ok_or_else(|| BenchError(format!("`cargo {command}` of {} never ran", generated.name)))
     };

@@ -218,12 +218,19 @@ fn fastest(runs: usize, mut run: impl FnMut() -> Result<Measured, BenchError>) -
 /// A folder under `target/bench/` with `specs/synthetic.yaml` of `operations` operations in
 /// `shape`, and the generated crate's manifest.
 fn synthetic_workspace(root: &Path, name: &str, operations: usize, shape: Shape) -> Result<PathBuf, BenchError> {
-    let workspace = root.join("target/bench").join(format!("synthetic-{}-{operations}", name.replace([' ', ','], "")));
+    let folder = format!("synthetic-{}-{operations}", name.replace([' ', ','], ""));
+    spec_workspace(root, &folder, "synthetic", &codegen::synth::spec_shaped(operations, shape))
+}
+
+/// A folder `target/bench/FOLDER` with `specs/STEM.yaml` holding `spec`, and the generated
+/// crate's manifest.
+fn spec_workspace(root: &Path, folder: &str, stem: &str, spec: &str) -> Result<PathBuf, BenchError> {
+    let workspace = root.join("target/bench").join(folder);
     for dir in [workspace.join("specs"), workspace.join("generated")] {
         fs::create_dir_all(&dir).map_err(io_error("create", &dir))?;
     }
-    let spec = workspace.join("specs/synthetic.yaml");
-    fs::write(&spec, codegen::synth::spec_shaped(operations, shape)).map_err(io_error("write", &spec))?;
+    let path = workspace.join("specs").join(format!("{stem}.yaml"));
+    fs::write(&path, spec).map_err(io_error("write", &path))?;
     let manifest = workspace.join("generated/Cargo.toml");
     fs::copy(root.join("generated/Cargo.toml"), &manifest).map_err(io_error("write", &manifest))?;
     Ok(workspace)
@@ -288,7 +295,7 @@ pub fn build(root: &Path, quick: bool) -> Result<(), BenchError> {
     // so the quick run leaves it out.
     match quick {
         true => Ok(()),
-        false => crates::compare(root),
+        false => crates::compare(root).and_then(|()| crates::one_tag(root)),
     }
 }
 
