@@ -231,3 +231,22 @@ fn the_manifest_keeps_one_feature_per_module_beside_its_own_text() {
     let again = Generator::for_workspace(root.path()).run().expect("a second run");
     assert_eq!((again.written, again.unchanged), (0, 7));
 }
+
+/// The features of the one module `spec` makes, by tag (empty when its tags share one).
+fn tag_features(spec: String) -> Vec<String> {
+    let source = codegen::SpecSource { label: "specs/large.yaml".to_owned(), text: spec, path: None };
+    let tree = codegen::render(&[source]).expect("the spec generates");
+    tree.modules.into_iter().flat_map(|module| module.tags).collect()
+}
+
+#[test]
+fn an_api_of_more_than_200_operations_gets_a_feature_per_tag_unless_its_spec_says_not() {
+    // Operations are tagged ten to a tag.
+    assert!(tag_features(codegen::synth::spec(200)).is_empty(), "200 operations share the module's feature");
+    let features = tag_features(codegen::synth::spec(201));
+    assert_eq!((features.len(), features[0].as_str(), features[20].as_str()), (21, "large-group_0", "large-group_20"));
+    let refused = codegen::synth::spec(201).replacen("openapi: 3.0.3\n", "openapi: 3.0.3\nx-tag-features: false\n", 1);
+    assert!(tag_features(refused).is_empty(), "x-tag-features: false keeps one feature");
+    let asked = codegen::synth::spec(20).replacen("openapi: 3.0.3\n", "openapi: 3.0.3\nx-tag-features: true\n", 1);
+    assert_eq!(tag_features(asked), ["large-group_0", "large-group_1"], "x-tag-features: true gives a small API features too");
+}
